@@ -1,0 +1,271 @@
+//! The command line: clap definitions only. Each verb resolves its flags and calls into
+//! `client::`, `gateway::` or `dev::`. One definition also generates the shell completions and
+//! the man page in `completions/`.
+
+mod run;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+pub use run::run;
+
+use crate::client::Output;
+use crate::exit::EXIT_CODES_HELP;
+
+/// hoopctl: just-in-time, audited access to production data for CI jobs, scripts, bots and people.
+#[derive(Debug, Parser)]
+#[command(name = "hoopctl", version, about, after_help = EXIT_CODES_HELP, propagate_version = true)]
+pub struct Cli {
+    /// Gateway profile to use (one per gateway).
+    #[arg(long, global = true, env = "HOOPCTL_PROFILE", default_value = "default")]
+    pub profile: String,
+    /// Output format.
+    #[arg(short = 'o', long, global = true, env = "HOOPCTL_OUTPUT", value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Top-level verbs.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Log in to a gateway (OAuth device flow; or a minted token with --token-stdin).
+    #[command(after_help = "Examples:\n  hoopctl login --gateway https://gw.example.com:8443\n  hoopctl login --gateway https://127.0.0.1:8443 --ca-file ca.pem\n  hoopctl gateway token --config gw.toml --user ci | hoopctl login --gateway URL --token-stdin")]
+    Login(LoginArgs),
+    /// Revoke this profile's login at the gateway and forget it locally.
+    Logout,
+    /// Show who this profile is logged in as.
+    Whoami,
+    /// List the connections you may request.
+    Connections,
+    /// Request, list and decide just-in-time grants.
+    #[command(subcommand)]
+    Grant(GrantCommand),
+    /// Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status.
+    #[command(after_help = "Examples:\n  hoopctl connect warehouse --reason \"nightly refresh\"\n  hoopctl connect warehouse --reason \"nightly refresh\" -- psql -c 'select count(*) from orders'\n  hoopctl connect prod --reason \"incident 42\" --wait --timeout 30m -- ./export.sh\n\nCMD gets PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE=disable and DATABASE_URL.")]
+    Connect(ConnectArgs),
+    /// Read the gateway's audit log (admins).
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Run a whole gateway, a dev user and a demo connection on this machine, in one process.
+    #[command(after_help = "Example:\n  hoopctl dev --postgres postgresql://postgres@127.0.0.1:5432/postgres")]
+    Dev(DevArgs),
+    /// Run and administer a gateway.
+    #[command(subcommand)]
+    Gateway(GatewayCommand),
+}
+
+/// `login` flags.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Gateway URL, e.g. https://gateway.example.com:8443 (remembered in the profile).
+    #[arg(long, env = "HOOPCTL_GATEWAY")]
+    pub gateway: Option<String>,
+    /// PEM file of the gateway's CA, when it is not publicly trusted (copied into the profile).
+    #[arg(long, env = "HOOPCTL_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Read an access token minted by `hoopctl gateway token` from stdin.
+    #[arg(long, env = "HOOPCTL_TOKEN_STDIN")]
+    pub token_stdin: bool,
+}
+
+/// `grant` verbs.
+#[derive(Debug, Subcommand)]
+pub enum GrantCommand {
+    /// Ask for access to a connection.
+    #[command(after_help = "Example:\n  hoopctl grant request warehouse --reason \"nightly refresh\" --duration 2h --wait")]
+    Request {
+        /// Connection name.
+        connection: String,
+        /// Why you need access (recorded with every statement).
+        #[arg(long, env = "HOOPCTL_REASON")]
+        reason: String,
+        /// How long, e.g. 30m or 2h (default: the gateway's).
+        #[arg(long, env = "HOOPCTL_DURATION")]
+        duration: Option<String>,
+        /// Waiting for approval.
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// List your grants (or everyone's with --all, for approvers).
+    List {
+        /// Only pending grants.
+        #[arg(long, env = "HOOPCTL_PENDING")]
+        pending: bool,
+        /// Everyone's grants (approvers and admins).
+        #[arg(long, env = "HOOPCTL_ALL")]
+        all: bool,
+    },
+    /// Approve a pending grant (approver groups).
+    Approve {
+        /// Grant id.
+        id: String,
+        /// Note recorded with the decision.
+        #[arg(long, env = "HOOPCTL_REASON")]
+        reason: Option<String>,
+    },
+    /// Deny a pending grant (approver groups).
+    Deny {
+        /// Grant id.
+        id: String,
+        /// Why (shown to the requester).
+        #[arg(long, env = "HOOPCTL_REASON")]
+        reason: Option<String>,
+    },
+    /// End a grant now; its live sessions are closed.
+    Revoke {
+        /// Grant id.
+        id: String,
+        /// Why.
+        #[arg(long, env = "HOOPCTL_REASON")]
+        reason: Option<String>,
+    },
+}
+
+/// Waiting for approval.
+#[derive(Debug, Args, Clone)]
+pub struct WaitArgs {
+    /// Wait for an approver if the grant needs one.
+    #[arg(long, env = "HOOPCTL_WAIT")]
+    pub wait: bool,
+    /// How long to wait (with --wait).
+    #[arg(long, env = "HOOPCTL_TIMEOUT", default_value = "15m", value_parser = parse_duration)]
+    pub timeout: Duration,
+}
+
+impl WaitArgs {
+    /// The wait, if asked for.
+    pub fn wait(&self) -> Option<Duration> {
+        self.wait.then_some(self.timeout)
+    }
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    humantime::parse_duration(s).map_err(|e| format!("{e} (use e.g. 30s, 15m, 2h)"))
+}
+
+/// `connect` flags.
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// Connection name.
+    pub connection: String,
+    /// Local port on 127.0.0.1 (default: an ephemeral one).
+    #[arg(long, env = "HOOPCTL_PORT", default_value_t = 0)]
+    pub port: u16,
+    /// Why you need access; needed when no active grant exists.
+    #[arg(long, env = "HOOPCTL_REASON")]
+    pub reason: Option<String>,
+    /// Duration of a new grant, e.g. 30m.
+    #[arg(long, env = "HOOPCTL_DURATION")]
+    pub duration: Option<String>,
+    /// Waiting for approval.
+    #[command(flatten)]
+    pub wait: WaitArgs,
+    /// Command to run with the tunnel's PG* variables; hoopctl exits with its status.
+    #[arg(last = true)]
+    pub command: Vec<String>,
+}
+
+/// `audit` verbs.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// List audit events, oldest first.
+    #[command(after_help = "Examples:\n  hoopctl audit list --since 2h --connection warehouse\n  hoopctl audit list --identity ci-nightly -o json")]
+    List {
+        /// Only events since this time (RFC 3339) or this long ago (2h, 1d).
+        #[arg(long, env = "HOOPCTL_SINCE")]
+        since: Option<String>,
+        /// Only this connection.
+        #[arg(long, env = "HOOPCTL_CONNECTION")]
+        connection: Option<String>,
+        /// Only this identity.
+        #[arg(long, env = "HOOPCTL_IDENTITY")]
+        identity: Option<String>,
+        /// Only this session.
+        #[arg(long, env = "HOOPCTL_SESSION")]
+        session: Option<String>,
+        /// At most this many (newest).
+        #[arg(long, env = "HOOPCTL_LIMIT")]
+        limit: Option<u32>,
+    },
+}
+
+/// `completions` flags.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to generate for.
+    #[arg(value_enum, required_unless_present = "write_dir")]
+    pub shell: Option<clap_complete::Shell>,
+    /// Write every shell's script and the man page into DIR (used to refresh completions/).
+    #[arg(long, hide = true)]
+    pub write_dir: Option<PathBuf>,
+}
+
+/// `dev` flags.
+#[derive(Debug, Args)]
+pub struct DevArgs {
+    /// PostgreSQL server for the demo connection (a role that can create databases and roles).
+    #[arg(long, env = "HOOPCTL_POSTGRES", default_value = "postgresql://postgres@127.0.0.1:5432/postgres")]
+    pub postgres: String,
+    /// Gateway listen address.
+    #[arg(long, env = "HOOPCTL_LISTEN", default_value = "127.0.0.1:8443")]
+    pub listen: String,
+    /// Keep the gateway's data here instead of a throwaway directory.
+    #[arg(long, env = "HOOPCTL_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+/// `gateway` verbs.
+#[derive(Debug, Subcommand)]
+pub enum GatewayCommand {
+    /// Serve the API and the tunnel on the configured address.
+    Serve {
+        /// Gateway config file.
+        #[arg(long, env = "HOOPCTL_CONFIG")]
+        config: PathBuf,
+    },
+    /// Write a starter config, the default policy and a data directory into DIR.
+    Init {
+        /// Directory to create.
+        dir: PathBuf,
+        /// Listen address written into the config.
+        #[arg(long, env = "HOOPCTL_LISTEN", default_value = "127.0.0.1:8443")]
+        listen: String,
+    },
+    /// Validate a config and its policies; exits non-zero with every problem listed.
+    Check {
+        /// Gateway config file.
+        #[arg(long, env = "HOOPCTL_CONFIG")]
+        config: PathBuf,
+    },
+    /// Read a password on stdin and print its argon2 hash for [[auth.users]].
+    HashPassword,
+    /// Mint an access token for automation or break-glass (printed once; run on the gateway host).
+    Token {
+        /// Gateway config file.
+        #[arg(long, env = "HOOPCTL_CONFIG")]
+        config: PathBuf,
+        /// User the token is for.
+        #[arg(long, env = "HOOPCTL_USER")]
+        user: String,
+        /// Lifetime.
+        #[arg(long, env = "HOOPCTL_TTL", default_value = "1h", value_parser = parse_duration)]
+        ttl: Duration,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,102 @@
+//! Dispatch: resolved arguments in, library calls out, an exit code back.
+
+use std::io::Read;
+
+use clap::CommandFactory;
+
+use super::{AuditCommand, Cli, Command, GatewayCommand, GrantCommand};
+use crate::client::{audit, connect, grant, login};
+use crate::exit::{ExitKind, Failure};
+use crate::gateway;
+
+/// Runs the parsed command line; returns the process exit code.
+pub async fn run(cli: Cli) -> anyhow::Result<u8> {
+    let p = cli.profile.as_str();
+    let out = cli.output;
+    match cli.command {
+        Command::Login(a) => {
+            let opts = login::LoginOptions {
+                gateway: a.gateway,
+                ca_file: a.ca_file,
+                token_stdin: a.token_stdin,
+            };
+            login::login(p, opts, out).await?;
+        }
+        Command::Logout => login::logout(p, out).await?,
+        Command::Whoami => login::whoami(p, out).await?,
+        Command::Connections => grant::connections(p, out).await?,
+        Command::Grant(g) => match g {
+            GrantCommand::Request { connection, reason, duration, wait } => {
+                grant::request_cmd(p, &connection, &reason, duration.as_deref(), wait.wait(), out).await?
+            }
+            GrantCommand::List { pending, all } => grant::list(p, pending, all, out).await?,
+            GrantCommand::Approve { id, reason } => grant::decide(p, "approve", &id, reason, out).await?,
+            GrantCommand::Deny { id, reason } => grant::decide(p, "deny", &id, reason, out).await?,
+            GrantCommand::Revoke { id, reason } => grant::decide(p, "revoke", &id, reason, out).await?,
+        },
+        Command::Connect(a) => {
+            let opts = connect::ConnectOptions {
+                connection: a.connection,
+                port: a.port,
+                reason: a.reason,
+                duration: a.duration,
+                wait: a.wait.wait(),
+                command: a.command,
+            };
+            return Ok(connect::connect(p, opts, out).await?);
+        }
+        Command::Audit(AuditCommand::List { since, connection, identity, session, limit }) => {
+            audit::list(p, audit::AuditFilter { since, connection, identity, session, limit }, out).await?
+        }
+        Command::Completions(a) => {
+            if let Some(dir) = a.write_dir {
+                write_generated(&dir)?;
+            } else if let Some(shell) = a.shell {
+                clap_complete::generate(shell, &mut Cli::command(), "hoopctl", &mut std::io::stdout());
+            }
+        }
+        Command::Dev(a) => crate::dev::run(a, p, out).await?,
+        Command::Gateway(g) => match g {
+            GatewayCommand::Serve { config } => gateway::admin::serve(&config).await?,
+            GatewayCommand::Init { dir, listen } => {
+                let done = gateway::init::init(&dir, &listen).map_err(|e| Failure::new(ExitKind::Failure, e))?;
+                eprintln!(
+                    "Wrote {} and the default policy.\nUser \"admin\" has password: {}\n(shown once; it is stored only as an argon2 hash)\nNext: add a [connections.NAME] section, then\n  hoopctl gateway check --config {}\n  hoopctl gateway serve --config {}",
+                    done.config.display(),
+                    done.admin_password,
+                    done.config.display(),
+                    done.config.display()
+                );
+            }
+            GatewayCommand::Check { config } => gateway::admin::check(&config, out)?,
+            GatewayCommand::HashPassword => {
+                let mut pw = String::new();
+                std::io::stdin().read_to_string(&mut pw)?;
+                let pw = pw.trim_end_matches(['\r', '\n']);
+                if pw.is_empty() {
+                    return Err(Failure::new(ExitKind::Usage, "no password on stdin; pipe one in: `printf %s PASSWORD | hoopctl gateway hash-password`").into());
+                }
+                let h = gateway::auth::hash_password(pw).map_err(|e| Failure::new(ExitKind::Failure, e))?;
+                println!("{h}");
+            }
+            GatewayCommand::Token { config, user, ttl } => {
+                gateway::admin::mint_token(&config, &user, ttl, out).await?
+            }
+        },
+    }
+    Ok(0)
+}
+
+/// Writes every completion script and the man page (checked for drift in CI).
+fn write_generated(dir: &std::path::Path) -> anyhow::Result<()> {
+    use clap_complete::Shell;
+    std::fs::create_dir_all(dir)?;
+    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish] {
+        clap_complete::generate_to(shell, &mut Cli::command(), "hoopctl", dir)?;
+    }
+    let mut man = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut man)?;
+    std::fs::write(dir.join("hoopctl.1"), man)?;
+    Ok(())
+}
+

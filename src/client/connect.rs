@@ -1,0 +1,213 @@
+//! `hoopctl connect NAME [-- CMD…]`: find or request a grant, wait for approval if needed,
+//! open the local tunnel, and either serve until interrupted or run CMD against it.
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+
+use super::api::Api;
+use super::grant::{approval_hint, request, wait_for};
+use super::tunnel::{self, TunnelIdentity};
+use super::{Output, print_json};
+use crate::clock::{now_ms, parse_rfc3339_ms};
+use crate::exit::{ExitKind, Failure};
+use crate::proto::api::{Connection, Grant, GrantStatus};
+
+/// Options of `hoopctl connect`.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// Connection name.
+    pub connection: String,
+    /// Local port (0 = ephemeral).
+    pub port: u16,
+    /// Reason, needed when a new grant is requested.
+    pub reason: Option<String>,
+    /// Grant duration for a new grant.
+    pub duration: Option<String>,
+    /// Wait for approval, at most this long.
+    pub wait: Option<Duration>,
+    /// Command to run against the tunnel.
+    pub command: Vec<String>,
+}
+
+fn fail(msg: impl Into<String>) -> Failure {
+    Failure::new(ExitKind::Failure, msg)
+}
+
+async fn find_or_request(api: &Api, o: &ConnectOptions, out: Output) -> Result<Grant, Failure> {
+    let mine: Vec<Grant> = api.get(&format!("/v1/grants?connection={}", o.connection)).await?;
+    let now = now_ms();
+    let usable = mine
+        .iter()
+        .filter(|g| g.status == GrantStatus::Active)
+        .filter(|g| g.expires_at.as_deref().and_then(parse_rfc3339_ms).is_some_and(|e| e > now + 30_000))
+        .max_by_key(|g| g.expires_at.clone());
+    if let Some(g) = usable {
+        return Ok(g.clone());
+    }
+    if let Some(g) = mine.iter().find(|g| g.status == GrantStatus::Pending) {
+        return match o.wait {
+            Some(t) => {
+                if out == Output::Text {
+                    eprintln!("{}", approval_hint(g));
+                }
+                wait_for(api, &g.id, t, out).await
+            }
+            None => Err(Failure::new(ExitKind::ApprovalPending, format!("{}; then run this again, or pass --wait", approval_hint(g)))),
+        };
+    }
+    let reason = o.reason.as_deref().ok_or_else(|| {
+        Failure::new(
+            ExitKind::Usage,
+            format!("you hold no active grant for {:?}; pass --reason \"why\" to request one", o.connection),
+        )
+    })?;
+    let g = request(api, &o.connection, reason, o.duration.as_deref(), o.wait, out).await?;
+    if g.status == GrantStatus::Pending {
+        return Err(Failure::new(ExitKind::ApprovalPending, format!("{}; then run this again, or pass --wait", approval_hint(&g))));
+    }
+    Ok(g)
+}
+
+/// Runs `hoopctl connect`. Returns the exit code (CMD's, or 0).
+pub async fn connect(profile: &str, o: ConnectOptions, out: Output) -> Result<u8, Failure> {
+    let api = Arc::new(Api::open(profile).await?);
+    let conns: Vec<Connection> = api.get("/v1/connections").await?;
+    let conn = conns.iter().find(|c| c.name == o.connection).cloned().ok_or_else(|| {
+        let names: Vec<_> = conns.iter().map(|c| c.name.as_str()).collect();
+        Failure::new(
+            ExitKind::Denied,
+            format!("no connection {:?} is open to you; available: {}", o.connection, if names.is_empty() { "none".into() } else { names.join(", ") }),
+        )
+    })?;
+    let grant = find_or_request(&api, &o, out).await?;
+    let grant_end = grant.expires_at.as_deref().and_then(parse_rfc3339_ms).unwrap_or(0);
+    let id = Arc::new(TunnelIdentity::new(&api, &grant.id, &o.connection).await?);
+    let listener = TcpListener::bind(("127.0.0.1", o.port))
+        .await
+        .map_err(|e| fail(format!("cannot listen on 127.0.0.1:{}: {e}; choose another --port", o.port)))?;
+    let port = listener.local_addr().map_err(|e| fail(e.to_string()))?.port();
+    let who: crate::proto::api::WhoAmI = api.get("/v1/whoami").await?;
+    let database = conn.database.clone().unwrap_or_default();
+    let url = format!("postgresql://{}@127.0.0.1:{port}/{database}?sslmode=disable", who.identity);
+    match out {
+        Output::Json => print_json(&serde_json::json!({
+            "connection": o.connection, "host": "127.0.0.1", "port": port, "database": database,
+            "user": who.identity, "grant": grant.id, "expires_at": grant.expires_at, "url": url,
+        })),
+        Output::Text => eprintln!(
+            "Tunnel to {} open on 127.0.0.1:{port} (grant {}, until {}).\n  psql \"{url}\"\n{}",
+            o.connection,
+            grant.id,
+            grant.expires_at.as_deref().unwrap_or("?"),
+            if o.command.is_empty() { "Press Ctrl-C to close it." } else { "" }
+        ),
+    }
+    let server = tokio::spawn(tunnel::serve(listener, id.clone()));
+    let renewer = {
+        let (api, id) = (api.clone(), id.clone());
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(id.renew_in()).await;
+                if id.not_after_ms() >= grant_end {
+                    // The certificate already runs to the grant's end.
+                    std::future::pending::<()>().await;
+                }
+                if let Err(e) = id.renew(&api).await {
+                    return e;
+                }
+            }
+        })
+    };
+    let grant_ended = grant_watch(api.clone(), grant.id.clone(), grant_end);
+    let result = if o.command.is_empty() {
+        tokio::select! {
+            _ = shutdown_signal() => { eprintln!("Closing the tunnel."); Ok(0) }
+            e = grant_ended => Err(e),
+            r = renewer => Err(r.unwrap_or_else(|e| fail(e.to_string()))),
+        }
+    } else {
+        let mut cmd = tokio::process::Command::new(&o.command[0]);
+        cmd.args(&o.command[1..])
+            .env("PGHOST", "127.0.0.1")
+            .env("PGPORT", port.to_string())
+            .env("PGDATABASE", &database)
+            .env("PGUSER", &who.identity)
+            .env("PGSSLMODE", "disable")
+            .env("DATABASE_URL", &url)
+            .env_remove("PGHOSTADDR")
+            .env_remove("PGSERVICE")
+            .stdin(Stdio::inherit());
+        let mut child = cmd.spawn().map_err(|e| {
+            Failure::new(ExitKind::Failure, format!("cannot run {:?}: {e}", o.command[0]))
+        })?;
+        tokio::select! {
+            s = child.wait() => {
+                let s = s.map_err(|e| fail(format!("waiting for {:?}: {e}", o.command[0])))?;
+                Ok(exit_code(s))
+            }
+            e = grant_ended => { let _ = child.kill().await; Err(e) }
+        }
+    };
+    server.abort();
+    result
+}
+
+fn exit_code(s: std::process::ExitStatus) -> u8 {
+    if let Some(c) = s.code() {
+        return c.clamp(0, 255) as u8;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = s.signal() {
+            return (128 + sig).clamp(0, 255) as u8;
+        }
+    }
+    1
+}
+
+/// Resolves when the grant ends (expiry, or revocation seen by polling).
+async fn grant_watch(api: Arc<Api>, id: String, end_ms: i64) -> Failure {
+    loop {
+        let left = (end_ms - now_ms()).max(0) as u64;
+        tokio::time::sleep(Duration::from_millis(left.min(15_000))).await;
+        if now_ms() >= end_ms {
+            return fail(format!("grant {id} expired; run `hoopctl connect` again to request a new one"));
+        }
+        if let Ok(g) = api.get::<Grant>(&format!("/v1/grants/{id}")).await
+            && g.status != GrantStatus::Active
+        {
+            return fail(format!(
+                "grant {id} is now {:?}{}; the tunnel is closed",
+                g.status,
+                g.decided_by.map(|b| format!(" (by {b})")).unwrap_or_default()
+            ));
+        }
+    }
+}
+
+/// Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,310 @@
+//! The HTTPS API: OAuth endpoints, the `/device` verification page, and `/v1` (grants,
+//! connections, certificates, audit). Errors are RFC 9457 problem details with a stable `code`;
+//! the OAuth token endpoint answers in RFC 6749 form because OAuth clients expect it.
+
+mod device;
+mod grants;
+mod openapi;
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use crate::clock::{fmt_ms, now_ms, parse_rfc3339_ms};
+use crate::gateway::Gateway;
+use crate::gateway::auth::{self, hash_token};
+use crate::gateway::policy::{ConnectContext, ConnectDecision, Principal};
+use crate::gateway::store::{EventFilter, StoreError};
+use crate::proto::api::{AuditEvent, Connection, Problem, WhoAmI};
+
+type Gw = State<Arc<Gateway>>;
+
+/// Builds the router.
+pub fn router(gw: Arc<Gateway>) -> Router {
+    Router::new()
+        .route("/.well-known/oauth-authorization-server", get(metadata))
+        .route("/oauth/device_authorization", post(device::device_authorization))
+        .route("/oauth/token", post(device::token))
+        .route("/oauth/revoke", post(device::revoke))
+        .route("/device", get(device::page).post(device::submit))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/v1/openapi.json", get(openapi::document))
+        .route("/v1/whoami", get(whoami))
+        .route("/v1/connections", get(connections))
+        .route("/v1/grants", post(grants::create).get(grants::list))
+        .route("/v1/grants/{id}", get(grants::show))
+        .route("/v1/grants/{id}/approve", post(grants::approve))
+        .route("/v1/grants/{id}/deny", post(grants::deny))
+        .route("/v1/grants/{id}/revoke", post(grants::revoke))
+        .route("/v1/grants/{id}/certificate", post(grants::certificate))
+        .route("/v1/audit", get(audit))
+        .fallback(|| async {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint; see /v1/openapi.json")
+        })
+        .with_state(gw)
+}
+
+/// An API error, rendered as problem+json.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    detail: String,
+}
+
+impl ApiError {
+    /// An error with a status, a stable code and a message saying what to do next.
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            detail: detail.into(),
+        }
+    }
+    fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, detail)
+    }
+    fn forbidden(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, code, detail)
+    }
+    fn not_found(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, detail)
+    }
+    fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, detail)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        tracing::error!(error = %e, "store failure");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "store_unavailable",
+            "the gateway's store failed; retry, and tell the gateway operator if it persists",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let p = Problem {
+            type_: format!("urn:hoopctl:problem:{}", self.code),
+            title: self
+                .status
+                .canonical_reason()
+                .unwrap_or("error")
+                .to_string(),
+            status: self.status.as_u16(),
+            detail: self.detail,
+            code: self.code.to_string(),
+        };
+        let mut r = (self.status, Json(p)).into_response();
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if self.status == StatusCode::UNAUTHORIZED {
+            r.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        r
+    }
+}
+
+/// The authenticated caller of a `/v1` endpoint.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// Who, with groups.
+    pub principal: Principal,
+    /// When the token in use expires.
+    pub token_expires_at: i64,
+}
+
+impl Caller {
+    fn in_any(&self, groups: &[String]) -> bool {
+        self.principal.groups.iter().any(|g| groups.contains(g))
+    }
+    /// Member of an admin group.
+    pub fn is_admin(&self, gw: &Gateway) -> bool {
+        self.in_any(&gw.config.auth.admin_groups)
+    }
+    /// Member of an approver group.
+    pub fn is_approver(&self, gw: &Gateway) -> bool {
+        self.in_any(&gw.config.grants.approver_groups)
+    }
+}
+
+impl FromRequestParts<Arc<Gateway>> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, gw: &Arc<Gateway>) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(|| {
+                ApiError::unauthorized("unauthenticated", "no bearer token; run `hoopctl login`")
+            })?;
+        let row = gw.store.token(&hash_token(token.trim())).await?;
+        let row = match row {
+            Some(r) if r.kind == "access" => r,
+            _ => {
+                return Err(ApiError::unauthorized(
+                    "invalid_token",
+                    "the access token is not known to this gateway; run `hoopctl login`",
+                ));
+            }
+        };
+        if row.revoked_at.is_some() {
+            return Err(ApiError::unauthorized(
+                "token_revoked",
+                "the access token was revoked; run `hoopctl login`",
+            ));
+        }
+        if row.expires_at <= now_ms() {
+            return Err(ApiError::unauthorized(
+                "token_expired",
+                "the access token expired; run `hoopctl login`",
+            ));
+        }
+        let principal = auth::principal_for(&gw.config, &row.identity).ok_or_else(|| {
+            ApiError::unauthorized(
+                "unknown_identity",
+                format!("identity {} no longer exists on this gateway", row.identity),
+            )
+        })?;
+        Ok(Caller {
+            principal,
+            token_expires_at: row.expires_at,
+        })
+    }
+}
+
+async fn metadata(State(gw): Gw) -> Json<serde_json::Value> {
+    let base = gw.config.public_url();
+    Json(serde_json::json!({
+        "issuer": base,
+        "device_authorization_endpoint": format!("{base}/oauth/device_authorization"),
+        "token_endpoint": format!("{base}/oauth/token"),
+        "revocation_endpoint": format!("{base}/oauth/revoke"),
+        "grant_types_supported": ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"],
+        "token_endpoint_auth_methods_supported": ["none"],
+        "response_types_supported": [],
+    }))
+}
+
+async fn whoami(caller: Caller) -> Json<WhoAmI> {
+    Json(WhoAmI {
+        identity: caller.principal.name.clone(),
+        kind: caller.principal.kind.as_str().to_string(),
+        groups: caller.principal.groups.clone(),
+        token_expires_at: fmt_ms(caller.token_expires_at),
+    })
+}
+
+async fn connections(State(gw): Gw, caller: Caller) -> Json<Vec<Connection>> {
+    let ctx = ConnectContext {
+        reason: "(listing connections)",
+        duration_seconds: gw.config.grants.default_duration.as_secs() as i64,
+    };
+    let mut out = Vec::new();
+    for (name, c) in &gw.config.connections {
+        let access = match gw
+            .policy
+            .decide_connect(&caller.principal, name, c.kind.as_str(), &ctx)
+        {
+            ConnectDecision::Allow => "allow",
+            ConnectDecision::NeedsApproval => "approval",
+            ConnectDecision::Deny(_) => continue,
+        };
+        out.push(Connection {
+            name: name.clone(),
+            kind: c.kind.as_str().to_string(),
+            description: c.description.clone(),
+            database: Some(c.database.clone()),
+            access: access.to_string(),
+        });
+    }
+    Json(out)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditQuery {
+    since: Option<String>,
+    connection: Option<String>,
+    identity: Option<String>,
+    session: Option<String>,
+    limit: Option<i64>,
+}
+
+/// Parses `since` as RFC 3339 or as a duration back from now ("2h").
+fn parse_since(s: &str) -> Option<i64> {
+    parse_rfc3339_ms(s).or_else(|| {
+        humantime::parse_duration(s)
+            .ok()
+            .map(|d| now_ms() - d.as_millis() as i64)
+    })
+}
+
+async fn audit(
+    State(gw): Gw,
+    caller: Caller,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<Vec<AuditEvent>>, ApiError> {
+    if !caller.is_admin(&gw) {
+        return Err(ApiError::forbidden(
+            "not_admin",
+            format!(
+                "reading the audit log needs membership in an admin group ({})",
+                gw.config.auth.admin_groups.join(", ")
+            ),
+        ));
+    }
+    let since_ms = match &q.since {
+        Some(s) => Some(parse_since(s).ok_or_else(|| {
+            ApiError::bad_request(
+                "bad_since",
+                format!("since={s:?} is neither an RFC 3339 time nor a duration like 2h"),
+            )
+        })?),
+        None => None,
+    };
+    let rows = gw
+        .store
+        .list_events(&EventFilter {
+            since_ms,
+            connection: q.connection,
+            identity: q.identity,
+            session_id: q.session,
+            limit: Some(q.limit.unwrap_or(1000).clamp(1, 100_000)),
+        })
+        .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| AuditEvent {
+                id: r.id,
+                time: fmt_ms(r.time),
+                kind: r.kind,
+                identity: r.identity,
+                grant_id: r.grant_id,
+                connection: r.connection,
+                session_id: r.session_id,
+                statement: r.statement,
+                outcome: r.outcome,
+                rows: r.rows,
+                duration_ms: r.duration_ms,
+                detail: r.detail,
+            })
+            .collect(),
+    ))
+}
+

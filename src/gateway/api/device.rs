@@ -1,0 +1,312 @@
+//! RFC 8628 device authorization: the endpoint the CLI calls, the token endpoint it polls, and
+//! the `/device` page where a person approves the code.
+
+use std::sync::Arc;
+
+use axum::Form;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+
+use super::ApiError;
+use crate::clock::now_ms;
+use crate::gateway::Gateway;
+use crate::gateway::auth::{self, hash_token, new_token, new_user_code, normalize_user_code};
+use crate::gateway::store::{DeviceRow, NewEvent};
+use crate::proto::OAUTH_CLIENT_ID;
+use crate::secret::Secret;
+
+const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// An RFC 6749 §5.2 error response.
+fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
+    (
+        status,
+        Json(serde_json::json!({"error": error, "error_description": description})),
+    )
+        .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeviceAuthForm {
+    client_id: Option<String>,
+    #[allow(dead_code)]
+    scope: Option<String>,
+}
+
+pub async fn device_authorization(
+    State(gw): State<Arc<Gateway>>,
+    Form(f): Form<DeviceAuthForm>,
+) -> Result<Response, ApiError> {
+    if f.client_id.as_deref() != Some(OAUTH_CLIENT_ID) {
+        return Ok(oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "unknown client_id; this gateway serves the hoopctl CLI",
+        ));
+    }
+    let device_code = new_token("hpd_");
+    let user_code = new_user_code();
+    let ttl = gw.config.auth.device_code_ttl.as_millis() as i64;
+    let interval = gw.config.auth.device_poll_interval.as_millis() as i64;
+    gw.store
+        .insert_device(&DeviceRow {
+            device_code_hash: hash_token(&device_code),
+            user_code: user_code.clone(),
+            status: "pending".into(),
+            identity: None,
+            expires_at: now_ms() + ttl,
+            interval_ms: interval,
+            last_poll_at: None,
+        })
+        .await?;
+    let base = gw.config.public_url();
+    Ok(Json(serde_json::json!({
+        "device_code": device_code,
+        "user_code": user_code,
+        "verification_uri": format!("{base}/device"),
+        "verification_uri_complete": format!("{base}/device?user_code={user_code}"),
+        "expires_in": ttl / 1000,
+        "interval": (interval / 1000).max(1),
+    }))
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    grant_type: String,
+    device_code: Option<String>,
+    refresh_token: Option<String>,
+    client_id: Option<String>,
+}
+
+pub async fn token(State(gw): State<Arc<Gateway>>, Form(f): Form<TokenForm>) -> Response {
+    match token_inner(&gw, f).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn token_inner(gw: &Gateway, f: TokenForm) -> Result<Response, ApiError> {
+    if f.client_id.as_deref().is_some_and(|c| c != OAUTH_CLIENT_ID) {
+        return Ok(oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "unknown client_id"));
+    }
+    let access_ttl = gw.config.auth.access_token_ttl.as_millis() as i64;
+    match f.grant_type.as_str() {
+        DEVICE_GRANT => {
+            let Some(code) = f.device_code else {
+                return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "device_code is missing"));
+            };
+            let hash = hash_token(&code);
+            let Some(d) = gw.store.device_by_hash(&hash).await? else {
+                return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "unknown device_code"));
+            };
+            let now = now_ms();
+            if d.expires_at <= now {
+                return Ok(oauth_error(StatusCode::BAD_REQUEST, "expired_token", "the device code expired; run `hoopctl login` again"));
+            }
+            match d.status.as_str() {
+                "pending" => {
+                    // RFC 8628 §3.5: polling faster than the interval earns slow_down and +5s.
+                    let too_fast = d.last_poll_at.is_some_and(|t| now - t < d.interval_ms - 250);
+                    let interval = if too_fast { d.interval_ms + 5000 } else { d.interval_ms };
+                    gw.store.touch_device_poll(&hash, interval).await?;
+                    Ok(if too_fast {
+                        oauth_error(StatusCode::BAD_REQUEST, "slow_down", "polling too fast")
+                    } else {
+                        oauth_error(StatusCode::BAD_REQUEST, "authorization_pending", "waiting for the user")
+                    })
+                }
+                "denied" => Ok(oauth_error(StatusCode::BAD_REQUEST, "access_denied", "the user denied the request")),
+                "approved" => {
+                    if !gw.store.consume_device(&hash).await? {
+                        return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "device code already used"));
+                    }
+                    let identity = d.identity.unwrap_or_default();
+                    let t = auth::issue_tokens(&gw.store, &gw.config, &identity, None, access_ttl, true).await?;
+                    gw.store
+                        .insert_event(&NewEvent {
+                            kind: "login",
+                            identity: Some(&identity),
+                            outcome: Some("ok"),
+                            detail: Some("device authorization grant"),
+                            ..Default::default()
+                        })
+                        .await?;
+                    Ok(Json(t).into_response())
+                }
+                _ => Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "device code already used")),
+            }
+        }
+        "refresh_token" => {
+            let Some(rt) = f.refresh_token else {
+                return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "refresh_token is missing"));
+            };
+            let hash = hash_token(&rt);
+            let Some(row) = gw.store.token(&hash).await? else {
+                return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "unknown refresh token; run `hoopctl login`"));
+            };
+            if row.kind != "refresh" || row.revoked_at.is_some() || row.expires_at <= now_ms() {
+                return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "refresh token expired or revoked; run `hoopctl login`"));
+            }
+            if row.used_at.is_some() || !gw.store.use_refresh(&hash).await? {
+                // Replay of a rotated token: someone else holds a copy. End the whole family.
+                gw.store.revoke_family(&row.family).await?;
+                gw.store
+                    .insert_event(&NewEvent {
+                        kind: "token_replay",
+                        identity: Some(&row.identity),
+                        outcome: Some("revoked"),
+                        detail: Some("a rotated refresh token was presented again; all tokens of its login were revoked"),
+                        ..Default::default()
+                    })
+                    .await?;
+                return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "refresh token already used; all tokens of this login were revoked; run `hoopctl login`"));
+            }
+            if auth::principal_for(&gw.config, &row.identity).is_none() {
+                return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "identity no longer exists"));
+            }
+            let t = auth::issue_tokens(&gw.store, &gw.config, &row.identity, Some(&row.family), access_ttl, true).await?;
+            Ok(Json(t).into_response())
+        }
+        other => Ok(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            &format!("grant_type {other:?} is not supported"),
+        )),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RevokeForm {
+    token: String,
+}
+
+/// RFC 7009: revoking either token of a login revokes the whole login (its family).
+pub async fn revoke(State(gw): State<Arc<Gateway>>, Form(f): Form<RevokeForm>) -> Result<StatusCode, ApiError> {
+    if let Some(row) = gw.store.token(&hash_token(&f.token)).await? {
+        gw.store.revoke_family(&row.family).await?;
+        gw.store
+            .insert_event(&NewEvent {
+                kind: "logout",
+                identity: Some(&row.identity),
+                outcome: Some("ok"),
+                ..Default::default()
+            })
+            .await?;
+    }
+    Ok(StatusCode::OK)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    user_code: Option<String>,
+}
+
+pub async fn page(Query(q): Query<PageQuery>) -> Html<String> {
+    Html(render_page(q.user_code.as_deref().unwrap_or(""), None, StatusMsg::None))
+}
+
+#[derive(Deserialize)]
+pub struct DeviceForm {
+    user_code: String,
+    username: String,
+    password: Secret<String>,
+}
+
+pub async fn submit(State(gw): State<Arc<Gateway>>, Form(f): Form<DeviceForm>) -> Result<Response, ApiError> {
+    let code = normalize_user_code(&f.user_code);
+    let found = gw.store.device_by_user_code(&code).await?;
+    let valid = found
+        .as_ref()
+        .is_some_and(|d| d.status == "pending" && d.expires_at > now_ms());
+    let gw2 = gw.clone();
+    let username = f.username.trim().to_string();
+    let password = f.password;
+    let user = username.clone();
+    let ok = tokio::task::spawn_blocking(move || auth::verify_local_user(&gw2.config, &user, &password))
+        .await
+        .unwrap_or(false);
+    if !valid {
+        return Ok((
+            StatusCode::BAD_REQUEST,
+            Html(render_page(&code, Some(&username), StatusMsg::Error("That code is unknown or expired. Run `hoopctl login` again for a new one."))),
+        )
+            .into_response());
+    }
+    if !ok {
+        gw.store
+            .insert_event(&NewEvent {
+                kind: "login",
+                identity: Some(&username),
+                outcome: Some("denied"),
+                detail: Some("wrong user name or password on /device"),
+                ..Default::default()
+            })
+            .await?;
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            Html(render_page(&code, Some(&username), StatusMsg::Error("Wrong user name or password."))),
+        )
+            .into_response());
+    }
+    if !gw.store.decide_device(&code, "approved", Some(&username)).await? {
+        return Ok((
+            StatusCode::BAD_REQUEST,
+            Html(render_page(&code, Some(&username), StatusMsg::Error("That code was already used or expired."))),
+        )
+            .into_response());
+    }
+    Ok(Html(render_page("", None, StatusMsg::Ok(&format!("Signed in as {username}. Return to your terminal."))))
+        .into_response())
+}
+
+enum StatusMsg<'a> {
+    None,
+    Ok(&'a str),
+    Error(&'a str),
+}
+
+fn escape(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '<' => "&lt;".to_string(),
+            '>' => "&gt;".to_string(),
+            '&' => "&amp;".to_string(),
+            '"' => "&quot;".to_string(),
+            '\'' => "&#39;".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+fn render_page(code: &str, username: Option<&str>, msg: StatusMsg<'_>) -> String {
+    let banner = match msg {
+        StatusMsg::None => String::new(),
+        StatusMsg::Ok(m) => format!("<p class=\"ok\" id=\"result\">{}</p>", escape(m)),
+        StatusMsg::Error(m) => format!("<p class=\"err\" id=\"result\">{}</p>", escape(m)),
+    };
+    format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>hoopctl — sign in a device</title>
+<meta name="viewport" content="width=device-width">
+<style>body{{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}}
+label{{display:block;margin-top:1rem}}input{{width:100%;padding:.4rem;font-size:1rem}}
+button{{margin-top:1.5rem;padding:.5rem 1rem;font-size:1rem}}.ok{{color:#065f46}}.err{{color:#991b1b}}</style>
+</head><body>
+<h1>Sign in hoopctl</h1>
+<p>Enter the code your terminal shows, then your gateway user name and password.</p>
+{banner}
+<form method="post" action="/device">
+<label>Code <input name="user_code" value="{code}" autocomplete="off" required></label>
+<label>User name <input name="username" value="{user}" autocomplete="username" required></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit">Approve this device</button>
+</form>
+</body></html>"#,
+        code = escape(code),
+        user = escape(username.unwrap_or("")),
+    )
+}

@@ -1,0 +1,74 @@
+//! The gateway half: `hoopctl gateway serve`.
+//!
+//! [`Gateway`] holds what every request and session needs (config, store, CA, policy, the live
+//! session registry). [`serve::run`] accepts TLS on one port and hands each connection to the
+//! API or to the tunnel according to ALPN.
+
+pub mod admin;
+pub mod api;
+pub mod auth;
+pub mod ca;
+pub mod config;
+pub mod init;
+pub mod policy;
+pub mod proxy;
+pub mod serve;
+pub mod sessions;
+pub mod store;
+pub mod tunnel;
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use rustls::ServerConfig;
+
+use self::ca::Ca;
+use self::config::Config;
+use self::policy::Policy;
+use self::sessions::Sessions;
+use self::store::Store;
+
+/// Shared gateway state.
+#[derive(Debug)]
+pub struct Gateway {
+    /// The loaded configuration.
+    pub config: Config,
+    /// The embedded store.
+    pub store: Store,
+    /// The built-in CA.
+    pub ca: Ca,
+    /// Loaded policies.
+    pub policy: Policy,
+    /// Live sessions and cancel keys.
+    pub sessions: Sessions,
+    /// TLS config of the listener.
+    pub tls: Arc<ServerConfig>,
+}
+
+impl Gateway {
+    /// Opens the store (applying migrations), loads or creates the CA, loads policies.
+    pub async fn open(config: Config) -> anyhow::Result<Arc<Gateway>> {
+        let data_dir = config.data_dir();
+        std::fs::create_dir_all(&data_dir)
+            .with_context(|| format!("cannot create data dir {}", data_dir.display()))?;
+        let policy = Policy::load(&config.policy_files()).map_err(|errs| {
+            anyhow::anyhow!(
+                "policy errors (fix them, then run `hoopctl gateway check`):\n  {}",
+                errs.join("\n  ")
+            )
+        })?;
+        let store = Store::open(&data_dir)
+            .await
+            .with_context(|| format!("cannot open the store in {}", data_dir.display()))?;
+        let ca = Ca::load_or_create(&data_dir)?;
+        let tls = Arc::new(ca.server_config(&config.gateway.server_names)?);
+        Ok(Arc::new(Gateway {
+            config,
+            store,
+            ca,
+            policy,
+            sessions: Sessions::default(),
+            tls,
+        }))
+    }
+}

@@ -1,0 +1,362 @@
+//! Sans-IO PostgreSQL v3 framing: startup packets, typed-message framing with size limits, the
+//! few message bodies the proxy reads, and the messages the gateway itself sends.
+//!
+//! The relay never decodes a message it does not need: [`frame_len`] finds message boundaries
+//! from the 5-byte header, and only statements (Q/P/B/E/C) and results (C/E/Z…) are looked into.
+//! "Incomplete" is a normal answer (`Ok(None)`), not an error.
+
+use std::fmt;
+
+/// Largest startup packet accepted (PostgreSQL's own limit).
+pub const MAX_STARTUP: usize = 10_000;
+/// Largest message accepted from a client.
+pub const MAX_FRONTEND_MESSAGE: usize = 256 << 20;
+/// Largest message accepted from a target (PostgreSQL caps a field at 1 GiB).
+pub const MAX_BACKEND_MESSAGE: usize = (1 << 30) + 1024;
+
+const SSL_REQUEST: i32 = 80_877_103;
+const GSSENC_REQUEST: i32 = 80_877_104;
+const CANCEL_REQUEST: i32 = 80_877_102;
+
+/// Malformed or hostile protocol input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodecError {
+    /// A length field below the minimum for its message.
+    BadLength(i64),
+    /// A message larger than the limit.
+    TooLarge(usize),
+    /// A body that does not parse.
+    Malformed(&'static str),
+    /// A protocol version we do not speak.
+    Version(u16, u16),
+}
+
+impl fmt::Display for CodecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CodecError::BadLength(n) => write!(f, "invalid message length {n}"),
+            CodecError::TooLarge(n) => write!(f, "message of {n} bytes exceeds the limit"),
+            CodecError::Malformed(what) => write!(f, "malformed {what}"),
+            CodecError::Version(a, b) => write!(
+                f,
+                "unsupported frontend protocol {a}.{b}: the gateway speaks 3.x"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CodecError {}
+
+/// The first packet of a connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Startup {
+    /// SSLRequest: answered with `N` (the tunnel is already TLS).
+    Ssl,
+    /// GSSENCRequest: answered with `N`.
+    Gss,
+    /// CancelRequest for a session.
+    Cancel {
+        /// Process id the gateway gave the client.
+        pid: i32,
+        /// Secret key the gateway gave the client.
+        key: Vec<u8>,
+    },
+    /// StartupMessage.
+    Startup {
+        /// Requested minor version (major is always 3).
+        minor: u16,
+        /// Parameters in order.
+        params: Vec<(String, String)>,
+    },
+}
+
+fn be_i32(b: &[u8]) -> i32 {
+    i32::from_be_bytes([b[0], b[1], b[2], b[3]])
+}
+
+/// Decodes a startup-phase packet: `Ok(None)` = need more bytes.
+pub fn decode_startup(buf: &[u8]) -> Result<Option<(Startup, usize)>, CodecError> {
+    if buf.len() < 4 {
+        return Ok(None);
+    }
+    let len = be_i32(buf);
+    if len < 8 {
+        return Err(CodecError::BadLength(len as i64));
+    }
+    let len = len as usize;
+    if len > MAX_STARTUP {
+        return Err(CodecError::TooLarge(len));
+    }
+    if buf.len() < len {
+        return Ok(None);
+    }
+    let code = be_i32(&buf[4..8]);
+    let body = &buf[8..len];
+    let s = match code {
+        SSL_REQUEST if len == 8 => Startup::Ssl,
+        GSSENC_REQUEST if len == 8 => Startup::Gss,
+        CANCEL_REQUEST => {
+            if !(12..=8 + 256).contains(&len) {
+                return Err(CodecError::Malformed("CancelRequest"));
+            }
+            Startup::Cancel {
+                pid: be_i32(body),
+                key: body[4..].to_vec(),
+            }
+        }
+        _ => {
+            let major = (code >> 16) as u16;
+            let minor = (code & 0xffff) as u16;
+            if major != 3 {
+                return Err(CodecError::Version(major, minor));
+            }
+            let mut params = Vec::new();
+            let mut rest = body;
+            loop {
+                let (k, r) = cstr(rest).ok_or(CodecError::Malformed("StartupMessage"))?;
+                if k.is_empty() {
+                    if !r.is_empty() {
+                        return Err(CodecError::Malformed("StartupMessage"));
+                    }
+                    break;
+                }
+                let (v, r) = cstr(r).ok_or(CodecError::Malformed("StartupMessage"))?;
+                params.push((k.to_string(), v.to_string()));
+                rest = r;
+            }
+            Startup::Startup { minor, params }
+        }
+    };
+    Ok(Some((s, len)))
+}
+
+/// Length of the complete typed message at the start of `buf` (tag + length + body), or
+/// `Ok(None)` if it has not fully arrived.
+pub fn frame_len(buf: &[u8], max: usize) -> Result<Option<usize>, CodecError> {
+    if buf.len() < 5 {
+        return Ok(None);
+    }
+    let len = be_i32(&buf[1..5]);
+    if len < 4 {
+        return Err(CodecError::BadLength(len as i64));
+    }
+    let total = len as usize + 1;
+    if total > max {
+        return Err(CodecError::TooLarge(total));
+    }
+    Ok((buf.len() >= total).then_some(total))
+}
+
+/// Splits a NUL-terminated UTF-8 string off the front.
+pub fn cstr(b: &[u8]) -> Option<(&str, &[u8])> {
+    let nul = b.iter().position(|&c| c == 0)?;
+    let s = std::str::from_utf8(&b[..nul]).ok()?;
+    Some((s, &b[nul + 1..]))
+}
+
+/// Body of a complete message (after tag and length).
+pub fn body(msg: &[u8]) -> &[u8] {
+    &msg[5..]
+}
+
+/// The statements a frontend message carries, as far as the audit needs them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frontend<'a> {
+    /// Simple query.
+    Query(&'a str),
+    /// Parse: statement name, text.
+    Parse(&'a str, &'a str),
+    /// Bind: portal, statement.
+    Bind(&'a str, &'a str),
+    /// Execute: portal.
+    Execute(&'a str),
+    /// Close: `S` or `P`, name.
+    Close(u8, &'a str),
+    /// Sync.
+    Sync,
+    /// Terminate.
+    Terminate,
+    /// Anything else (relayed untouched).
+    Other,
+}
+
+/// Reads the parts of a frontend message the proxy needs.
+pub fn parse_frontend(msg: &[u8]) -> Result<Frontend<'_>, CodecError> {
+    let b = body(msg);
+    Ok(match msg[0] {
+        b'Q' => Frontend::Query(cstr(b).ok_or(CodecError::Malformed("Query"))?.0),
+        b'P' => {
+            let (name, r) = cstr(b).ok_or(CodecError::Malformed("Parse"))?;
+            let (q, _) = cstr(r).ok_or(CodecError::Malformed("Parse"))?;
+            Frontend::Parse(name, q)
+        }
+        b'B' => {
+            let (portal, r) = cstr(b).ok_or(CodecError::Malformed("Bind"))?;
+            let (stmt, _) = cstr(r).ok_or(CodecError::Malformed("Bind"))?;
+            Frontend::Bind(portal, stmt)
+        }
+        b'E' => Frontend::Execute(cstr(b).ok_or(CodecError::Malformed("Execute"))?.0),
+        b'C' => {
+            let (&kind, r) = b.split_first().ok_or(CodecError::Malformed("Close"))?;
+            Frontend::Close(kind, cstr(r).ok_or(CodecError::Malformed("Close"))?.0)
+        }
+        b'S' => Frontend::Sync,
+        b'X' => Frontend::Terminate,
+        _ => Frontend::Other,
+    })
+}
+
+/// Rows from a CommandComplete tag (`SELECT 5`, `INSERT 0 3`, `COPY 2`).
+pub fn command_rows(msg: &[u8]) -> Option<i64> {
+    let (tag, _) = cstr(body(msg))?;
+    tag.rsplit(' ').next()?.parse().ok()
+}
+
+/// SQLSTATE and message of an ErrorResponse/NoticeResponse.
+pub fn error_fields(msg: &[u8]) -> (String, String) {
+    let mut code = String::new();
+    let mut message = String::new();
+    let mut b = body(msg);
+    while let Some((&t, r)) = b.split_first() {
+        if t == 0 {
+            break;
+        }
+        let Some((v, r)) = cstr(r) else { break };
+        match t {
+            b'C' => code = v.to_string(),
+            b'M' => message = v.to_string(),
+            _ => {}
+        }
+        b = r;
+    }
+    (code, message)
+}
+
+fn msg(tag: u8, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(5 + body.len());
+    out.push(tag);
+    out.extend_from_slice(&((body.len() + 4) as i32).to_be_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+/// ErrorResponse with severity, SQLSTATE, message and an optional hint.
+pub fn error_response(severity: &str, code: &str, message: &str, hint: Option<&str>) -> Vec<u8> {
+    let mut b = Vec::new();
+    let mut field = |t: u8, v: &str| {
+        b.push(t);
+        b.extend(v.bytes().filter(|&c| c != 0));
+        b.push(0);
+    };
+    field(b'S', severity);
+    field(b'V', severity);
+    field(b'C', code);
+    field(b'M', message);
+    if let Some(h) = hint {
+        field(b'H', h);
+    }
+    b.push(0);
+    msg(b'E', &b)
+}
+
+/// AuthenticationOk.
+pub fn auth_ok() -> Vec<u8> {
+    msg(b'R', &0i32.to_be_bytes())
+}
+
+/// BackendKeyData (protocol 3.0: 4-byte key).
+pub fn backend_key_data(pid: i32, key: i32) -> Vec<u8> {
+    let mut b = pid.to_be_bytes().to_vec();
+    b.extend_from_slice(&key.to_be_bytes());
+    msg(b'K', &b)
+}
+
+/// NegotiateProtocolVersion: we speak 3.0 and none of the `_pq_.` options.
+pub fn negotiate_protocol_version(unrecognized: &[String]) -> Vec<u8> {
+    let mut b = 0i32.to_be_bytes().to_vec();
+    b.extend_from_slice(&(unrecognized.len() as i32).to_be_bytes());
+    for o in unrecognized {
+        b.extend(o.bytes().filter(|&c| c != 0));
+        b.push(0);
+    }
+    msg(b'v', &b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn startup(params: &[(&str, &str)]) -> Vec<u8> {
+        let mut b = 196608i32.to_be_bytes().to_vec();
+        for (k, v) in params {
+            b.extend_from_slice(k.as_bytes());
+            b.push(0);
+            b.extend_from_slice(v.as_bytes());
+            b.push(0);
+        }
+        b.push(0);
+        let mut out = ((b.len() + 4) as i32).to_be_bytes().to_vec();
+        out.extend(b);
+        out
+    }
+
+    #[test]
+    fn startup_round_trip_and_split_reads() {
+        let wire = startup(&[("user", "u"), ("database", "d")]);
+        for cut in 0..wire.len() {
+            assert_eq!(decode_startup(&wire[..cut]), Ok(None));
+        }
+        let (s, used) = decode_startup(&wire).unwrap().unwrap();
+        assert_eq!(used, wire.len());
+        assert_eq!(
+            s,
+            Startup::Startup {
+                minor: 0,
+                params: vec![("user".into(), "u".into()), ("database".into(), "d".into())]
+            }
+        );
+        let ssl = [0, 0, 0, 8, 4, 210, 22, 47];
+        assert_eq!(decode_startup(&ssl), Ok(Some((Startup::Ssl, 8))));
+    }
+
+    #[test]
+    fn hostile_startup_packets() {
+        assert_eq!(decode_startup(&[0, 0, 0, 3, 0]), Err(CodecError::BadLength(3)));
+        assert_eq!(decode_startup(&[0xff, 0xff, 0xff, 0xff]), Err(CodecError::BadLength(-1)));
+        assert_eq!(decode_startup(&[0, 1, 0, 0]), Err(CodecError::TooLarge(65536)));
+        let mut bad = startup(&[("user", "u")]);
+        bad[4] = 0;
+        bad[5] = 2; // version 2.0
+        assert!(matches!(decode_startup(&bad), Err(CodecError::Version(2, 0))));
+        let mut unterminated = startup(&[("user", "u")]);
+        let n = unterminated.len();
+        unterminated[n - 2] = b'x';
+        unterminated.truncate(n - 1);
+        let l = unterminated.len() as i32;
+        unterminated[..4].copy_from_slice(&l.to_be_bytes());
+        assert!(decode_startup(&unterminated).is_err());
+    }
+
+    #[test]
+    fn framing_limits() {
+        let q = msg(b'Q', b"select 1\0");
+        for cut in 0..q.len() {
+            assert_eq!(frame_len(&q[..cut], 100), Ok(None));
+        }
+        assert_eq!(frame_len(&q, 100), Ok(Some(q.len())));
+        assert_eq!(frame_len(b"Q\x00\x00\x00\x02", 100), Err(CodecError::BadLength(2)));
+        assert_eq!(frame_len(b"Q\x7f\xff\xff\xff", 100), Err(CodecError::TooLarge(0x8000_0000)));
+        assert_eq!(parse_frontend(&q), Ok(Frontend::Query("select 1")));
+        assert!(parse_frontend(&msg(b'Q', b"no nul")).is_err());
+    }
+
+    #[test]
+    fn backend_fields() {
+        assert_eq!(command_rows(&msg(b'C', b"INSERT 0 3\0")), Some(3));
+        assert_eq!(command_rows(&msg(b'C', b"SELECT 12\0")), Some(12));
+        assert_eq!(command_rows(&msg(b'C', b"BEGIN\0")), None);
+        let e = error_response("FATAL", "57P01", "grant over", Some("hint"));
+        assert_eq!(frame_len(&e, 1000), Ok(Some(e.len())));
+        assert_eq!(error_fields(&e), ("57P01".into(), "grant over".into()));
+    }
+}

@@ -1,0 +1,497 @@
+//! PostgreSQL proxy: one tunnelled client session ↔ one target session.
+//!
+//! Start-up: the client's SSLRequest/GSSENCRequest are answered `N` (the tunnel is already
+//! mutual TLS); its StartupMessage is accepted without a password (identity is the certificate);
+//! the gateway logs in to the target with the configured credential and hands the client the
+//! target's parameters and a BackendKeyData of the gateway's own, so cancel requests come back
+//! here and are routed to the right backend.
+//!
+//! Relay: two tasks. Client → target frames messages, writes an audit event for every Query,
+//! Parse and Execute — committed before the bytes are forwarded — and forwards whole batches.
+//! Target → client forwards complete messages, matches results to pending audit events, and is
+//! the only writer to the client, so a gateway-made ErrorResponse (grant expired or revoked,
+//! protocol violation, audit failure) always lands on a message boundary.
+
+pub mod codec;
+pub mod track;
+pub mod upstream;
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::{Buf, BytesMut};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::sync::{mpsc, watch};
+use tracing::Instrument;
+
+use self::codec::{Frontend, MAX_BACKEND_MESSAGE, MAX_FRONTEND_MESSAGE, Startup};
+use self::track::{Finished, Pending, PendingKind, Prepared};
+use crate::clock::{fmt_ms, now_ms};
+use crate::gateway::Gateway;
+use crate::gateway::policy::Permit;
+use crate::gateway::proxy::Io;
+use crate::gateway::sessions::CancelTarget;
+use crate::gateway::store::NewEvent;
+
+/// Start-up parameters passed on to the target; everything else is dropped.
+const FORWARDED_PARAMS: &[&str] = &[
+    "application_name",
+    "client_encoding",
+    "datestyle",
+    "timezone",
+    "extra_float_digits",
+    "intervalstyle",
+    "search_path",
+];
+/// Start-up parameters refused outright: they change who or what the session is.
+const REFUSED_PARAMS: &[&str] = &["options", "replication"];
+
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Writes a FATAL ErrorResponse and closes.
+async fn fatal<W: tokio::io::AsyncWrite + Unpin>(w: &mut W, code: &str, message: &str, hint: Option<&str>) {
+    let _ = w.write_all(&codec::error_response("FATAL", code, message, hint)).await;
+    let _ = w.flush().await;
+    let _ = w.shutdown().await;
+}
+
+/// Reads start-up packets, answering SSL/GSS requests with `N`.
+async fn startup<S: Io>(client: &mut S, buf: &mut BytesMut) -> Result<Startup, String> {
+    let fut = async {
+        loop {
+            match codec::decode_startup(buf) {
+                Ok(Some((s, used))) => {
+                    buf.advance(used);
+                    match s {
+                        Startup::Ssl | Startup::Gss => {
+                            client.write_all(b"N").await.map_err(|e| e.to_string())?;
+                        }
+                        other => return Ok(other),
+                    }
+                }
+                Ok(None) => {
+                    let n = client.read_buf(buf).await.map_err(|e| e.to_string())?;
+                    if n == 0 {
+                        return Err("client closed the connection during start-up".to_string());
+                    }
+                }
+                Err(e) => return Err(format!("invalid start-up packet: {e}")),
+            }
+        }
+    };
+    tokio::time::timeout(STARTUP_TIMEOUT, fut)
+        .await
+        .map_err(|_| "client sent no start-up packet within 30s".to_string())?
+}
+
+/// Refuses a tunnelled session with a PostgreSQL error the client's tool will print.
+pub async fn reject<S: Io>(mut client: S, mut buf: BytesMut, code: &str, message: &str) {
+    match startup(&mut client, &mut buf).await {
+        Ok(Startup::Cancel { .. }) => {}
+        Ok(_) => fatal(&mut client, code, message, None).await,
+        Err(e) => tracing::info!(error = %e, "refused tunnel closed before start-up"),
+    }
+}
+
+/// Serves one tunnelled PostgreSQL session under `permit`.
+pub async fn serve<S: Io>(gw: Arc<Gateway>, client: S, buf: BytesMut, permit: Permit, peer: SocketAddr) {
+    let session_id = format!("se_{}", &crate::gateway::auth::new_token("")[..16]);
+    let span = tracing::info_span!("session", id = %session_id, identity = %permit.identity, connection = %permit.connection);
+    run(gw, client, buf, permit, peer, session_id).instrument(span).await
+}
+
+struct Ctx {
+    gw: Arc<Gateway>,
+    permit: Permit,
+    session_id: String,
+}
+
+impl Ctx {
+    fn event<'a>(&'a self, kind: &'a str) -> NewEvent<'a> {
+        NewEvent {
+            kind,
+            identity: Some(&self.permit.identity),
+            grant_id: Some(&self.permit.grant_id),
+            connection: Some(&self.permit.connection),
+            session_id: Some(&self.session_id),
+            ..Default::default()
+        }
+    }
+
+    async fn audit(&self, kind: &str, outcome: &str, detail: Option<&str>) {
+        let e = NewEvent {
+            outcome: Some(outcome),
+            detail,
+            ..self.event(kind)
+        };
+        if let Err(err) = self.gw.store.insert_event(&e).await {
+            tracing::error!(error = %err, kind, "cannot write audit event");
+        }
+    }
+}
+
+async fn run<S: Io>(gw: Arc<Gateway>, mut client: S, mut buf: BytesMut, permit: Permit, peer: SocketAddr, session_id: String) {
+    let ctx = Ctx { gw, permit, session_id };
+    let (minor, params) = match startup(&mut client, &mut buf).await {
+        Ok(Startup::Startup { minor, params }) => (minor, params),
+        Ok(Startup::Cancel { pid, key }) => return cancel(&ctx, pid, &key).await,
+        Ok(_) => return,
+        Err(e) => {
+            tracing::info!(error = %e, %peer, "session start-up failed");
+            ctx.audit("session_rejected", "error", Some(&e)).await;
+            fatal(&mut client, "08P01", &e, None).await;
+            return;
+        }
+    };
+    let Some(cfg) = ctx.gw.config.connections.get(&ctx.permit.connection).cloned() else {
+        fatal(&mut client, "08001", "connection no longer exists in the gateway config", None).await;
+        return;
+    };
+    let mut forwarded = Vec::new();
+    let mut unrecognized = Vec::new();
+    let mut app = String::new();
+    for (k, v) in params {
+        let lk = k.to_ascii_lowercase();
+        if k.starts_with("_pq_.") {
+            unrecognized.push(k);
+        } else if lk == "database" {
+            if v != cfg.database {
+                let msg = format!(
+                    "connection {} serves database {:?}, not {v:?}",
+                    ctx.permit.connection, cfg.database
+                );
+                ctx.audit("session_rejected", "error", Some(&msg)).await;
+                fatal(&mut client, "3D000", &msg, Some("connect to that database (hoopctl connect sets PGDATABASE)")).await;
+                return;
+            }
+        } else if REFUSED_PARAMS.contains(&lk.as_str()) {
+            let msg = format!("start-up parameter {k:?} is not allowed through the gateway");
+            ctx.audit("session_rejected", "error", Some(&msg)).await;
+            fatal(&mut client, "42501", &msg, Some("use SET after connecting instead")).await;
+            return;
+        } else if FORWARDED_PARAMS.contains(&lk.as_str()) {
+            if lk == "application_name" {
+                app = v.clone();
+            }
+            forwarded.push((k, v));
+        }
+    }
+    let up = match upstream::connect(&cfg, &ctx.gw.config.base_dir, &forwarded).await {
+        Ok(u) => u,
+        Err(e) => {
+            let msg = e.to_string();
+            tracing::warn!(error = %msg, "target session failed");
+            ctx.audit("session_rejected", "error", Some(&msg)).await;
+            fatal(&mut client, "08001", &msg, Some("ask the gateway operator to check the connection's configuration")).await;
+            return;
+        }
+    };
+    let pid = rand::random_range(1..i32::MAX);
+    let key: i32 = rand::random();
+    let (mut guard, end_rx) = ctx.gw.sessions.register(&ctx.session_id, &ctx.permit.grant_id);
+    if let Some((tpid, tsecret)) = &up.key {
+        guard.set_cancel_key(
+            (pid, key),
+            CancelTarget {
+                grant_id: ctx.permit.grant_id.clone(),
+                connection: ctx.permit.connection.clone(),
+                pid: *tpid,
+                secret: tsecret.clone(),
+            },
+        );
+    }
+    let detail = format!("peer={peer} application_name={app:?}");
+    if let Err(e) = ctx
+        .gw
+        .store
+        .insert_event(&NewEvent { outcome: Some("ok"), detail: Some(&detail), ..ctx.event("session_open") })
+        .await
+    {
+        tracing::error!(error = %e, "cannot audit session open; refusing the session");
+        fatal(&mut client, "58000", "the gateway cannot write its audit log; no statement can run", None).await;
+        return;
+    }
+    let mut hello = Vec::with_capacity(up.greeting.len() + 64);
+    if minor > 0 || !unrecognized.is_empty() {
+        hello.extend(codec::negotiate_protocol_version(&unrecognized));
+    }
+    hello.extend(codec::auth_ok());
+    hello.extend_from_slice(&up.greeting);
+    hello.extend(codec::backend_key_data(pid, key));
+    hello.extend_from_slice(&up.ready);
+    if client.write_all(&hello).await.is_err() {
+        return;
+    }
+
+    let (cr, cw) = tokio::io::split(client);
+    let (ur, uw) = tokio::io::split(up.stream);
+    let queue = Arc::new(Mutex::new(VecDeque::new()));
+    let (fin_tx, mut fin_rx) = mpsc::unbounded_channel::<Finished>();
+    let (ctl_tx, ctl_rx) = mpsc::channel::<(&'static str, String)>(1);
+    let store = ctx.gw.store.clone();
+    let finisher = tokio::spawn(async move {
+        while let Some(f) = fin_rx.recv().await {
+            if let Err(e) = store
+                .finish_event(f.event_id, f.outcome, f.rows, f.duration_ms, f.detail.as_deref())
+                .await
+            {
+                tracing::error!(error = %e, "cannot record statement outcome");
+            }
+        }
+    });
+    let stats = Stats::default();
+    let a = client_to_target(&ctx, cr, uw, buf, queue.clone(), ctl_tx, &stats);
+    let b = target_to_client(&ctx, ur, cw, queue, fin_tx, end_rx, ctl_rx, &stats);
+    tokio::pin!(a, b);
+    let reason = tokio::select! {
+        r = &mut b => r,
+        _ = &mut a => match tokio::time::timeout(Duration::from_secs(10), &mut b).await {
+            Ok(r) => r,
+            Err(_) => "target did not close after the client left".to_string(),
+        },
+    };
+    drop(guard);
+    let _ = finisher.await;
+    let detail = format!(
+        "{reason}; statements={} bytes_from_client={} bytes_to_client={}",
+        stats.statements.load(std::sync::atomic::Ordering::Relaxed),
+        stats.from_client.load(std::sync::atomic::Ordering::Relaxed),
+        stats.to_client.load(std::sync::atomic::Ordering::Relaxed),
+    );
+    ctx.audit("session_close", "ok", Some(&detail)).await;
+    tracing::info!(%reason, "session closed");
+}
+
+#[derive(Default)]
+struct Stats {
+    statements: std::sync::atomic::AtomicU64,
+    from_client: std::sync::atomic::AtomicU64,
+    to_client: std::sync::atomic::AtomicU64,
+}
+
+async fn cancel(ctx: &Ctx, pid: i32, key: &[u8]) {
+    let Ok(k) = <[u8; 4]>::try_from(key) else {
+        ctx.audit("cancel", "error", Some("malformed cancel key")).await;
+        return;
+    };
+    let key = i32::from_be_bytes(k);
+    let Some(t) = ctx.gw.sessions.cancel_target(pid, key) else {
+        ctx.audit("cancel", "error", Some("no session with that cancel key")).await;
+        return;
+    };
+    if t.grant_id != ctx.permit.grant_id {
+        ctx.audit("cancel", "denied", Some("cancel key belongs to another grant")).await;
+        return;
+    }
+    let Some(cfg) = ctx.gw.config.connections.get(&t.connection) else { return };
+    match upstream::cancel(cfg, &ctx.gw.config.base_dir, t.pid, &t.secret).await {
+        Ok(()) => ctx.audit("cancel", "ok", None).await,
+        Err(e) => ctx.audit("cancel", "error", Some(&e.to_string())).await,
+    }
+}
+
+/// Client → target. Returns when the client leaves; protocol violations and audit failures are
+/// sent to the other task, which tells the client and ends the session.
+#[allow(clippy::too_many_arguments)]
+async fn client_to_target<C: Io, U: Io>(
+    ctx: &Ctx,
+    mut cr: ReadHalf<C>,
+    mut uw: WriteHalf<U>,
+    mut buf: BytesMut,
+    queue: Arc<Mutex<VecDeque<Pending>>>,
+    ctl: mpsc::Sender<(&'static str, String)>,
+    stats: &Stats,
+) {
+    let mut prepared = Prepared::default();
+    let mut specs: Vec<(PendingKind, &'static str, String)> = Vec::new();
+    loop {
+        specs.clear();
+        let mut consumed = 0;
+        let mut terminate = false;
+        loop {
+            let rest = &buf[consumed..];
+            let n = match codec::frame_len(rest, MAX_FRONTEND_MESSAGE) {
+                Ok(Some(n)) => n,
+                Ok(None) => break,
+                Err(e) => {
+                    let _ = ctl.send(("08P01", format!("protocol violation from client: {e}"))).await;
+                    return;
+                }
+            };
+            let msg = &rest[..n];
+            match codec::parse_frontend(msg) {
+                Ok(Frontend::Query(sql)) => specs.push((PendingKind::Query, "query", sql.to_string())),
+                Ok(Frontend::Parse(name, sql)) => {
+                    prepared.parse(name, sql);
+                    specs.push((PendingKind::Parse, "parse", sql.to_string()));
+                }
+                Ok(Frontend::Bind(portal, stmt)) => prepared.bind(portal, stmt),
+                Ok(Frontend::Execute(portal)) => {
+                    specs.push((PendingKind::Execute, "execute", prepared.portal_sql(portal).to_string()))
+                }
+                Ok(Frontend::Close(kind, name)) => prepared.close(kind, name),
+                Ok(Frontend::Sync) => specs.push((PendingKind::Sync, "", String::new())),
+                Ok(Frontend::Terminate) => terminate = true,
+                Ok(Frontend::Other) => {}
+                Err(e) => {
+                    let _ = ctl.send(("08P01", format!("protocol violation from client: {e}"))).await;
+                    return;
+                }
+            }
+            consumed += n;
+            if terminate {
+                break;
+            }
+        }
+        if specs.iter().any(|s| s.0 != PendingKind::Sync) {
+            let events: Vec<NewEvent<'_>> = specs
+                .iter()
+                .filter(|s| s.0 != PendingKind::Sync)
+                .map(|(_, kind, sql)| NewEvent {
+                    statement: Some(sql),
+                    outcome: Some("started"),
+                    ..ctx.event(kind)
+                })
+                .collect();
+            // Durable before forwarded (DESIGN.md §4.3): no audit, no statement.
+            let ids = match ctx.gw.store.insert_events(&events).await {
+                Ok(ids) => ids,
+                Err(e) => {
+                    tracing::error!(error = %e, "audit write failed; ending session");
+                    let _ = ctl
+                        .send(("58000", "the gateway cannot write its audit log; the statement was not run".into()))
+                        .await;
+                    return;
+                }
+            };
+            stats.statements.fetch_add(ids.len() as u64, std::sync::atomic::Ordering::Relaxed);
+            let mut ids = ids.into_iter();
+            if let Ok(mut q) = queue.lock() {
+                for (kind, _, _) in &specs {
+                    let id = if *kind == PendingKind::Sync { 0 } else { ids.next().unwrap_or(0) };
+                    q.push_back(Pending::new(id, *kind));
+                }
+            }
+        } else if !specs.is_empty()
+            && let Ok(mut q) = queue.lock()
+        {
+            for _ in &specs {
+                q.push_back(Pending::new(0, PendingKind::Sync));
+            }
+        }
+        if consumed > 0 {
+            stats.from_client.fetch_add(consumed as u64, std::sync::atomic::Ordering::Relaxed);
+            if uw.write_all(&buf[..consumed]).await.is_err() {
+                return;
+            }
+            buf.advance(consumed);
+        }
+        if terminate {
+            let _ = uw.shutdown().await;
+            return;
+        }
+        match cr.read_buf(&mut buf).await {
+            Ok(0) | Err(_) => {
+                let _ = uw.shutdown().await;
+                return;
+            }
+            Ok(_) => {}
+        }
+    }
+}
+
+/// Target → client. The only writer to the client. Returns why the session ended.
+#[allow(clippy::too_many_arguments)]
+async fn target_to_client<C: Io, U: Io>(
+    ctx: &Ctx,
+    mut ur: ReadHalf<U>,
+    mut cw: WriteHalf<C>,
+    queue: Arc<Mutex<VecDeque<Pending>>>,
+    fin: mpsc::UnboundedSender<Finished>,
+    mut end_rx: watch::Receiver<Option<String>>,
+    ctl_rx: mpsc::Receiver<(&'static str, String)>,
+    stats: &Stats,
+) -> String {
+    let mut buf = BytesMut::with_capacity(64 * 1024);
+    let mut ctl_rx = Some(ctl_rx);
+    let left = (ctx.permit.expires_at - now_ms()).max(0) as u64;
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(left);
+    let mut finished = Vec::new();
+    loop {
+        let ended = async {
+            if end_rx.changed().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        let control = async {
+            match ctl_rx.as_mut() {
+                Some(rx) => rx.recv().await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            biased;
+            _ = ended => {
+                let reason = end_rx.borrow().clone().unwrap_or_else(|| "session ended by the gateway".into());
+                fatal(&mut cw, "57P01", &reason, Some("request a new grant with `hoopctl grant request`")).await;
+                return reason;
+            }
+            _ = tokio::time::sleep_until(deadline) => {
+                let reason = format!(
+                    "grant {} expired at {}; the session is closed",
+                    ctx.permit.grant_id,
+                    fmt_ms(ctx.permit.expires_at)
+                );
+                fatal(&mut cw, "57P01", &reason, Some("request a new grant with `hoopctl grant request`")).await;
+                return reason;
+            }
+            c = control => match c {
+                Some((code, msg)) => {
+                    tracing::warn!(%msg, "ending session");
+                    fatal(&mut cw, code, &msg, None).await;
+                    return msg;
+                }
+                None => ctl_rx = None,
+            },
+            r = ur.read_buf(&mut buf) => match r {
+                Ok(0) => return "target closed the connection".into(),
+                Err(e) => return format!("target read failed: {e}"),
+                Ok(_) => {}
+            },
+        }
+        let mut complete = 0;
+        let mut bad = None;
+        if let Ok(mut q) = queue.lock() {
+            loop {
+                match codec::frame_len(&buf[complete..], MAX_BACKEND_MESSAGE) {
+                    Ok(Some(n)) => {
+                        track::on_backend(&mut q, &buf[complete..complete + n], &mut finished);
+                        complete += n;
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        bad = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+        for f in finished.drain(..) {
+            let _ = fin.send(f);
+        }
+        if complete > 0 {
+            stats.to_client.fetch_add(complete as u64, std::sync::atomic::Ordering::Relaxed);
+            if cw.write_all(&buf[..complete]).await.is_err() {
+                return "client went away".into();
+            }
+            buf.advance(complete);
+        }
+        if let Some(e) = bad {
+            let msg = format!("the target sent an invalid message ({e}); session closed");
+            fatal(&mut cw, "08P01", &msg, None).await;
+            return msg;
+        }
+    }
+}

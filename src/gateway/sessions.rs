@@ -1,0 +1,120 @@
+//! Live proxied sessions and PostgreSQL cancel keys.
+//!
+//! Revoking a grant must end its live sessions (DESIGN.md §4.6): each session registers a
+//! `watch` channel here, and [`Sessions::end_grant`] sends the reason to every session of that
+//! grant. Cancel keys map the key the gateway gave a client to the target's real key, so a
+//! client's CancelRequest reaches the right backend without the client ever learning it.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use tokio::sync::watch;
+
+/// Where a cancel request for a session must go.
+#[derive(Debug, Clone)]
+pub struct CancelTarget {
+    /// Grant of the session (a cancel must come under the same grant).
+    pub grant_id: String,
+    /// Connection name (to reach the target again).
+    pub connection: String,
+    /// The target backend's process id.
+    pub pid: i32,
+    /// The target backend's secret key.
+    pub secret: Vec<u8>,
+}
+
+#[derive(Debug)]
+struct Live {
+    grant_id: String,
+    end: watch::Sender<Option<String>>,
+}
+
+/// Registry of live sessions.
+#[derive(Debug, Default)]
+pub struct Sessions {
+    live: Mutex<HashMap<String, Live>>,
+    cancel: Mutex<HashMap<(i32, i32), CancelTarget>>,
+}
+
+/// Deregisters a session when dropped.
+#[derive(Debug)]
+pub struct SessionGuard<'a> {
+    sessions: &'a Sessions,
+    id: String,
+    cancel_key: Option<(i32, i32)>,
+}
+
+impl Drop for SessionGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut m) = self.sessions.live.lock() {
+            m.remove(&self.id);
+        }
+        if let (Some(k), Ok(mut m)) = (self.cancel_key, self.sessions.cancel.lock()) {
+            m.remove(&k);
+        }
+    }
+}
+
+impl SessionGuard<'_> {
+    /// Registers the cancel key handed to the client for this session.
+    pub fn set_cancel_key(&mut self, key: (i32, i32), target: CancelTarget) {
+        if let Ok(mut m) = self.sessions.cancel.lock() {
+            m.insert(key, target);
+            self.cancel_key = Some(key);
+        }
+    }
+}
+
+impl Sessions {
+    /// Registers a session; the receiver yields `Some(reason)` when it must end.
+    pub fn register(
+        &self,
+        session_id: &str,
+        grant_id: &str,
+    ) -> (SessionGuard<'_>, watch::Receiver<Option<String>>) {
+        let (tx, rx) = watch::channel(None);
+        if let Ok(mut m) = self.live.lock() {
+            m.insert(
+                session_id.to_string(),
+                Live {
+                    grant_id: grant_id.to_string(),
+                    end: tx,
+                },
+            );
+        }
+        (
+            SessionGuard {
+                sessions: self,
+                id: session_id.to_string(),
+                cancel_key: None,
+            },
+            rx,
+        )
+    }
+
+    /// Ends every live session of a grant; returns how many.
+    pub fn end_grant(&self, grant_id: &str, reason: &str) -> usize {
+        let Ok(m) = self.live.lock() else { return 0 };
+        let mut n = 0;
+        for l in m.values().filter(|l| l.grant_id == grant_id) {
+            let _ = l.end.send(Some(reason.to_string()));
+            n += 1;
+        }
+        n
+    }
+
+    /// Number of live sessions.
+    pub fn len(&self) -> usize {
+        self.live.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
+    /// True when no session is live.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Looks up a cancel key.
+    pub fn cancel_target(&self, pid: i32, secret: i32) -> Option<CancelTarget> {
+        self.cancel.lock().ok()?.get(&(pid, secret)).cloned()
+    }
+}

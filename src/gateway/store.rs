@@ -1,0 +1,548 @@
+//! The gateway's embedded store: SQLite in the data directory, migrations applied at start.
+//!
+//! Only this module writes SQL. WAL mode with `synchronous = FULL` makes a committed audit event
+//! durable before the proxy forwards the statement it describes (DESIGN.md §4.3).
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Row, SqlSafeStr};
+
+use crate::clock::now_ms;
+
+/// A store failure. Callers turn it into a 500 or a PostgreSQL error; the text never holds secrets.
+#[derive(Debug, thiserror::Error)]
+#[error("gateway store: {0}")]
+pub struct StoreError(#[from] sqlx::Error);
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// Handle to the store; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+/// A device authorization request.
+#[derive(Debug, Clone)]
+pub struct DeviceRow {
+    /// SHA-256 of the device code.
+    pub device_code_hash: String,
+    /// Code the user types.
+    pub user_code: String,
+    /// pending | approved | denied | consumed
+    pub status: String,
+    /// Who approved it.
+    pub identity: Option<String>,
+    /// Expiry, unix ms.
+    pub expires_at: i64,
+    /// Required polling interval.
+    pub interval_ms: i64,
+    /// Last poll, unix ms.
+    pub last_poll_at: Option<i64>,
+}
+
+/// A stored token.
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    /// access | refresh
+    pub kind: String,
+    /// Holder.
+    pub identity: String,
+    /// Rotation family.
+    pub family: String,
+    /// Expiry, unix ms.
+    pub expires_at: i64,
+    /// When a refresh token was rotated.
+    pub used_at: Option<i64>,
+    /// When revoked.
+    pub revoked_at: Option<i64>,
+}
+
+/// A stored grant.
+#[derive(Debug, Clone)]
+pub struct GrantRow {
+    /// `gr_…`
+    pub id: String,
+    /// Holder.
+    pub identity: String,
+    /// Connection name.
+    pub connection: String,
+    /// Stated reason.
+    pub reason: String,
+    /// Status name.
+    pub status: String,
+    /// Requested length.
+    pub duration_ms: i64,
+    /// Requested at.
+    pub created_at: i64,
+    /// Ends at (once active).
+    pub expires_at: Option<i64>,
+    /// Approver / denier / revoker.
+    pub decided_by: Option<String>,
+    /// Their reason.
+    pub decision_reason: Option<String>,
+}
+
+/// A new audit event.
+#[derive(Debug, Clone, Default)]
+pub struct NewEvent<'a> {
+    /// Event kind.
+    pub kind: &'a str,
+    /// Who.
+    pub identity: Option<&'a str>,
+    /// Grant.
+    pub grant_id: Option<&'a str>,
+    /// Connection.
+    pub connection: Option<&'a str>,
+    /// Session.
+    pub session_id: Option<&'a str>,
+    /// Statement text.
+    pub statement: Option<&'a str>,
+    /// Outcome.
+    pub outcome: Option<&'a str>,
+    /// Detail.
+    pub detail: Option<&'a str>,
+}
+
+/// Filter for [`Store::list_events`].
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Events at or after this time (unix ms).
+    pub since_ms: Option<i64>,
+    /// Only this connection.
+    pub connection: Option<String>,
+    /// Only this identity.
+    pub identity: Option<String>,
+    /// Only this session.
+    pub session_id: Option<String>,
+    /// At most this many (newest kept), default 1000.
+    pub limit: Option<i64>,
+}
+
+/// A stored audit event.
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    /// Sequence id.
+    pub id: i64,
+    /// Time, unix ms.
+    pub time: i64,
+    /// Kind.
+    pub kind: String,
+    /// Who.
+    pub identity: Option<String>,
+    /// Grant.
+    pub grant_id: Option<String>,
+    /// Connection.
+    pub connection: Option<String>,
+    /// Session.
+    pub session_id: Option<String>,
+    /// Statement text.
+    pub statement: Option<String>,
+    /// Outcome.
+    pub outcome: Option<String>,
+    /// Rows.
+    pub rows: Option<i64>,
+    /// Duration.
+    pub duration_ms: Option<i64>,
+    /// Detail.
+    pub detail: Option<String>,
+}
+
+fn migrator() -> Migrator {
+    Migrator::with_migrations(vec![Migration::new(
+        1,
+        Cow::Borrowed("init"),
+        MigrationType::Simple,
+        include_str!("../../migrations/0001_init.sql").into_sql_str(),
+        false,
+    )])
+}
+
+impl Store {
+    /// Opens (creating if needed) `store.db` in `data_dir` and applies migrations.
+    pub async fn open(data_dir: &Path) -> Result<Store> {
+        let path = data_dir.join("store.db");
+        let opts = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(&path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await?;
+        migrator()
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError(sqlx::Error::Migrate(Box::new(e))))?;
+        Ok(Store { pool })
+    }
+
+    // ---- device codes ----
+
+    /// Records a new device authorization request.
+    pub async fn insert_device(&self, d: &DeviceRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO device_codes (device_code_hash, user_code, status, created_at, expires_at, interval_ms)
+             VALUES (?, ?, 'pending', ?, ?, ?)",
+        )
+        .bind(&d.device_code_hash)
+        .bind(&d.user_code)
+        .bind(now_ms())
+        .bind(d.expires_at)
+        .bind(d.interval_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    fn device_from(r: &SqliteRow) -> DeviceRow {
+        DeviceRow {
+            device_code_hash: r.get("device_code_hash"),
+            user_code: r.get("user_code"),
+            status: r.get("status"),
+            identity: r.get("identity"),
+            expires_at: r.get("expires_at"),
+            interval_ms: r.get("interval_ms"),
+            last_poll_at: r.get("last_poll_at"),
+        }
+    }
+
+    /// Looks a request up by the code the user typed.
+    pub async fn device_by_user_code(&self, user_code: &str) -> Result<Option<DeviceRow>> {
+        let r = sqlx::query("SELECT * FROM device_codes WHERE user_code = ?")
+            .bind(user_code)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(r.as_ref().map(Self::device_from))
+    }
+
+    /// Looks a request up by its (hashed) device code.
+    pub async fn device_by_hash(&self, hash: &str) -> Result<Option<DeviceRow>> {
+        let r = sqlx::query("SELECT * FROM device_codes WHERE device_code_hash = ?")
+            .bind(hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(r.as_ref().map(Self::device_from))
+    }
+
+    /// Sets a pending request's status (approved/denied) and identity. False if it was not pending.
+    pub async fn decide_device(
+        &self,
+        user_code: &str,
+        status: &str,
+        identity: Option<&str>,
+    ) -> Result<bool> {
+        let n = sqlx::query(
+            "UPDATE device_codes SET status = ?, identity = ? WHERE user_code = ? AND status = 'pending' AND expires_at > ?",
+        )
+        .bind(status)
+        .bind(identity)
+        .bind(user_code)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// Records a poll; returns the previous poll time.
+    pub async fn touch_device_poll(&self, hash: &str, interval_ms: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE device_codes SET last_poll_at = ?, interval_ms = ? WHERE device_code_hash = ?",
+        )
+        .bind(now_ms())
+        .bind(interval_ms)
+        .bind(hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Marks an approved request consumed; false if someone else consumed it first.
+    pub async fn consume_device(&self, hash: &str) -> Result<bool> {
+        let n = sqlx::query(
+            "UPDATE device_codes SET status = 'consumed' WHERE device_code_hash = ? AND status = 'approved'",
+        )
+        .bind(hash)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    // ---- tokens ----
+
+    /// Stores a token by hash.
+    pub async fn insert_token(
+        &self,
+        hash: &str,
+        kind: &str,
+        identity: &str,
+        family: &str,
+        expires_at: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO tokens (token_hash, kind, identity, family, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(hash)
+        .bind(kind)
+        .bind(identity)
+        .bind(family)
+        .bind(now_ms())
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Finds a token by hash.
+    pub async fn token(&self, hash: &str) -> Result<Option<TokenRow>> {
+        let r = sqlx::query("SELECT * FROM tokens WHERE token_hash = ?")
+            .bind(hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(r.map(|r| TokenRow {
+            kind: r.get("kind"),
+            identity: r.get("identity"),
+            family: r.get("family"),
+            expires_at: r.get("expires_at"),
+            used_at: r.get("used_at"),
+            revoked_at: r.get("revoked_at"),
+        }))
+    }
+
+    /// Marks a refresh token used; false if it was already used (a replay).
+    pub async fn use_refresh(&self, hash: &str) -> Result<bool> {
+        let n = sqlx::query(
+            "UPDATE tokens SET used_at = ? WHERE token_hash = ? AND kind = 'refresh' AND used_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(now_ms())
+        .bind(hash)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// Revokes every token of a family (logout, or refresh-token replay).
+    pub async fn revoke_family(&self, family: &str) -> Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL",
+        )
+        .bind(now_ms())
+        .bind(family)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
+    // ---- grants ----
+
+    /// Stores a new grant.
+    pub async fn insert_grant(&self, g: &GrantRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO grants (id, identity, connection, reason, status, duration_ms, created_at, activated_at, expires_at, decided_by, decision_reason)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&g.id)
+        .bind(&g.identity)
+        .bind(&g.connection)
+        .bind(&g.reason)
+        .bind(&g.status)
+        .bind(g.duration_ms)
+        .bind(g.created_at)
+        .bind(g.expires_at.map(|_| g.created_at))
+        .bind(g.expires_at)
+        .bind(&g.decided_by)
+        .bind(&g.decision_reason)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    fn grant_from(r: &SqliteRow) -> GrantRow {
+        GrantRow {
+            id: r.get("id"),
+            identity: r.get("identity"),
+            connection: r.get("connection"),
+            reason: r.get("reason"),
+            status: r.get("status"),
+            duration_ms: r.get("duration_ms"),
+            created_at: r.get("created_at"),
+            expires_at: r.get("expires_at"),
+            decided_by: r.get("decided_by"),
+            decision_reason: r.get("decision_reason"),
+        }
+    }
+
+    /// Marks active grants whose time is up as expired.
+    pub async fn expire_grants(&self) -> Result<()> {
+        sqlx::query("UPDATE grants SET status = 'expired' WHERE status = 'active' AND expires_at <= ?")
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// One grant by id.
+    pub async fn grant(&self, id: &str) -> Result<Option<GrantRow>> {
+        self.expire_grants().await?;
+        let r = sqlx::query("SELECT * FROM grants WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(r.as_ref().map(Self::grant_from))
+    }
+
+    /// Grants, newest first, optionally only one identity's and/or one status.
+    pub async fn list_grants(
+        &self,
+        identity: Option<&str>,
+        status: Option<&str>,
+        connection: Option<&str>,
+    ) -> Result<Vec<GrantRow>> {
+        self.expire_grants().await?;
+        let rows = sqlx::query(
+            "SELECT * FROM grants WHERE (?1 IS NULL OR identity = ?1) AND (?2 IS NULL OR status = ?2)
+             AND (?3 IS NULL OR connection = ?3) ORDER BY created_at DESC LIMIT 500",
+        )
+        .bind(identity)
+        .bind(status)
+        .bind(connection)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(Self::grant_from).collect())
+    }
+
+    /// Moves a grant from `from` to `to` status; false if it was not in `from`.
+    /// Activation sets the start and end times from now.
+    pub async fn transition_grant(
+        &self,
+        id: &str,
+        from: &[&str],
+        to: &str,
+        by: &str,
+        reason: Option<&str>,
+    ) -> Result<bool> {
+        self.expire_grants().await?;
+        let now = now_ms();
+        let n = sqlx::query(
+            "UPDATE grants SET status = ?1, decided_by = ?2, decision_reason = ?3,
+                activated_at = CASE WHEN ?1 = 'active' THEN ?4 ELSE activated_at END,
+                expires_at = CASE WHEN ?1 = 'active' THEN ?4 + duration_ms ELSE expires_at END
+             WHERE id = ?5 AND status IN (SELECT value FROM json_each(?6))",
+        )
+        .bind(to)
+        .bind(by)
+        .bind(reason)
+        .bind(now)
+        .bind(id)
+        .bind(serde_json::to_string(from).unwrap_or_default())
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    // ---- audit ----
+
+    /// Appends an event and commits it; returns its id. Durable when this returns.
+    pub async fn insert_event(&self, e: &NewEvent<'_>) -> Result<i64> {
+        let ids = self.insert_events(std::slice::from_ref(e)).await?;
+        Ok(ids.first().copied().unwrap_or_default())
+    }
+
+    /// Appends several events in one transaction (one fsync); returns their ids in order.
+    pub async fn insert_events(&self, events: &[NewEvent<'_>]) -> Result<Vec<i64>> {
+        let mut tx = self.pool.begin().await?;
+        let mut ids = Vec::with_capacity(events.len());
+        let now = now_ms();
+        for e in events {
+            let r = sqlx::query(
+                "INSERT INTO audit_events (time, kind, identity, grant_id, connection, session_id, statement, outcome, detail)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(now)
+            .bind(e.kind)
+            .bind(e.identity)
+            .bind(e.grant_id)
+            .bind(e.connection)
+            .bind(e.session_id)
+            .bind(e.statement)
+            .bind(e.outcome)
+            .bind(e.detail)
+            .execute(&mut *tx)
+            .await?;
+            ids.push(r.last_insert_rowid());
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Fills in a statement event's result.
+    pub async fn finish_event(
+        &self,
+        id: i64,
+        outcome: &str,
+        rows: Option<i64>,
+        duration_ms: i64,
+        detail: Option<&str>,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE audit_events SET outcome = ?, rows = ?, duration_ms = ?, detail = COALESCE(?, detail) WHERE id = ?",
+        )
+        .bind(outcome)
+        .bind(rows)
+        .bind(duration_ms)
+        .bind(detail)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Events matching a filter, oldest first.
+    pub async fn list_events(&self, f: &EventFilter) -> Result<Vec<EventRow>> {
+        let rows = sqlx::query(
+            "SELECT * FROM (SELECT * FROM audit_events WHERE (?1 IS NULL OR time >= ?1)
+               AND (?2 IS NULL OR connection = ?2) AND (?3 IS NULL OR identity = ?3)
+               AND (?4 IS NULL OR session_id = ?4)
+             ORDER BY id DESC LIMIT ?5) ORDER BY id ASC",
+        )
+        .bind(f.since_ms)
+        .bind(&f.connection)
+        .bind(&f.identity)
+        .bind(&f.session_id)
+        .bind(f.limit.unwrap_or(1000))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| EventRow {
+                id: r.get("id"),
+                time: r.get("time"),
+                kind: r.get("kind"),
+                identity: r.get("identity"),
+                grant_id: r.get("grant_id"),
+                connection: r.get("connection"),
+                session_id: r.get("session_id"),
+                statement: r.get("statement"),
+                outcome: r.get("outcome"),
+                rows: r.get("rows"),
+                duration_ms: r.get("duration_ms"),
+                detail: r.get("detail"),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,187 @@
+//! JSON bodies of the gateway's `/v1` API. Both halves use these types, so a change here is a
+//! change of the wire contract. Times are RFC 3339 strings in UTC.
+
+use serde::{Deserialize, Serialize};
+
+/// `POST /v1/grants`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrantRequest {
+    /// Connection name.
+    pub connection: String,
+    /// Why access is needed; recorded with the grant and every audit event.
+    pub reason: String,
+    /// How long the grant should last, e.g. `"1h"` (humantime). Default: the gateway's.
+    #[serde(default)]
+    pub duration: Option<String>,
+}
+
+/// Life cycle of a grant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantStatus {
+    /// Waiting for an approver.
+    Pending,
+    /// Usable until `expires_at`.
+    Active,
+    /// Refused by policy or an approver.
+    Denied,
+    /// Ended early by its owner or an admin.
+    Revoked,
+    /// Ran out of time.
+    Expired,
+}
+
+impl GrantStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GrantStatus::Pending => "pending",
+            GrantStatus::Active => "active",
+            GrantStatus::Denied => "denied",
+            GrantStatus::Revoked => "revoked",
+            GrantStatus::Expired => "expired",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => GrantStatus::Pending,
+            "active" => GrantStatus::Active,
+            "denied" => GrantStatus::Denied,
+            "revoked" => GrantStatus::Revoked,
+            "expired" => GrantStatus::Expired,
+            _ => return None,
+        })
+    }
+}
+
+/// A grant as the API shows it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Grant {
+    /// Grant id (`gr_…`).
+    pub id: String,
+    /// Who holds it.
+    pub identity: String,
+    /// Connection it opens.
+    pub connection: String,
+    /// Stated reason.
+    pub reason: String,
+    /// Current status.
+    pub status: GrantStatus,
+    /// Requested length in seconds.
+    pub duration_seconds: i64,
+    /// When it was requested.
+    pub created_at: String,
+    /// When it ends (set once active).
+    pub expires_at: Option<String>,
+    /// Who approved, denied or revoked it.
+    pub decided_by: Option<String>,
+    /// Why it was denied or revoked.
+    pub decision_reason: Option<String>,
+    /// Groups whose members may approve it (pending grants).
+    #[serde(default)]
+    pub approver_groups: Vec<String>,
+}
+
+/// `POST /v1/grants/{id}/deny` and `/revoke`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    /// Optional explanation shown to the requester.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// A connection the caller may request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Connection {
+    /// Name used in `grant request` and `connect`.
+    pub name: String,
+    /// Protocol (`postgres`).
+    pub kind: String,
+    /// Free text from the config.
+    pub description: String,
+    /// Database name clients should use.
+    pub database: Option<String>,
+    /// Whether policy lets the caller connect at once (`allow`) or after approval (`approval`).
+    pub access: String,
+}
+
+/// `POST /v1/grants/{id}/certificate`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateRequest {
+    /// PKCS#10 request in PEM; only its public key is used.
+    pub csr: String,
+}
+
+/// The client certificate issued for a grant.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CertificateResponse {
+    /// Leaf certificate, PEM.
+    pub certificate: String,
+    /// The gateway CA certificate, PEM (to verify the gateway).
+    pub ca: String,
+    /// End of validity; never after the grant's end.
+    pub not_after: String,
+}
+
+/// `GET /v1/whoami`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WhoAmI {
+    /// Identity name.
+    pub identity: String,
+    /// `user` or `service_account`.
+    pub kind: String,
+    /// Groups, used by policy.
+    pub groups: Vec<String>,
+    /// When the access token in use expires.
+    pub token_expires_at: String,
+}
+
+/// One audit event.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditEvent {
+    /// Monotonic id in the gateway store.
+    pub id: i64,
+    /// When it happened.
+    pub time: String,
+    /// What happened: `statement`, `session_open`, `session_close`, `grant_*`, `tunnel_rejected`…
+    pub kind: String,
+    /// Who.
+    pub identity: Option<String>,
+    /// Under which grant.
+    pub grant_id: Option<String>,
+    /// Against which connection.
+    pub connection: Option<String>,
+    /// Which proxied session.
+    pub session_id: Option<String>,
+    /// Statement text, for statements.
+    pub statement: Option<String>,
+    /// `ok`, `error`, `denied`, `started`, …
+    pub outcome: Option<String>,
+    /// Rows returned or affected, when known.
+    pub rows: Option<i64>,
+    /// How long the statement took, in milliseconds.
+    pub duration_ms: Option<i64>,
+    /// Extra detail (error message, peer address…).
+    pub detail: Option<String>,
+}
+
+/// RFC 9457 problem details: the body of every API error.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Problem {
+    /// A URI naming the problem type (`about:blank` style ids under `urn:hoopctl:`).
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Short summary.
+    pub title: String,
+    /// HTTP status.
+    pub status: u16,
+    /// What happened and what to do next.
+    pub detail: String,
+    /// Stable machine-readable code, e.g. `grant_not_found`.
+    pub code: String,
+}
