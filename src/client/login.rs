@@ -10,7 +10,7 @@ use std::pin::Pin;
 
 use oauth2::basic::BasicClient;
 use oauth2::{
-    AsyncHttpClient, ClientId, DeviceAuthorizationUrl, HttpClientError, HttpRequest, HttpResponse,
+    AsyncHttpClient, AuthType, ClientId, DeviceAuthorizationUrl, HttpClientError, HttpRequest, HttpResponse,
     RequestTokenError, StandardDeviceAuthorizationResponse, TokenResponse, TokenUrl,
 };
 use serde::Deserialize;
@@ -173,7 +173,9 @@ async fn device_flow(http: &reqwest::Client, gateway: &str, out: Output) -> Resu
         .json()
         .await
         .map_err(|e| fail(format!("{gateway} is not a hoopctl gateway: {e}")))?;
+    // A public client: client_id goes in the form body (RFC 8628 §3.1), there is no secret.
     let client = BasicClient::new(ClientId::new(OAUTH_CLIENT_ID.into()))
+        .set_auth_type(AuthType::RequestBody)
         .set_device_authorization_url(
             DeviceAuthorizationUrl::new(meta.device_authorization_endpoint).map_err(|e| fail(e.to_string()))?,
         )
@@ -183,7 +185,7 @@ async fn device_flow(http: &reqwest::Client, gateway: &str, out: Output) -> Resu
         .exchange_device_code()
         .request_async(&adapter)
         .await
-        .map_err(|e| fail(format!("the gateway refused to start a login: {e}")))?;
+        .map_err(|e| fail(format!("the gateway refused to start a login: {}", chain(&e))))?;
     let uri = details.verification_uri().to_string();
     let code = details.user_code().secret().to_string();
     match out {
@@ -210,7 +212,7 @@ async fn device_flow(http: &reqwest::Client, gateway: &str, out: Output) -> Resu
                 other => fail(format!("login failed: {other}")),
             }
         }
-        other => fail(format!("login failed: {other}")),
+        other => fail(format!("login failed: {}", chain(&other))),
     })?;
     let expires_in = token.expires_in().map(|d| d.as_millis() as i64).unwrap_or(0);
     Ok(Credentials {
@@ -218,6 +220,17 @@ async fn device_flow(http: &reqwest::Client, gateway: &str, out: Output) -> Resu
         refresh_token: token.refresh_token().map(|r| Secret::new(r.secret().to_string())),
         expires_at: now_ms() + expires_in,
     })
+}
+
+/// An error with its sources, for errors whose `Display` alone says little.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(x) = src {
+        s.push_str(&format!(": {x}"));
+        src = x.source();
+    }
+    s
 }
 
 /// Runs `hoopctl logout`: revokes the login at the gateway, then forgets it locally.

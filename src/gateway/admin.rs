@@ -23,13 +23,17 @@ fn load(path: &Path) -> Result<Config, Failure> {
 
 /// `gateway serve`.
 pub async fn serve(config: &Path) -> anyhow::Result<()> {
-    let cfg = load(config)?;
+    let mut cfg = load(config)?;
     let listen = cfg.gateway.listen;
-    let gw = Gateway::open(cfg).await?;
     let listener = TcpListener::bind(listen)
         .await
         .map_err(|e| Failure::new(ExitKind::Failure, format!("cannot listen on {listen}: {e}")))?;
     let addr = listener.local_addr()?;
+    // With port 0 (tests), URLs handed to clients must name the port actually bound.
+    if cfg.gateway.public_url.is_none() {
+        cfg.gateway.public_url = Some(format!("https://{addr}"));
+    }
+    let gw = Gateway::open(cfg).await?;
     tracing::info!(%addr, "gateway listening");
     eprintln!("hoopctl gateway listening on https://{addr} (API and tunnel)");
     listener::run(listener, gw, crate::client::connect::shutdown_signal()).await?;

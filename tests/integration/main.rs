@@ -1,0 +1,11 @@
+//! hoopctl integration tests: one binary; real gateway processes, real PostgreSQL, real psql
+//! and tokio-postgres clients, real TLS.
+
+mod util;
+
+mod approval;
+mod bad_input;
+mod cli;
+mod e2e;
+mod extended;
+mod tls_negative;
