@@ -1,1 +1,185 @@
-//! placeholder
+//! The operator and user commands around the data path: init/check/hash-password, login state,
+//! token rotation and revocation, exit codes.
+
+use std::process::{Command, Stdio};
+use std::io::Write;
+
+use serde_json::Value;
+
+use crate::util::*;
+
+fn hoopctl(args: &[&str]) -> std::process::Output {
+    Command::new(BIN).args(args).stdin(Stdio::null()).output().unwrap()
+}
+
+#[test]
+fn init_then_check_and_readable_config_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let gwdir = dir.path().join("gw");
+    let out = hoopctl(&["gateway", "init", gwdir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("User \"admin\" has password"), "{}", stderr(&out));
+    let cfg = gwdir.join("gateway.toml");
+    let out = hoopctl(&["gateway", "check", "--config", cfg.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("OK"));
+    // init never overwrites.
+    let again = hoopctl(&["gateway", "init", gwdir.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(1));
+
+    // Unknown keys are named, with their line.
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, text.replace("max_duration = \"8h\"", "max_duration = \"8h\"\nmax_durration = \"9h\"")).unwrap();
+    let out = hoopctl(&["gateway", "check", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("unknown field `max_durration`"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("line "), "{}", stderr(&out));
+    std::fs::write(&cfg, &text).unwrap();
+
+    // A connection whose secret is missing, and a policy error with file:line.
+    std::fs::write(
+        &cfg,
+        format!("{text}\n[connections.wh]\nkind = \"postgres\"\nhost = \"db\"\ndatabase = \"wh\"\nuser = \"etl\"\npassword = {{ env = \"HOOPCTL_TEST_NOT_SET_ANYWHERE\" }}\n"),
+    )
+    .unwrap();
+    std::fs::write(gwdir.join("policies/default.cedar"), "permit (principal, action == Action::\"connect\", resource)\nwhen { context.nonsense };\n").unwrap();
+    let out = hoopctl(&["gateway", "check", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = stderr(&out);
+    assert!(e.contains("HOOPCTL_TEST_NOT_SET_ANYWHERE is not set"), "{e}");
+    assert!(e.contains("default.cedar:2:"), "{e}");
+    // Serving that config fails with the policy error too, before binding anything.
+    let out = hoopctl(&["gateway", "serve", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("policy"), "{}", stderr(&out));
+}
+
+#[test]
+fn hash_password_reads_stdin() {
+    let mut child = Command::new(BIN)
+        .args(["gateway", "hash-password"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"s3cret\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let hash = stdout(&out).trim().to_string();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains("s3cret"));
+    let empty = Command::new(BIN).args(["gateway", "hash-password"]).stdin(Stdio::null()).output().unwrap();
+    assert_eq!(empty.status.code(), Some(2));
+}
+
+#[test]
+fn usage_errors_and_not_logged_in_have_their_codes() {
+    let client = TestClient::new();
+    let out = client.run(&["whoami"]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).contains("hoopctl login"), "{}", stderr(&out));
+    let out = client.run(&["grant", "request"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = client.run(&["login"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--gateway"), "{}", stderr(&out));
+    let help = client.run(&["--help"]);
+    assert!(stdout(&help).contains("Exit codes:"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn device_login_refresh_rotation_replay_and_logout() {
+    let gw = TestGateway::start("", &[]);
+    let client = TestClient::new();
+    // A wrong password does not log in.
+    let http = gw.reqwest();
+    let da: Value = http
+        .post(format!("{}/oauth/device_authorization", gw.url))
+        .form(&[("client_id", "hoopctl")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bad = http
+        .post(format!("{}/device", gw.url))
+        .form(&[("user_code", da["user_code"].as_str().unwrap()), ("username", "alice"), ("password", "nope")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 401);
+    let poll: Value = http
+        .post(format!("{}/oauth/token", gw.url))
+        .form(&[("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", da["device_code"].as_str().unwrap()), ("client_id", "hoopctl")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(poll["error"], "authorization_pending");
+    // Polling again at once earns slow_down (RFC 8628 §3.5).
+    let poll: Value = http
+        .post(format!("{}/oauth/token", gw.url))
+        .form(&[("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", da["device_code"].as_str().unwrap())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(poll["error"], "slow_down");
+
+    let out = client.login_device(&gw, "alice", "alice-password").await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let creds: Value =
+        serde_json::from_str(&std::fs::read_to_string(client.dir.path().join("credentials/default.json")).unwrap()).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(client.dir.path().join("credentials/default.json")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let refresh = creds["refresh_token"].as_str().unwrap().to_string();
+    let rotate = |rt: String| {
+        let http = http.clone();
+        let url = gw.url.clone();
+        async move {
+            http.post(format!("{url}/oauth/token"))
+                .form(&[("grant_type", "refresh_token"), ("refresh_token", rt.as_str()), ("client_id", "hoopctl")])
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let t2 = rotate(refresh.clone()).await;
+    let access2 = t2["access_token"].as_str().expect("rotated").to_string();
+    assert_ne!(t2["refresh_token"].as_str().unwrap(), refresh);
+    let who = |tok: String| {
+        let http = http.clone();
+        let url = gw.url.clone();
+        async move { http.get(format!("{url}/v1/whoami")).bearer_auth(tok).send().await.unwrap().status() }
+    };
+    assert_eq!(who(access2.clone()).await, 200);
+    // Replaying the old refresh token revokes the whole login.
+    let replay = rotate(refresh).await;
+    assert_eq!(replay["error"], "invalid_grant");
+    assert_eq!(who(access2).await, 401);
+
+    // Logout revokes at the gateway.
+    let out = client.login_device(&gw, "alice", "alice-password").await;
+    assert!(out.status.success());
+    let token = client.token();
+    assert_eq!(who(token.clone()).await, 200);
+    let out = client.run(&["logout"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("tokens revoked"), "{}", stderr(&out));
+    assert_eq!(who(token).await, 401);
+    assert_eq!(client.run(&["whoami"]).status.code(), Some(5));
+    // Forged tokens are refused.
+    assert_eq!(who("hpa_forged".into()).await, 401);
+}
