@@ -35,6 +35,6 @@ mod tests {
     fn round_trip() {
         let ms = 1_790_000_000_000;
         assert_eq!(parse_rfc3339_ms(&fmt_ms(ms)), Some(ms));
-        assert_eq!(fmt_duration(Duration::from_millis(5400_999)), "1h 30m");
+        assert_eq!(fmt_duration(Duration::from_millis(5_400_999)), "1h 30m");
     }
 }

@@ -32,7 +32,12 @@ fn fail(msg: impl Into<String>) -> Failure {
 /// Creates the demo database, role and table; returns (host, port) of the server.
 async fn seed(url: &str, role_password: &str) -> Result<(String, u16), Failure> {
     let opts = PgConnectOptions::from_str(url)
-        .map_err(|e| Failure::new(ExitKind::Usage, format!("--postgres {url:?} is not a PostgreSQL URL: {e}")))?
+        .map_err(|e| {
+            Failure::new(
+                ExitKind::Usage,
+                format!("--postgres {url:?} is not a PostgreSQL URL: {e}"),
+            )
+        })?
         .disable_statement_logging();
     let host = opts.get_host().to_string();
     let port = opts.get_port();
@@ -57,20 +62,31 @@ async fn seed(url: &str, role_password: &str) -> Result<(String, u16), Failure> 
         admin
             .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {DEMO_DB}")))
             .await
-            .map_err(|e| fail(format!("cannot create database {DEMO_DB}: {e} (the --postgres role needs CREATEDB)")))?;
+            .map_err(|e| {
+                fail(format!(
+                    "cannot create database {DEMO_DB}: {e} (the --postgres role needs CREATEDB)"
+                ))
+            })?;
     }
-    let role_exists: bool = sqlx::query("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)")
-        .bind(DEMO_ROLE)
-        .fetch_one(&admin)
-        .await
-        .map_err(unreachable)?
-        .get(0);
+    let role_exists: bool =
+        sqlx::query("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)")
+            .bind(DEMO_ROLE)
+            .fetch_one(&admin)
+            .await
+            .map_err(unreachable)?
+            .get(0);
     // The password is random per run and quoted as a literal: it is generated, never user input.
     let verb = if role_exists { "ALTER" } else { "CREATE" };
     admin
-        .execute(sqlx::AssertSqlSafe(format!("{verb} ROLE {DEMO_ROLE} LOGIN PASSWORD '{role_password}'")))
+        .execute(sqlx::AssertSqlSafe(format!(
+            "{verb} ROLE {DEMO_ROLE} LOGIN PASSWORD '{role_password}'"
+        )))
         .await
-        .map_err(|e| fail(format!("cannot create role {DEMO_ROLE}: {e} (the --postgres role needs CREATEROLE)")))?;
+        .map_err(|e| {
+            fail(format!(
+                "cannot create role {DEMO_ROLE}: {e} (the --postgres role needs CREATEROLE)"
+            ))
+        })?;
     admin.close().await;
     let demo = PgPoolOptions::new()
         .max_connections(1)
@@ -128,7 +144,11 @@ description = "synthetic patients in {DEMO_DB} (hoopctl dev)"
 
 /// Runs `hoopctl dev` until Ctrl-C.
 pub async fn run(args: DevArgs, profile_name: &str, out: Output) -> anyhow::Result<()> {
-    let profile_name = if profile_name == "default" { "dev" } else { profile_name };
+    let profile_name = if profile_name == "default" {
+        "dev"
+    } else {
+        profile_name
+    };
     let role_password = auth::new_token("")[..24].replace(['-', '_'], "x");
     let (pg_host, pg_port) = seed(&args.postgres, &role_password).await?;
     let tmp;
@@ -145,7 +165,10 @@ pub async fn run(args: DevArgs, profile_name: &str, out: Output) -> anyhow::Resu
     let listener = match TcpListener::bind(&args.listen).await {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("note: cannot listen on {} ({e}); using an ephemeral port", args.listen);
+            eprintln!(
+                "note: cannot listen on {} ({e}); using an ephemeral port",
+                args.listen
+            );
             TcpListener::bind("127.0.0.1:0").await?
         }
     };
@@ -153,14 +176,24 @@ pub async fn run(args: DevArgs, profile_name: &str, out: Output) -> anyhow::Resu
     let dev_password = auth::new_token("")[..16].to_string();
     let hash = auth::hash_password(&dev_password).map_err(fail)?;
     crate::gateway::ca::write_private(&dir.join("demo.password"), &role_password)?;
-    std::fs::write(dir.join("policy.cedar"), crate::gateway::policy::DEFAULT_POLICY)?;
+    std::fs::write(
+        dir.join("policy.cedar"),
+        crate::gateway::policy::DEFAULT_POLICY,
+    )?;
     let cfg_path = dir.join("gateway.toml");
-    std::fs::write(&cfg_path, config_text(&addr.to_string(), &pg_host, pg_port, &hash))?;
+    std::fs::write(
+        &cfg_path,
+        config_text(&addr.to_string(), &pg_host, pg_port, &hash),
+    )?;
     let cfg = Config::load(&cfg_path)?;
     let gw = Gateway::open(cfg).await?;
     let base = format!("https://{addr}");
     login_dev(&gw, profile_name, &base).await?;
-    let pf = if profile_name == "dev" { "HOOPCTL_PROFILE=dev".to_string() } else { format!("HOOPCTL_PROFILE={profile_name}") };
+    let pf = if profile_name == "dev" {
+        "HOOPCTL_PROFILE=dev".to_string()
+    } else {
+        format!("HOOPCTL_PROFILE={profile_name}")
+    };
     match out {
         Output::Json => print_json(&serde_json::json!({
             "gateway": base, "profile": profile_name, "data_dir": dir, "user": "dev",
@@ -176,7 +209,11 @@ pub async fn run(args: DevArgs, profile_name: &str, out: Output) -> anyhow::Resu
              Device login page: {base}/device (user dev, password {dev_password})\n\
              Press Ctrl-C to stop{}.",
             dir.display(),
-            if args.data_dir.is_some() { "" } else { "; the data directory is then removed" },
+            if args.data_dir.is_some() {
+                ""
+            } else {
+                "; the data directory is then removed"
+            },
         ),
     }
     serve::run(listener, gw, crate::client::connect::shutdown_signal()).await?;
@@ -193,8 +230,16 @@ async fn login_dev(gw: &Gateway, profile_name: &str, base: &str) -> anyhow::Resu
     std::fs::create_dir_all(&ca_dir)?;
     let ca_file = ca_dir.join(format!("{profile_name}.pem"));
     std::fs::write(&ca_file, gw.ca.cert_pem())?;
-    let mut p = Profile { gateway: base.to_string(), ca_file: Some(ca_file), credentials: String::new() };
-    let creds = Credentials { access_token: Secret::new(t.access_token), refresh_token: None, expires_at: now_ms() + ttl };
+    let mut p = Profile {
+        gateway: base.to_string(),
+        ca_file: Some(ca_file),
+        credentials: String::new(),
+    };
+    let creds = Credentials {
+        access_token: Secret::new(t.access_token),
+        refresh_token: None,
+        expires_at: now_ms() + ttl,
+    };
     profile::store_credentials(profile_name, &mut p, &creds).await?;
     profile::save(profile_name, &p)?;
     Ok(())

@@ -12,9 +12,13 @@ fn main() -> ExitCode {
     let serving = matches!(cli.command, Command::Gateway(_) | Command::Dev(_));
     hoopctl::telemetry::init(if serving { "info" } else { "warn" });
     let rt = if serving {
-        tokio::runtime::Builder::new_multi_thread().enable_all().build()
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
     } else {
-        tokio::runtime::Builder::new_current_thread().enable_all().build()
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
     };
     let rt = match rt {
         Ok(rt) => rt,

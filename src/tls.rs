@@ -33,7 +33,8 @@ pub fn certs_from_pem(pem: &str) -> Result<Vec<CertificateDer<'static>>, String>
 
 /// Parses a private key from PEM.
 pub fn key_from_pem(pem: &str) -> Result<PrivateKeyDer<'static>, String> {
-    PrivateKeyDer::from_pem_slice(pem.as_bytes()).map_err(|e| format!("invalid PEM private key: {e}"))
+    PrivateKeyDer::from_pem_slice(pem.as_bytes())
+        .map_err(|e| format!("invalid PEM private key: {e}"))
 }
 
 /// A root store holding the given PEM bundle.

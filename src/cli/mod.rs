@@ -19,7 +19,12 @@ use crate::exit::EXIT_CODES_HELP;
 #[command(name = "hoopctl", version, about, after_help = EXIT_CODES_HELP, propagate_version = true)]
 pub struct Cli {
     /// Gateway profile to use (one per gateway).
-    #[arg(long, global = true, env = "HOOPCTL_PROFILE", default_value = "default")]
+    #[arg(
+        long,
+        global = true,
+        env = "HOOPCTL_PROFILE",
+        default_value = "default"
+    )]
     pub profile: String,
     /// Output format.
     #[arg(short = 'o', long, global = true, env = "HOOPCTL_OUTPUT", value_enum, default_value_t = Output::Text)]
@@ -33,7 +38,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Log in to a gateway (OAuth device flow; or a minted token with --token-stdin).
-    #[command(after_help = "Examples:\n  hoopctl login --gateway https://gw.example.com:8443\n  hoopctl login --gateway https://127.0.0.1:8443 --ca-file ca.pem\n  hoopctl gateway token --config gw.toml --user ci | hoopctl login --gateway URL --token-stdin")]
+    #[command(
+        after_help = "Examples:\n  hoopctl login --gateway https://gw.example.com:8443\n  hoopctl login --gateway https://127.0.0.1:8443 --ca-file ca.pem\n  hoopctl gateway token --config gw.toml --user ci | hoopctl login --gateway URL --token-stdin"
+    )]
     Login(LoginArgs),
     /// Revoke this profile's login at the gateway and forget it locally.
     Logout,
@@ -45,7 +52,9 @@ pub enum Command {
     #[command(subcommand)]
     Grant(GrantCommand),
     /// Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status.
-    #[command(after_help = "Examples:\n  hoopctl connect warehouse --reason \"nightly refresh\"\n  hoopctl connect warehouse --reason \"nightly refresh\" -- psql -c 'select count(*) from orders'\n  hoopctl connect prod --reason \"incident 42\" --wait --timeout 30m -- ./export.sh\n\nCMD gets PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE=disable and DATABASE_URL.")]
+    #[command(
+        after_help = "Examples:\n  hoopctl connect warehouse --reason \"nightly refresh\"\n  hoopctl connect warehouse --reason \"nightly refresh\" -- psql -c 'select count(*) from orders'\n  hoopctl connect prod --reason \"incident 42\" --wait --timeout 30m -- ./export.sh\n\nCMD gets PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE=disable and DATABASE_URL."
+    )]
     Connect(ConnectArgs),
     /// Read the gateway's audit log (admins).
     #[command(subcommand)]
@@ -53,7 +62,9 @@ pub enum Command {
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Run a whole gateway, a dev user and a demo connection on this machine, in one process.
-    #[command(after_help = "Example:\n  hoopctl dev --postgres postgresql://postgres@127.0.0.1:5432/postgres")]
+    #[command(
+        after_help = "Example:\n  hoopctl dev --postgres postgresql://postgres@127.0.0.1:5432/postgres"
+    )]
     Dev(DevArgs),
     /// Run and administer a gateway.
     #[command(subcommand)]
@@ -78,7 +89,9 @@ pub struct LoginArgs {
 #[derive(Debug, Subcommand)]
 pub enum GrantCommand {
     /// Ask for access to a connection.
-    #[command(after_help = "Example:\n  hoopctl grant request warehouse --reason \"nightly refresh\" --duration 2h --wait")]
+    #[command(
+        after_help = "Example:\n  hoopctl grant request warehouse --reason \"nightly refresh\" --duration 2h --wait"
+    )]
     Request {
         /// Connection name.
         connection: String,
@@ -175,7 +188,9 @@ pub struct ConnectArgs {
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// List audit events, oldest first.
-    #[command(after_help = "Examples:\n  hoopctl audit list --since 2h --connection warehouse\n  hoopctl audit list --identity ci-nightly -o json")]
+    #[command(
+        after_help = "Examples:\n  hoopctl audit list --since 2h --connection warehouse\n  hoopctl audit list --identity ci-nightly -o json"
+    )]
     List {
         /// Only events since this time (RFC 3339) or this long ago (2h, 1d).
         #[arg(long, env = "HOOPCTL_SINCE")]
@@ -210,7 +225,11 @@ pub struct CompletionsArgs {
 #[derive(Debug, Args)]
 pub struct DevArgs {
     /// PostgreSQL server for the demo connection (a role that can create databases and roles).
-    #[arg(long, env = "HOOPCTL_POSTGRES", default_value = "postgresql://postgres@127.0.0.1:5432/postgres")]
+    #[arg(
+        long,
+        env = "HOOPCTL_POSTGRES",
+        default_value = "postgresql://postgres@127.0.0.1:5432/postgres"
+    )]
     pub postgres: String,
     /// Gateway listen address.
     #[arg(long, env = "HOOPCTL_LISTEN", default_value = "127.0.0.1:8443")]

@@ -26,13 +26,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Whoami => login::whoami(p, out).await?,
         Command::Connections => grant::connections(p, out).await?,
         Command::Grant(g) => match g {
-            GrantCommand::Request { connection, reason, duration, wait } => {
-                grant::request_cmd(p, &connection, &reason, duration.as_deref(), wait.wait(), out).await?
+            GrantCommand::Request {
+                connection,
+                reason,
+                duration,
+                wait,
+            } => {
+                grant::request_cmd(
+                    p,
+                    &connection,
+                    &reason,
+                    duration.as_deref(),
+                    wait.wait(),
+                    out,
+                )
+                .await?
             }
             GrantCommand::List { pending, all } => grant::list(p, pending, all, out).await?,
-            GrantCommand::Approve { id, reason } => grant::decide(p, "approve", &id, reason, out).await?,
+            GrantCommand::Approve { id, reason } => {
+                grant::decide(p, "approve", &id, reason, out).await?
+            }
             GrantCommand::Deny { id, reason } => grant::decide(p, "deny", &id, reason, out).await?,
-            GrantCommand::Revoke { id, reason } => grant::decide(p, "revoke", &id, reason, out).await?,
+            GrantCommand::Revoke { id, reason } => {
+                grant::decide(p, "revoke", &id, reason, out).await?
+            }
         },
         Command::Connect(a) => {
             let opts = connect::ConnectOptions {
@@ -45,21 +62,44 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             };
             return Ok(connect::connect(p, opts, out).await?);
         }
-        Command::Audit(AuditCommand::List { since, connection, identity, session, limit }) => {
-            audit::list(p, audit::AuditFilter { since, connection, identity, session, limit }, out).await?
+        Command::Audit(AuditCommand::List {
+            since,
+            connection,
+            identity,
+            session,
+            limit,
+        }) => {
+            audit::list(
+                p,
+                audit::AuditFilter {
+                    since,
+                    connection,
+                    identity,
+                    session,
+                    limit,
+                },
+                out,
+            )
+            .await?
         }
         Command::Completions(a) => {
             if let Some(dir) = a.write_dir {
                 write_generated(&dir)?;
             } else if let Some(shell) = a.shell {
-                clap_complete::generate(shell, &mut Cli::command(), "hoopctl", &mut std::io::stdout());
+                clap_complete::generate(
+                    shell,
+                    &mut Cli::command(),
+                    "hoopctl",
+                    &mut std::io::stdout(),
+                );
             }
         }
         Command::Dev(a) => crate::dev::run(a, p, out).await?,
         Command::Gateway(g) => match g {
             GatewayCommand::Serve { config } => gateway::admin::serve(&config).await?,
             GatewayCommand::Init { dir, listen } => {
-                let done = gateway::init::init(&dir, &listen).map_err(|e| Failure::new(ExitKind::Failure, e))?;
+                let done = gateway::init::init(&dir, &listen)
+                    .map_err(|e| Failure::new(ExitKind::Failure, e))?;
                 eprintln!(
                     "Wrote {} and the default policy.\nUser \"admin\" has password: {}\n(shown once; it is stored only as an argon2 hash)\nNext: add a [connections.NAME] section, then\n  hoopctl gateway check --config {}\n  hoopctl gateway serve --config {}",
                     done.config.display(),
@@ -76,7 +116,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                 if pw.is_empty() {
                     return Err(Failure::new(ExitKind::Usage, "no password on stdin; pipe one in: `printf %s PASSWORD | hoopctl gateway hash-password`").into());
                 }
-                let h = gateway::auth::hash_password(pw).map_err(|e| Failure::new(ExitKind::Failure, e))?;
+                let h = gateway::auth::hash_password(pw)
+                    .map_err(|e| Failure::new(ExitKind::Failure, e))?;
                 println!("{h}");
             }
             GatewayCommand::Token { config, user, ttl } => {
@@ -91,7 +132,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
 fn write_generated(dir: &std::path::Path) -> anyhow::Result<()> {
     use clap_complete::Shell;
     std::fs::create_dir_all(dir)?;
-    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish] {
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::PowerShell,
+        Shell::Elvish,
+    ] {
         clap_complete::generate_to(shell, &mut Cli::command(), "hoopctl", dir)?;
     }
     let mut man = Vec::new();
@@ -99,4 +146,3 @@ fn write_generated(dir: &std::path::Path) -> anyhow::Result<()> {
     std::fs::write(dir.join("hoopctl.1"), man)?;
     Ok(())
 }
-

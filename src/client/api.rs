@@ -24,10 +24,16 @@ pub fn http_client(ca_file: Option<&std::path::Path>) -> Result<reqwest::Client,
         .user_agent(concat!("hoopctl/", env!("CARGO_PKG_VERSION")));
     if let Some(path) = ca_file {
         let pem = std::fs::read(path).map_err(|e| {
-            Failure::new(ExitKind::Failure, format!("cannot read CA file {}: {e}", path.display()))
+            Failure::new(
+                ExitKind::Failure,
+                format!("cannot read CA file {}: {e}", path.display()),
+            )
         })?;
         let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            Failure::new(ExitKind::Failure, format!("CA file {} is not PEM: {e}", path.display()))
+            Failure::new(
+                ExitKind::Failure,
+                format!("CA file {} is not PEM: {e}", path.display()),
+            )
         })?;
         b = b.tls_certs_only(certs);
     }
@@ -55,7 +61,13 @@ pub async fn problem(resp: reqwest::Response) -> Failure {
     let text = resp.text().await.unwrap_or_default();
     let (code, detail) = match serde_json::from_str::<Problem>(&text) {
         Ok(p) => (p.code, p.detail),
-        Err(_) => (String::new(), format!("gateway answered {status}: {}", text.chars().take(300).collect::<String>())),
+        Err(_) => (
+            String::new(),
+            format!(
+                "gateway answered {status}: {}",
+                text.chars().take(300).collect::<String>()
+            ),
+        ),
     };
     let kind = match (status, code.as_str()) {
         (StatusCode::UNAUTHORIZED, _) => ExitKind::NotLoggedIn,
@@ -158,7 +170,12 @@ impl Api {
         Ok(())
     }
 
-    async fn send(&self, method: Method, path: &str, body: Option<&serde_json::Value>) -> Result<reqwest::Response, Failure> {
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<reqwest::Response, Failure> {
         let mut refreshed = false;
         if let Some((_, exp)) = self.access()
             && exp - now_ms() < 30_000
@@ -177,7 +194,10 @@ impl Api {
             if let Some(b) = body {
                 req = req.json(b);
             }
-            let resp = req.send().await.map_err(|e| transport_error(&self.base, &e))?;
+            let resp = req
+                .send()
+                .await
+                .map_err(|e| transport_error(&self.base, &e))?;
             if resp.status() == StatusCode::UNAUTHORIZED && !refreshed {
                 refreshed = true;
                 self.refresh().await?;
@@ -194,8 +214,13 @@ impl Api {
     }
 
     /// POST JSON, decode the JSON answer.
-    pub async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, Failure> {
-        let v = serde_json::to_value(body).map_err(|e| Failure::new(ExitKind::Failure, e.to_string()))?;
+    pub async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, Failure> {
+        let v = serde_json::to_value(body)
+            .map_err(|e| Failure::new(ExitKind::Failure, e.to_string()))?;
         let resp = self.send(Method::POST, path, Some(&v)).await?;
         decode(resp).await
     }
@@ -220,7 +245,10 @@ async fn decode<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, Failu
     if !resp.status().is_success() {
         return Err(problem(resp).await);
     }
-    resp.json()
-        .await
-        .map_err(|e| Failure::new(ExitKind::Failure, format!("unexpected answer from the gateway: {e}")))
+    resp.json().await.map_err(|e| {
+        Failure::new(
+            ExitKind::Failure,
+            format!("unexpected answer from the gateway: {e}"),
+        )
+    })
 }

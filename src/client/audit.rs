@@ -23,7 +23,9 @@ pub struct AuditFilter {
 fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -33,7 +35,12 @@ fn enc(s: &str) -> String {
 pub async fn list(profile: &str, f: AuditFilter, out: Output) -> Result<(), Failure> {
     let api = Api::open(profile).await?;
     let mut q = Vec::new();
-    for (k, v) in [("since", &f.since), ("connection", &f.connection), ("identity", &f.identity), ("session", &f.session)] {
+    for (k, v) in [
+        ("since", &f.since),
+        ("connection", &f.connection),
+        ("identity", &f.identity),
+        ("session", &f.session),
+    ] {
         if let Some(v) = v {
             q.push(format!("{k}={}", enc(v)));
         }
@@ -41,7 +48,11 @@ pub async fn list(profile: &str, f: AuditFilter, out: Output) -> Result<(), Fail
     if let Some(l) = f.limit {
         q.push(format!("limit={l}"));
     }
-    let path = if q.is_empty() { "/v1/audit".into() } else { format!("/v1/audit?{}", q.join("&")) };
+    let path = if q.is_empty() {
+        "/v1/audit".into()
+    } else {
+        format!("/v1/audit?{}", q.join("&"))
+    };
     let events: Vec<AuditEvent> = api.get(&path).await?;
     match out {
         Output::Json => print_json(&events),
@@ -67,7 +78,10 @@ pub async fn list(profile: &str, f: AuditFilter, out: Output) -> Result<(), Fail
                     line.push_str(&format!(" {d}ms"));
                 }
                 if let Some(s) = &e.statement {
-                    line.push_str(&format!(" sql={:?}", s.chars().take(200).collect::<String>()));
+                    line.push_str(&format!(
+                        " sql={:?}",
+                        s.chars().take(200).collect::<String>()
+                    ));
                 }
                 if let Some(d) = &e.detail {
                     line.push_str(&format!(" ({d})"));

@@ -32,17 +32,27 @@ pub struct ConnectOptions {
     pub command: Vec<String>,
 }
 
+/// How long the tunnel outlives its grant so sessions receive the gateway's closing error.
+const GRACE: Duration = Duration::from_secs(2);
+
 fn fail(msg: impl Into<String>) -> Failure {
     Failure::new(ExitKind::Failure, msg)
 }
 
 async fn find_or_request(api: &Api, o: &ConnectOptions, out: Output) -> Result<Grant, Failure> {
-    let mine: Vec<Grant> = api.get(&format!("/v1/grants?connection={}", o.connection)).await?;
+    let mine: Vec<Grant> = api
+        .get(&format!("/v1/grants?connection={}", o.connection))
+        .await?;
     let now = now_ms();
     let usable = mine
         .iter()
         .filter(|g| g.status == GrantStatus::Active)
-        .filter(|g| g.expires_at.as_deref().and_then(parse_rfc3339_ms).is_some_and(|e| e > now + 30_000))
+        .filter(|g| {
+            g.expires_at
+                .as_deref()
+                .and_then(parse_rfc3339_ms)
+                .is_some_and(|e| e > now + 30_000)
+        })
         .max_by_key(|g| g.expires_at.clone());
     if let Some(g) = usable {
         return Ok(g.clone());
@@ -55,18 +65,35 @@ async fn find_or_request(api: &Api, o: &ConnectOptions, out: Output) -> Result<G
                 }
                 wait_for(api, &g.id, t, out).await
             }
-            None => Err(Failure::new(ExitKind::ApprovalPending, format!("{}; then run this again, or pass --wait", approval_hint(g)))),
+            None => Err(Failure::new(
+                ExitKind::ApprovalPending,
+                format!("{}; then run this again, or pass --wait", approval_hint(g)),
+            )),
         };
     }
     let reason = o.reason.as_deref().ok_or_else(|| {
         Failure::new(
             ExitKind::Usage,
-            format!("you hold no active grant for {:?}; pass --reason \"why\" to request one", o.connection),
+            format!(
+                "you hold no active grant for {:?}; pass --reason \"why\" to request one",
+                o.connection
+            ),
         )
     })?;
-    let g = request(api, &o.connection, reason, o.duration.as_deref(), o.wait, out).await?;
+    let g = request(
+        api,
+        &o.connection,
+        reason,
+        o.duration.as_deref(),
+        o.wait,
+        out,
+    )
+    .await?;
     if g.status == GrantStatus::Pending {
-        return Err(Failure::new(ExitKind::ApprovalPending, format!("{}; then run this again, or pass --wait", approval_hint(&g))));
+        return Err(Failure::new(
+            ExitKind::ApprovalPending,
+            format!("{}; then run this again, or pass --wait", approval_hint(&g)),
+        ));
     }
     Ok(g)
 }
@@ -75,23 +102,50 @@ async fn find_or_request(api: &Api, o: &ConnectOptions, out: Output) -> Result<G
 pub async fn connect(profile: &str, o: ConnectOptions, out: Output) -> Result<u8, Failure> {
     let api = Arc::new(Api::open(profile).await?);
     let conns: Vec<Connection> = api.get("/v1/connections").await?;
-    let conn = conns.iter().find(|c| c.name == o.connection).cloned().ok_or_else(|| {
-        let names: Vec<_> = conns.iter().map(|c| c.name.as_str()).collect();
-        Failure::new(
-            ExitKind::Denied,
-            format!("no connection {:?} is open to you; available: {}", o.connection, if names.is_empty() { "none".into() } else { names.join(", ") }),
-        )
-    })?;
+    let conn = conns
+        .iter()
+        .find(|c| c.name == o.connection)
+        .cloned()
+        .ok_or_else(|| {
+            let names: Vec<_> = conns.iter().map(|c| c.name.as_str()).collect();
+            Failure::new(
+                ExitKind::Denied,
+                format!(
+                    "no connection {:?} is open to you; available: {}",
+                    o.connection,
+                    if names.is_empty() {
+                        "none".into()
+                    } else {
+                        names.join(", ")
+                    }
+                ),
+            )
+        })?;
     let grant = find_or_request(&api, &o, out).await?;
-    let grant_end = grant.expires_at.as_deref().and_then(parse_rfc3339_ms).unwrap_or(0);
+    let grant_end = grant
+        .expires_at
+        .as_deref()
+        .and_then(parse_rfc3339_ms)
+        .unwrap_or(0);
     let id = Arc::new(TunnelIdentity::new(&api, &grant.id, &o.connection).await?);
     let listener = TcpListener::bind(("127.0.0.1", o.port))
         .await
-        .map_err(|e| fail(format!("cannot listen on 127.0.0.1:{}: {e}; choose another --port", o.port)))?;
-    let port = listener.local_addr().map_err(|e| fail(e.to_string()))?.port();
+        .map_err(|e| {
+            fail(format!(
+                "cannot listen on 127.0.0.1:{}: {e}; choose another --port",
+                o.port
+            ))
+        })?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| fail(e.to_string()))?
+        .port();
     let who: crate::proto::api::WhoAmI = api.get("/v1/whoami").await?;
     let database = conn.database.clone().unwrap_or_default();
-    let url = format!("postgresql://{}@127.0.0.1:{port}/{database}?sslmode=disable", who.identity);
+    let url = format!(
+        "postgresql://{}@127.0.0.1:{port}/{database}?sslmode=disable",
+        who.identity
+    );
     match out {
         Output::Json => print_json(&serde_json::json!({
             "connection": o.connection, "host": "127.0.0.1", "port": port, "database": database,
@@ -102,7 +156,11 @@ pub async fn connect(profile: &str, o: ConnectOptions, out: Output) -> Result<u8
             o.connection,
             grant.id,
             grant.expires_at.as_deref().unwrap_or("?"),
-            if o.command.is_empty() { "Press Ctrl-C to close it." } else { "" }
+            if o.command.is_empty() {
+                "Press Ctrl-C to close it."
+            } else {
+                ""
+            }
         ),
     }
     let server = tokio::spawn(tunnel::serve(listener, id.clone()));
@@ -125,7 +183,11 @@ pub async fn connect(profile: &str, o: ConnectOptions, out: Output) -> Result<u8
     let result = if o.command.is_empty() {
         tokio::select! {
             _ = shutdown_signal() => { eprintln!("Closing the tunnel."); Ok(0) }
-            e = grant_ended => Err(e),
+            e = grant_ended => {
+                // Open sessions get the gateway's own "grant expired" error before we go.
+                tokio::time::sleep(GRACE).await;
+                Err(e)
+            }
             r = renewer => Err(r.unwrap_or_else(|e| fail(e.to_string()))),
         }
     } else {
@@ -141,14 +203,23 @@ pub async fn connect(profile: &str, o: ConnectOptions, out: Output) -> Result<u8
             .env_remove("PGSERVICE")
             .stdin(Stdio::inherit());
         let mut child = cmd.spawn().map_err(|e| {
-            Failure::new(ExitKind::Failure, format!("cannot run {:?}: {e}", o.command[0]))
+            Failure::new(
+                ExitKind::Failure,
+                format!("cannot run {:?}: {e}", o.command[0]),
+            )
         })?;
         tokio::select! {
             s = child.wait() => {
                 let s = s.map_err(|e| fail(format!("waiting for {:?}: {e}", o.command[0])))?;
                 Ok(exit_code(s))
             }
-            e = grant_ended => { let _ = child.kill().await; Err(e) }
+            e = grant_ended => {
+                // The command sees the gateway's error on its sessions; give it time to exit.
+                if tokio::time::timeout(GRACE * 3, child.wait()).await.is_err() {
+                    let _ = child.kill().await;
+                }
+                Err(e)
+            }
         }
     };
     server.abort();
@@ -175,7 +246,9 @@ async fn grant_watch(api: Arc<Api>, id: String, end_ms: i64) -> Failure {
         let left = (end_ms - now_ms()).max(0) as u64;
         tokio::time::sleep(Duration::from_millis(left.min(15_000))).await;
         if now_ms() >= end_ms {
-            return fail(format!("grant {id} expired; run `hoopctl connect` again to request a new one"));
+            return fail(format!(
+                "grant {id} expired; run `hoopctl connect` again to request a new one"
+            ));
         }
         if let Ok(g) = api.get::<Grant>(&format!("/v1/grants/{id}")).await
             && g.status != GrantStatus::Active
@@ -183,7 +256,9 @@ async fn grant_watch(api: Arc<Api>, id: String, end_ms: i64) -> Failure {
             return fail(format!(
                 "grant {id} is now {:?}{}; the tunnel is closed",
                 g.status,
-                g.decided_by.map(|b| format!(" (by {b})")).unwrap_or_default()
+                g.decided_by
+                    .map(|b| format!(" (by {b})"))
+                    .unwrap_or_default()
             ));
         }
     }

@@ -24,7 +24,11 @@ pub fn approval_hint(g: &Grant) -> String {
         "grant {} for {} is waiting for approval by a member of {}: they run `hoopctl grant approve {}`",
         g.id,
         g.connection,
-        if g.approver_groups.is_empty() { "an approver group".to_string() } else { g.approver_groups.join(" or ") },
+        if g.approver_groups.is_empty() {
+            "an approver group".to_string()
+        } else {
+            g.approver_groups.join(" or ")
+        },
         g.id
     )
 }
@@ -35,12 +39,21 @@ pub async fn connections(profile: &str, out: Output) -> Result<(), Failure> {
     let list: Vec<Connection> = api.get("/v1/connections").await?;
     match out {
         Output::Json => print_json(&list),
-        Output::Text if list.is_empty() => eprintln!("No connection is open to you on this gateway."),
+        Output::Text if list.is_empty() => {
+            eprintln!("No connection is open to you on this gateway.")
+        }
         Output::Text => {
             println!("{:<20} {:<10} {:<10} DESCRIPTION", "NAME", "KIND", "ACCESS");
             for c in list {
-                let access = if c.access == "approval" { "approval" } else { "direct" };
-                println!("{:<20} {:<10} {:<10} {}", c.name, c.kind, access, c.description);
+                let access = if c.access == "approval" {
+                    "approval"
+                } else {
+                    "direct"
+                };
+                println!(
+                    "{:<20} {:<10} {:<10} {}",
+                    c.name, c.kind, access, c.description
+                );
             }
         }
     }
@@ -79,7 +92,12 @@ pub async fn request(
 }
 
 /// Waits until a grant is active. Denied → exit "denied"; timeout → exit "approval pending".
-pub async fn wait_for(api: &Api, id: &str, timeout: Duration, out: Output) -> Result<Grant, Failure> {
+pub async fn wait_for(
+    api: &Api,
+    id: &str,
+    timeout: Duration,
+    out: Output,
+) -> Result<Grant, Failure> {
     let pb = spinner(out, &format!("waiting for approval of {id}…"));
     let deadline = tokio::time::Instant::now() + timeout;
     let result = loop {
@@ -96,7 +114,9 @@ pub async fn wait_for(api: &Api, id: &str, timeout: Duration, out: Output) -> Re
                     format!(
                         "grant {id} was denied{}{}",
                         g.decided_by.map(|b| format!(" by {b}")).unwrap_or_default(),
-                        g.decision_reason.map(|r| format!(": {r}")).unwrap_or_default()
+                        g.decision_reason
+                            .map(|r| format!(": {r}"))
+                            .unwrap_or_default()
                     ),
                 ));
             }
@@ -145,7 +165,10 @@ pub async fn request_cmd(
         }
         return Err(Failure::new(
             ExitKind::ApprovalPending,
-            format!("grant {} is pending; wait with `hoopctl grant request … --wait` or `hoopctl connect {} --wait`", g.id, g.connection),
+            format!(
+                "grant {} is pending; wait with `hoopctl grant request … --wait` or `hoopctl connect {} --wait`",
+                g.id, g.connection
+            ),
         ));
     }
     Ok(())
@@ -161,7 +184,11 @@ pub async fn list(profile: &str, pending: bool, all: bool, out: Output) -> Resul
     if all {
         q.push("all=true");
     }
-    let path = if q.is_empty() { "/v1/grants".to_string() } else { format!("/v1/grants?{}", q.join("&")) };
+    let path = if q.is_empty() {
+        "/v1/grants".to_string()
+    } else {
+        format!("/v1/grants?{}", q.join("&"))
+    };
     let grants: Vec<Grant> = api.get(&path).await?;
     match out {
         Output::Json => print_json(&grants),
@@ -176,10 +203,19 @@ pub async fn list(profile: &str, pending: bool, all: bool, out: Output) -> Resul
 }
 
 /// `grant approve|deny|revoke`.
-pub async fn decide(profile: &str, verb: &str, id: &str, reason: Option<String>, out: Output) -> Result<(), Failure> {
+pub async fn decide(
+    profile: &str,
+    verb: &str,
+    id: &str,
+    reason: Option<String>,
+    out: Output,
+) -> Result<(), Failure> {
     let api = Api::open(profile).await?;
     let g: Grant = api
-        .post(&format!("/v1/grants/{id}/{verb}"), &DecisionRequest { reason })
+        .post(
+            &format!("/v1/grants/{id}/{verb}"),
+            &DecisionRequest { reason },
+        )
         .await?;
     match out {
         Output::Json => print_json(&g),

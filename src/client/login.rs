@@ -10,8 +10,8 @@ use std::pin::Pin;
 
 use oauth2::basic::BasicClient;
 use oauth2::{
-    AsyncHttpClient, AuthType, ClientId, DeviceAuthorizationUrl, HttpClientError, HttpRequest, HttpResponse,
-    RequestTokenError, StandardDeviceAuthorizationResponse, TokenResponse, TokenUrl,
+    AsyncHttpClient, AuthType, ClientId, DeviceAuthorizationUrl, HttpClientError, HttpRequest,
+    HttpResponse, RequestTokenError, StandardDeviceAuthorizationResponse, TokenResponse, TokenUrl,
 };
 use serde::Deserialize;
 
@@ -20,8 +20,8 @@ use super::profile::{self, Credentials, Profile};
 use super::{Output, print_json, spinner};
 use crate::clock::{now_ms, parse_rfc3339_ms};
 use crate::exit::{ExitKind, Failure};
-use crate::proto::api::WhoAmI;
 use crate::proto::OAUTH_CLIENT_ID;
+use crate::proto::api::WhoAmI;
 use crate::secret::Secret;
 
 /// `oauth2` over our reqwest client.
@@ -89,7 +89,10 @@ fn resolve_profile(name: &str, opts: &LoginOptions) -> Result<Profile, Failure> 
         }
     };
     if !gateway.starts_with("https://") {
-        return Err(Failure::new(ExitKind::Usage, format!("--gateway {gateway:?} must be an https:// URL")));
+        return Err(Failure::new(
+            ExitKind::Usage,
+            format!("--gateway {gateway:?} must be an https:// URL"),
+        ));
     }
     let mut p = existing.unwrap_or_default();
     if opts.gateway.is_some() && p.gateway != gateway {
@@ -100,11 +103,14 @@ fn resolve_profile(name: &str, opts: &LoginOptions) -> Result<Profile, Failure> 
         // Keep a copy: the file passed may be temporary.
         let pem = std::fs::read_to_string(ca)
             .map_err(|e| fail(format!("cannot read --ca-file {}: {e}", ca.display())))?;
-        crate::tls::certs_from_pem(&pem).map_err(|e| fail(format!("--ca-file {}: {e}", ca.display())))?;
+        crate::tls::certs_from_pem(&pem)
+            .map_err(|e| fail(format!("--ca-file {}: {e}", ca.display())))?;
         let dir = profile::config_dir()?.join("ca");
-        std::fs::create_dir_all(&dir).map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))?;
         let dest = dir.join(format!("{name}.pem"));
-        std::fs::write(&dest, pem).map_err(|e| fail(format!("cannot write {}: {e}", dest.display())))?;
+        std::fs::write(&dest, pem)
+            .map_err(|e| fail(format!("cannot write {}: {e}", dest.display())))?;
         p.ca_file = Some(dest);
     }
     Ok(p)
@@ -121,7 +127,10 @@ pub async fn login(name: &str, opts: LoginOptions, out: Output) -> Result<(), Fa
             .map_err(|e| fail(format!("cannot read the token from stdin: {e}")))?;
         let token = token.trim().to_string();
         if token.is_empty() {
-            return Err(Failure::new(ExitKind::Usage, "--token-stdin: stdin was empty; pipe the token from `hoopctl gateway token`"));
+            return Err(Failure::new(
+                ExitKind::Usage,
+                "--token-stdin: stdin was empty; pipe the token from `hoopctl gateway token`",
+            ));
         }
         let resp = http
             .get(format!("{}/v1/whoami", p.gateway))
@@ -132,7 +141,10 @@ pub async fn login(name: &str, opts: LoginOptions, out: Output) -> Result<(), Fa
         if !resp.status().is_success() {
             return Err(super::api::problem(resp).await);
         }
-        let who: WhoAmI = resp.json().await.map_err(|e| fail(format!("bad whoami answer: {e}")))?;
+        let who: WhoAmI = resp
+            .json()
+            .await
+            .map_err(|e| fail(format!("bad whoami answer: {e}")))?;
         Credentials {
             access_token: Secret::new(token),
             refresh_token: None,
@@ -162,7 +174,11 @@ pub async fn login(name: &str, opts: LoginOptions, out: Output) -> Result<(), Fa
     Ok(())
 }
 
-async fn device_flow(http: &reqwest::Client, gateway: &str, out: Output) -> Result<Credentials, Failure> {
+async fn device_flow(
+    http: &reqwest::Client,
+    gateway: &str,
+    out: Output,
+) -> Result<Credentials, Failure> {
     let meta: Metadata = http
         .get(format!("{gateway}/.well-known/oauth-authorization-server"))
         .send()
@@ -177,7 +193,8 @@ async fn device_flow(http: &reqwest::Client, gateway: &str, out: Output) -> Resu
     let client = BasicClient::new(ClientId::new(OAUTH_CLIENT_ID.into()))
         .set_auth_type(AuthType::RequestBody)
         .set_device_authorization_url(
-            DeviceAuthorizationUrl::new(meta.device_authorization_endpoint).map_err(|e| fail(e.to_string()))?,
+            DeviceAuthorizationUrl::new(meta.device_authorization_endpoint)
+                .map_err(|e| fail(e.to_string()))?,
         )
         .set_token_uri(TokenUrl::new(meta.token_endpoint).map_err(|e| fail(e.to_string()))?);
     let adapter = Adapter(http);
@@ -185,7 +202,12 @@ async fn device_flow(http: &reqwest::Client, gateway: &str, out: Output) -> Resu
         .exchange_device_code()
         .request_async(&adapter)
         .await
-        .map_err(|e| fail(format!("the gateway refused to start a login: {}", chain(&e))))?;
+        .map_err(|e| {
+            fail(format!(
+                "the gateway refused to start a login: {}",
+                chain(&e)
+            ))
+        })?;
     let uri = details.verification_uri().to_string();
     let code = details.user_code().secret().to_string();
     match out {
@@ -207,17 +229,27 @@ async fn device_flow(http: &reqwest::Client, gateway: &str, out: Output) -> Resu
         RequestTokenError::ServerResponse(r) => {
             use oauth2::DeviceCodeErrorResponseType as T;
             match r.error() {
-                T::AccessDenied => Failure::new(ExitKind::Denied, "the login was denied on the verification page"),
-                T::ExpiredToken => fail("the code expired before it was approved; run `hoopctl login` again"),
+                T::AccessDenied => Failure::new(
+                    ExitKind::Denied,
+                    "the login was denied on the verification page",
+                ),
+                T::ExpiredToken => {
+                    fail("the code expired before it was approved; run `hoopctl login` again")
+                }
                 other => fail(format!("login failed: {other}")),
             }
         }
         other => fail(format!("login failed: {}", chain(&other))),
     })?;
-    let expires_in = token.expires_in().map(|d| d.as_millis() as i64).unwrap_or(0);
+    let expires_in = token
+        .expires_in()
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
     Ok(Credentials {
         access_token: Secret::new(token.access_token().secret().to_string()),
-        refresh_token: token.refresh_token().map(|r| Secret::new(r.secret().to_string())),
+        refresh_token: token
+            .refresh_token()
+            .map(|r| Secret::new(r.secret().to_string())),
         expires_at: now_ms() + expires_in,
     })
 }

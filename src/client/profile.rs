@@ -75,11 +75,17 @@ fn read_profiles(dir: &Path) -> Result<ProfilesFile, Failure> {
         Ok(s) => toml::from_str(&s).map_err(|e| {
             Failure::new(
                 ExitKind::Failure,
-                format!("{} is invalid ({e}); fix or delete it and log in again", p.display()),
+                format!(
+                    "{} is invalid ({e}); fix or delete it and log in again",
+                    p.display()
+                ),
             )
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ProfilesFile::default()),
-        Err(e) => Err(Failure::new(ExitKind::Failure, format!("cannot read {}: {e}", p.display()))),
+        Err(e) => Err(Failure::new(
+            ExitKind::Failure,
+            format!("cannot read {}: {e}", p.display()),
+        )),
     }
 }
 
@@ -97,11 +103,16 @@ pub fn load(name: &str) -> Result<Profile, Failure> {
 /// Saves (creates or replaces) a profile.
 pub fn save(name: &str, profile: &Profile) -> Result<(), Failure> {
     let dir = config_dir()?;
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Failure::new(ExitKind::Failure, format!("cannot create {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        Failure::new(
+            ExitKind::Failure,
+            format!("cannot create {}: {e}", dir.display()),
+        )
+    })?;
     let mut all = read_profiles(&dir)?;
     all.profiles.insert(name.to_string(), profile.clone());
-    let text = toml::to_string_pretty(&all).map_err(|e| Failure::new(ExitKind::Failure, e.to_string()))?;
+    let text =
+        toml::to_string_pretty(&all).map_err(|e| Failure::new(ExitKind::Failure, e.to_string()))?;
     write_private(&profiles_path(&dir), &text)
 }
 
@@ -110,19 +121,26 @@ pub fn remove(name: &str) -> Result<(), Failure> {
     let dir = config_dir()?;
     let mut all = read_profiles(&dir)?;
     if all.profiles.remove(name).is_some() {
-        let text = toml::to_string_pretty(&all).map_err(|e| Failure::new(ExitKind::Failure, e.to_string()))?;
+        let text = toml::to_string_pretty(&all)
+            .map_err(|e| Failure::new(ExitKind::Failure, e.to_string()))?;
         write_private(&profiles_path(&dir), &text)?;
     }
     Ok(())
 }
 
 fn write_private(path: &Path, text: &str) -> Result<(), Failure> {
-    crate::gateway::ca::write_private(path, text)
-        .map_err(|e| Failure::new(ExitKind::Failure, format!("cannot write {}: {e}", path.display())))
+    crate::gateway::ca::write_private(path, text).map_err(|e| {
+        Failure::new(
+            ExitKind::Failure,
+            format!("cannot write {}: {e}", path.display()),
+        )
+    })
 }
 
 fn cred_file(profile: &str) -> Result<PathBuf, Failure> {
-    Ok(config_dir()?.join("credentials").join(format!("{profile}.json")))
+    Ok(config_dir()?
+        .join("credentials")
+        .join(format!("{profile}.json")))
 }
 
 async fn keyring_call<T: Send + 'static>(
@@ -137,8 +155,13 @@ async fn keyring_call<T: Send + 'static>(
 }
 
 /// Stores credentials; returns a sentence saying where.
-pub async fn store_credentials(name: &str, profile: &mut Profile, creds: &Credentials) -> Result<String, Failure> {
-    let json = serde_json::to_string(creds).map_err(|e| Failure::new(ExitKind::Failure, e.to_string()))?;
+pub async fn store_credentials(
+    name: &str,
+    profile: &mut Profile,
+    creds: &Credentials,
+) -> Result<String, Failure> {
+    let json =
+        serde_json::to_string(creds).map_err(|e| Failure::new(ExitKind::Failure, e.to_string()))?;
     let forced = std::env::var("HOOPCTL_CREDENTIAL_STORE").unwrap_or_default();
     let mut keyring_error = None;
     if forced != "file" {
@@ -155,15 +178,22 @@ pub async fn store_credentials(name: &str, profile: &mut Profile, creds: &Creden
                 return Ok("credentials stored in the OS keyring".into());
             }
             Err(e) if forced == "keyring" => {
-                return Err(Failure::new(ExitKind::Failure, format!("cannot use the OS keyring: {e}")));
+                return Err(Failure::new(
+                    ExitKind::Failure,
+                    format!("cannot use the OS keyring: {e}"),
+                ));
             }
             Err(e) => keyring_error = Some(e),
         }
     }
     let path = cred_file(name)?;
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Failure::new(ExitKind::Failure, format!("cannot create {}: {e}", parent.display())))?;
+        std::fs::create_dir_all(parent).map_err(|e| {
+            Failure::new(
+                ExitKind::Failure,
+                format!("cannot create {}: {e}", parent.display()),
+            )
+        })?;
     }
     write_private(&path, &json)?;
     profile.credentials = "file".into();

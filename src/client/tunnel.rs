@@ -40,19 +40,32 @@ pub struct TunnelIdentity {
 
 impl TunnelIdentity {
     /// Generates a key and fetches the first certificate.
-    pub async fn new(api: &Api, grant_id: &str, connection: &str) -> Result<TunnelIdentity, Failure> {
-        let url = reqwest::Url::parse(&api.base).map_err(|e| fail(format!("gateway URL {}: {e}", api.base)))?;
-        let host = url.host_str().ok_or_else(|| fail("gateway URL has no host"))?.trim_matches(['[', ']']).to_string();
+    pub async fn new(
+        api: &Api,
+        grant_id: &str,
+        connection: &str,
+    ) -> Result<TunnelIdentity, Failure> {
+        let url = reqwest::Url::parse(&api.base)
+            .map_err(|e| fail(format!("gateway URL {}: {e}", api.base)))?;
+        let host = url
+            .host_str()
+            .ok_or_else(|| fail("gateway URL has no host"))?
+            .trim_matches(['[', ']'])
+            .to_string();
         let port = url.port_or_known_default().unwrap_or(443);
-        let server_name = ServerName::try_from(host.clone()).map_err(|e| fail(format!("gateway host {host:?}: {e}")))?;
-        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(|e| fail(format!("key generation: {e}")))?;
+        let server_name = ServerName::try_from(host.clone())
+            .map_err(|e| fail(format!("gateway host {host:?}: {e}")))?;
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
+            .map_err(|e| fail(format!("key generation: {e}")))?;
         let id = TunnelIdentity {
             key: Secret::new(key),
-            config: RwLock::new(Arc::new(ClientConfig::builder_with_provider(crate::tls::provider())
-                .with_safe_default_protocol_versions()
-                .map_err(|e| fail(e.to_string()))?
-                .with_root_certificates(rustls::RootCertStore::empty())
-                .with_no_client_auth())),
+            config: RwLock::new(Arc::new(
+                ClientConfig::builder_with_provider(crate::tls::provider())
+                    .with_safe_default_protocol_versions()
+                    .map_err(|e| fail(e.to_string()))?
+                    .with_root_certificates(rustls::RootCertStore::empty())
+                    .with_no_client_auth(),
+            )),
             not_after_ms: RwLock::new(0),
             grant_id: grant_id.to_string(),
             connection: connection.to_string(),
@@ -70,10 +83,17 @@ impl TunnelIdentity {
             .and_then(|c| c.pem())
             .map_err(|e| fail(format!("cannot make a certificate request: {e}")))?;
         let resp: CertificateResponse = api
-            .post(&format!("/v1/grants/{}/certificate", self.grant_id), &CertificateRequest { csr })
+            .post(
+                &format!("/v1/grants/{}/certificate", self.grant_id),
+                &CertificateRequest { csr },
+            )
             .await?;
-        let cfg = crate::tls::tunnel_client_config(&resp.ca, &resp.certificate, &self.key.expose().serialize_pem())
-            .map_err(fail)?;
+        let cfg = crate::tls::tunnel_client_config(
+            &resp.ca,
+            &resp.certificate,
+            &self.key.expose().serialize_pem(),
+        )
+        .map_err(fail)?;
         if let Ok(mut c) = self.config.write() {
             *c = Arc::new(cfg);
         }
@@ -102,17 +122,35 @@ impl TunnelIdentity {
     /// protocol's bytes.
     pub async fn open(&self) -> Result<tokio_rustls::client::TlsStream<TcpStream>, Failure> {
         let cfg = self.config().ok_or_else(|| fail("no certificate"))?;
-        let tcp = tokio::time::timeout(Duration::from_secs(10), TcpStream::connect((self.addr.0.as_str(), self.addr.1)))
-            .await
-            .map_err(|_| fail(format!("gateway {}:{} did not answer within 10s", self.addr.0, self.addr.1)))?
-            .map_err(|e| fail(format!("cannot reach the gateway at {}:{}: {e}", self.addr.0, self.addr.1)))?;
+        let tcp = tokio::time::timeout(
+            Duration::from_secs(10),
+            TcpStream::connect((self.addr.0.as_str(), self.addr.1)),
+        )
+        .await
+        .map_err(|_| {
+            fail(format!(
+                "gateway {}:{} did not answer within 10s",
+                self.addr.0, self.addr.1
+            ))
+        })?
+        .map_err(|e| {
+            fail(format!(
+                "cannot reach the gateway at {}:{}: {e}",
+                self.addr.0, self.addr.1
+            ))
+        })?;
         let _ = tcp.set_nodelay(true);
         let mut tls = TlsConnector::from(cfg)
             .connect(self.server_name.clone(), tcp)
             .await
             .map_err(|e| fail(format!("tunnel handshake with the gateway failed: {e}")))?;
-        let pre = Preamble { grant: self.grant_id.clone(), connection: self.connection.clone() };
-        tls.write_all(&pre.encode()).await.map_err(|e| fail(format!("tunnel: {e}")))?;
+        let pre = Preamble {
+            grant: self.grant_id.clone(),
+            connection: self.connection.clone(),
+        };
+        tls.write_all(&pre.encode())
+            .await
+            .map_err(|e| fail(format!("tunnel: {e}")))?;
         Ok(tls)
     }
 }

@@ -16,7 +16,10 @@ fn load(path: &Path) -> Result<Config, Failure> {
     Config::load(path).map_err(|e| {
         Failure::new(
             ExitKind::Failure,
-            format!("{e}\n(see docs/config.md; test changes with `hoopctl gateway check --config {}`)", path.display()),
+            format!(
+                "{e}\n(see docs/config.md; test changes with `hoopctl gateway check --config {}`)",
+                path.display()
+            ),
         )
     })
 }
@@ -61,11 +64,21 @@ pub fn check(config: &Path, out: Output) -> Result<(), Failure> {
         if let Some(ca) = &c.ca_file
             && !cfg.base_dir.join(ca).exists()
         {
-            problems.push(format!("connections.{name}.ca_file: {} does not exist", ca.display()));
+            problems.push(format!(
+                "connections.{name}.ca_file: {} does not exist",
+                ca.display()
+            ));
         }
     }
     if !problems.is_empty() {
-        return Err(Failure::new(ExitKind::Failure, format!("{} problem(s):\n  {}", problems.len(), problems.join("\n  "))));
+        return Err(Failure::new(
+            ExitKind::Failure,
+            format!(
+                "{} problem(s):\n  {}",
+                problems.len(),
+                problems.join("\n  ")
+            ),
+        ));
     }
     match out {
         Output::Json => print_json(&serde_json::json!({
@@ -84,10 +97,19 @@ pub fn check(config: &Path, out: Output) -> Result<(), Failure> {
 }
 
 /// `gateway token`: mints an access token directly in the store.
-pub async fn mint_token(config: &Path, user: &str, ttl: Duration, out: Output) -> anyhow::Result<()> {
+pub async fn mint_token(
+    config: &Path,
+    user: &str,
+    ttl: Duration,
+    out: Output,
+) -> anyhow::Result<()> {
     let cfg = load(config)?;
     if cfg.user(user).is_none() {
-        return Err(Failure::new(ExitKind::Usage, format!("no user {user:?} in {}", config.display())).into());
+        return Err(Failure::new(
+            ExitKind::Usage,
+            format!("no user {user:?} in {}", config.display()),
+        )
+        .into());
     }
     if ttl < Duration::from_secs(60) || ttl > Duration::from_secs(30 * 86400) {
         return Err(Failure::new(ExitKind::Usage, "--ttl must be between 1m and 30d").into());
@@ -96,12 +118,23 @@ pub async fn mint_token(config: &Path, user: &str, ttl: Duration, out: Output) -
     std::fs::create_dir_all(&data_dir)?;
     let store = Store::open(&data_dir).await?;
     let t = auth::issue_tokens(&store, &cfg, user, None, ttl.as_millis() as i64, false).await?;
-    let detail = format!("minted with `hoopctl gateway token`, ttl {}", crate::clock::fmt_duration(ttl));
+    let detail = format!(
+        "minted with `hoopctl gateway token`, ttl {}",
+        crate::clock::fmt_duration(ttl)
+    );
     store
-        .insert_event(&NewEvent { kind: "token_minted", identity: Some(user), outcome: Some("ok"), detail: Some(&detail), ..Default::default() })
+        .insert_event(&NewEvent {
+            kind: "token_minted",
+            identity: Some(user),
+            outcome: Some("ok"),
+            detail: Some(&detail),
+            ..Default::default()
+        })
         .await?;
     match out {
-        Output::Json => print_json(&serde_json::json!({"access_token": t.access_token, "expires_in": t.expires_in, "user": user})),
+        Output::Json => print_json(
+            &serde_json::json!({"access_token": t.access_token, "expires_in": t.expires_in, "user": user}),
+        ),
         Output::Text => println!("{}", t.access_token),
     }
     Ok(())

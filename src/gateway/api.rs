@@ -29,7 +29,10 @@ type Gw = State<Arc<Gateway>>;
 pub fn router(gw: Arc<Gateway>) -> Router {
     Router::new()
         .route("/.well-known/oauth-authorization-server", get(metadata))
-        .route("/oauth/device_authorization", post(device::device_authorization))
+        .route(
+            "/oauth/device_authorization",
+            post(device::device_authorization),
+        )
         .route("/oauth/token", post(device::token))
         .route("/oauth/revoke", post(device::revoke))
         .route("/device", get(device::page).post(device::submit))
@@ -45,7 +48,11 @@ pub fn router(gw: Arc<Gateway>) -> Router {
         .route("/v1/grants/{id}/certificate", post(grants::certificate))
         .route("/v1/audit", get(audit))
         .fallback(|| async {
-            ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint; see /v1/openapi.json")
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no such endpoint; see /v1/openapi.json",
+            )
         })
         .with_state(gw)
 }
@@ -307,4 +314,3 @@ async fn audit(
             .collect(),
     ))
 }
-

@@ -5,8 +5,8 @@
 //! token is stored as its SHA-256, so a copy of the store grants nothing. Replaying a refresh
 //! token that was already rotated revokes its whole family (it was probably stolen).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
@@ -133,7 +133,13 @@ pub async fn issue_tokens(
         .unwrap_or_else(|| hash_token(&new_token("fam_"))[..24].to_string());
     let access = new_token(ACCESS_PREFIX);
     store
-        .insert_token(&hash_token(&access), "access", identity, &fam, now + access_ttl_ms)
+        .insert_token(
+            &hash_token(&access),
+            "access",
+            identity,
+            &fam,
+            now + access_ttl_ms,
+        )
         .await?;
     let refresh = if with_refresh {
         let r = new_token(REFRESH_PREFIX);
@@ -185,9 +191,21 @@ mod tests {
             std::path::Path::new("."),
         )
         .unwrap();
-        assert!(verify_local_user(&cfg, "alice", &Secret::new("correct horse".into())));
-        assert!(!verify_local_user(&cfg, "alice", &Secret::new("wrong".into())));
-        assert!(!verify_local_user(&cfg, "bob", &Secret::new("correct horse".into())));
+        assert!(verify_local_user(
+            &cfg,
+            "alice",
+            &Secret::new("correct horse".into())
+        ));
+        assert!(!verify_local_user(
+            &cfg,
+            "alice",
+            &Secret::new("wrong".into())
+        ));
+        assert!(!verify_local_user(
+            &cfg,
+            "bob",
+            &Secret::new("correct horse".into())
+        ));
         assert_eq!(principal_for(&cfg, "alice").unwrap().groups, vec!["g"]);
     }
 }

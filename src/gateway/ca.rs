@@ -10,11 +10,10 @@ use std::sync::Arc;
 
 use rcgen::{
     BasicConstraints, CertificateParams, CertificateSigningRequestParams, DistinguishedName,
-    DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType,
-    SerialNumber,
+    DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber,
 };
-use rustls::server::WebPkiClientVerifier;
 use rustls::ServerConfig;
+use rustls::server::WebPkiClientVerifier;
 use time::OffsetDateTime;
 
 use crate::proto::{ALPN_HTTP, ALPN_TUNNEL};
@@ -140,7 +139,11 @@ impl Ca {
         dn.push(DnType::CommonName, identity);
         params.distinguished_name = dn;
         params.subject_alt_names = vec![
-            SanType::URI(format!("{IDENTITY_URI}{identity}").try_into().map_err(err)?),
+            SanType::URI(
+                format!("{IDENTITY_URI}{identity}")
+                    .try_into()
+                    .map_err(err)?,
+            ),
             SanType::URI(format!("{GRANT_URI}{grant_id}").try_into().map_err(err)?),
         ];
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
@@ -166,7 +169,11 @@ impl Ca {
     ) -> Result<String, CaError> {
         let mut params = CertificateParams::default();
         params.subject_alt_names = vec![
-            SanType::URI(format!("{IDENTITY_URI}{identity}").try_into().map_err(err)?),
+            SanType::URI(
+                format!("{IDENTITY_URI}{identity}")
+                    .try_into()
+                    .map_err(err)?,
+            ),
             SanType::URI(format!("{GRANT_URI}{grant_id}").try_into().map_err(err)?),
         ];
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
@@ -191,10 +198,11 @@ impl Ca {
         params.serial_number = Some(random_serial());
         let cert = params.signed_by(&key, &self.issuer).map_err(err)?;
         let roots = tls::roots_from_pem(&self.cert_pem).map_err(CaError)?;
-        let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), tls::provider())
-            .allow_unauthenticated()
-            .build()
-            .map_err(err)?;
+        let verifier =
+            WebPkiClientVerifier::builder_with_provider(Arc::new(roots), tls::provider())
+                .allow_unauthenticated()
+                .build()
+                .map_err(err)?;
         let chain = vec![cert.der().clone()];
         let key_der = tls::key_from_pem(&key.serialize_pem()).map_err(CaError)?;
         let mut cfg = ServerConfig::builder_with_provider(tls::provider())
@@ -242,7 +250,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("ca.key")).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join("ca.key"))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         let again = Ca::load_or_create(dir.path()).unwrap();

@@ -306,8 +306,7 @@ impl Config {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
-        Self::parse(&text, &base)
-            .map_err(|e| ConfigError(format!("{}: {}", path.display(), e.0)))
+        Self::parse(&text, &base).map_err(|e| ConfigError(format!("{}: {}", path.display(), e.0)))
     }
 
     /// Parses and validates config text; `base_dir` anchors relative paths.
@@ -402,7 +401,11 @@ impl Config {
 
     /// Policy files, resolved.
     pub fn policy_files(&self) -> Vec<PathBuf> {
-        self.policy.files.iter().map(|f| self.base_dir.join(f)).collect()
+        self.policy
+            .files
+            .iter()
+            .map(|f| self.base_dir.join(f))
+            .collect()
     }
 
     /// The URL clients use.

@@ -93,6 +93,10 @@ mod tests {
         let cfg = Config::load(&out.config).unwrap();
         assert_eq!(cfg.auth.users[0].name, "admin");
         Policy::load(&cfg.policy_files()).unwrap();
-        assert!(init(dir.path(), "127.0.0.1:8443").unwrap_err().contains("already exists"));
+        assert!(
+            init(dir.path(), "127.0.0.1:8443")
+                .unwrap_err()
+                .contains("already exists")
+        );
     }
 }

@@ -17,7 +17,11 @@ use crate::proto::ALPN_TUNNEL;
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Serves until `shutdown` resolves. Bind the listener yourself (tests use `127.0.0.1:0`).
-pub async fn run(listener: TcpListener, gw: Arc<Gateway>, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+pub async fn run(
+    listener: TcpListener,
+    gw: Arc<Gateway>,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
     let acceptor = TlsAcceptor::from(gw.tls.clone());
     let router = api::router(gw.clone());
     tokio::pin!(shutdown);
@@ -42,7 +46,13 @@ pub async fn run(listener: TcpListener, gw: Arc<Gateway>, shutdown: impl Future<
     Ok(())
 }
 
-async fn connection(gw: Arc<Gateway>, acceptor: TlsAcceptor, router: axum::Router, tcp: TcpStream, peer: SocketAddr) {
+async fn connection(
+    gw: Arc<Gateway>,
+    acceptor: TlsAcceptor,
+    router: axum::Router,
+    tcp: TcpStream,
+    peer: SocketAddr,
+) {
     let _ = tcp.set_nodelay(true);
     let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
         Ok(Ok(s)) => s,
@@ -50,9 +60,23 @@ async fn connection(gw: Arc<Gateway>, acceptor: TlsAcceptor, router: axum::Route
             let is_cert = e
                 .get_ref()
                 .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-                .is_some_and(|re| matches!(re, rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented));
+                .is_some_and(|re| {
+                    matches!(
+                        re,
+                        rustls::Error::InvalidCertificate(_)
+                            | rustls::Error::NoCertificatesPresented
+                    )
+                });
             if is_cert {
-                tunnel::audit_rejection(&gw, None, None, None, peer, &format!("client certificate refused: {e}")).await;
+                tunnel::audit_rejection(
+                    &gw,
+                    None,
+                    None,
+                    None,
+                    peer,
+                    &format!("client certificate refused: {e}"),
+                )
+                .await;
             } else {
                 tracing::info!(%peer, error = %e, "TLS handshake failed");
             }
@@ -65,7 +89,10 @@ async fn connection(gw: Arc<Gateway>, acceptor: TlsAcceptor, router: axum::Route
     };
     let (_, session) = tls.get_ref();
     if session.alpn_protocol() == Some(ALPN_TUNNEL) {
-        let cert = session.peer_certificates().and_then(|c| c.first()).map(|c| c.to_vec());
+        let cert = session
+            .peer_certificates()
+            .and_then(|c| c.first())
+            .map(|c| c.to_vec());
         tunnel::handle(gw, tls, cert, peer).await;
         return;
     }

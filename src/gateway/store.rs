@@ -337,14 +337,14 @@ impl Store {
 
     /// Revokes every token of a family (logout, or refresh-token replay).
     pub async fn revoke_family(&self, family: &str) -> Result<u64> {
-        Ok(sqlx::query(
-            "UPDATE tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL",
+        Ok(
+            sqlx::query("UPDATE tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL")
+                .bind(now_ms())
+                .bind(family)
+                .execute(&self.pool)
+                .await?
+                .rows_affected(),
         )
-        .bind(now_ms())
-        .bind(family)
-        .execute(&self.pool)
-        .await?
-        .rows_affected())
     }
 
     // ---- grants ----
@@ -388,10 +388,12 @@ impl Store {
 
     /// Marks active grants whose time is up as expired.
     pub async fn expire_grants(&self) -> Result<()> {
-        sqlx::query("UPDATE grants SET status = 'expired' WHERE status = 'active' AND expires_at <= ?")
-            .bind(now_ms())
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE grants SET status = 'expired' WHERE status = 'active' AND expires_at <= ?",
+        )
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

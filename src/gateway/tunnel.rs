@@ -14,6 +14,7 @@ use crate::clock::now_ms;
 use crate::gateway::Gateway;
 use crate::gateway::auth;
 use crate::gateway::ca::ClientCertClaims;
+use crate::gateway::policy::SessionRequest;
 use crate::gateway::proxy::{Io, postgres};
 use crate::gateway::store::NewEvent;
 use crate::proto::preamble::Preamble;
@@ -72,9 +73,22 @@ async fn read_preamble<S: Io>(stream: &mut S, buf: &mut BytesMut) -> Result<Prea
 }
 
 /// Handles one tunnel connection; `peer_cert` is the verified client certificate, if any.
-pub async fn handle<S: Io>(gw: Arc<Gateway>, mut stream: S, peer_cert: Option<Vec<u8>>, peer: SocketAddr) {
+pub async fn handle<S: Io>(
+    gw: Arc<Gateway>,
+    mut stream: S,
+    peer_cert: Option<Vec<u8>>,
+    peer: SocketAddr,
+) {
     let Some(der) = peer_cert else {
-        audit_rejection(&gw, None, None, None, peer, "tunnel without a client certificate").await;
+        audit_rejection(
+            &gw,
+            None,
+            None,
+            None,
+            peer,
+            "tunnel without a client certificate",
+        )
+        .await;
         return;
     };
     let claims = match ClientCertClaims::from_der(&der) {
@@ -88,7 +102,15 @@ pub async fn handle<S: Io>(gw: Arc<Gateway>, mut stream: S, peer_cert: Option<Ve
     let pre = match read_preamble(&mut stream, &mut buf).await {
         Ok(p) => p,
         Err(e) => {
-            audit_rejection(&gw, Some(&claims.identity), Some(&claims.grant_id), None, peer, &e).await;
+            audit_rejection(
+                &gw,
+                Some(&claims.identity),
+                Some(&claims.grant_id),
+                None,
+                peer,
+                &e,
+            )
+            .await;
             return;
         }
     };
@@ -97,7 +119,15 @@ pub async fn handle<S: Io>(gw: Arc<Gateway>, mut stream: S, peer_cert: Option<Ve
         let claims = claims.clone();
         let conn = pre.connection.clone();
         async move {
-            audit_rejection(&gw, Some(&claims.identity), Some(&claims.grant_id), Some(&conn), peer, &why).await;
+            audit_rejection(
+                &gw,
+                Some(&claims.identity),
+                Some(&claims.grant_id),
+                Some(&conn),
+                peer,
+                &why,
+            )
+            .await;
             why
         }
     };
@@ -117,19 +147,25 @@ pub async fn handle<S: Io>(gw: Arc<Gateway>, mut stream: S, peer_cert: Option<Ve
         Ok(g) => g,
         Err(e) => {
             tracing::error!(error = %e, "store failure during tunnel authorization");
-            return postgres::reject(stream, buf, "58000", "the gateway's store is unavailable; retry later").await;
+            return postgres::reject(
+                stream,
+                buf,
+                "58000",
+                "the gateway's store is unavailable; retry later",
+            )
+            .await;
         }
     };
     let principal = auth::principal_for(&gw.config, &claims.identity);
-    let permit = gw.policy.permit_session(
-        grant.as_ref(),
-        &claims.identity,
-        &claims.grant_id,
-        &pre.connection,
-        principal.as_ref(),
-        conn.kind.as_str(),
-        now_ms(),
-    );
+    let req = SessionRequest {
+        cert_identity: &claims.identity,
+        cert_grant: &claims.grant_id,
+        connection: &pre.connection,
+        connection_kind: conn.kind.as_str(),
+    };
+    let permit = gw
+        .policy
+        .permit_session(&req, grant.as_ref(), principal.as_ref(), now_ms());
     match permit {
         Ok(permit) => postgres::serve(gw, stream, buf, permit, peer).await,
         Err(refusal) => {

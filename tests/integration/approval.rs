@@ -21,7 +21,11 @@ fn conns(db: &TestDb) -> String {
 
 fn pending_for(approver: &TestClient, connection: &str) -> Option<Value> {
     let list = approver.json(&["grant", "list", "--all", "--pending"]);
-    list.as_array().unwrap().iter().find(|g| g["connection"] == connection).cloned()
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["connection"] == connection)
+        .cloned()
 }
 
 fn wait_pending(approver: &TestClient, connection: &str) -> String {
@@ -30,7 +34,10 @@ fn wait_pending(approver: &TestClient, connection: &str) -> String {
         if let Some(g) = pending_for(approver, connection) {
             return g["id"].as_str().unwrap().to_string();
         }
-        assert!(Instant::now() < deadline, "no pending grant for {connection}");
+        assert!(
+            Instant::now() < deadline,
+            "no pending grant for {connection}"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 }
@@ -49,19 +56,37 @@ async fn connect_waits_for_approval_and_exits_denied_on_denial() {
 
     // The listing tells alice approval is needed.
     let list = alice.json(&["connections"]);
-    let gated = list.as_array().unwrap().iter().find(|c| c["name"] == "gated").unwrap();
+    let gated = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "gated")
+        .unwrap();
     assert_eq!(gated["access"], "approval");
 
     // Without --wait: exit 4 and a hint naming the approvers and the command.
     let out = alice.run(&["connect", "gated-c", "--reason", "no wait", "--", "true"]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
-    assert!(stderr(&out).contains("hoopctl grant approve"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("hoopctl grant approve"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stderr(&out).contains("approvers"), "{}", stderr(&out));
 
     // With --wait: blocks until bob approves, then runs the command.
     let mut waiting = alice
         .cmd()
-        .args(["connect", "gated", "--reason", "incident 7", "--wait", "--timeout", "60s", "--"])
+        .args([
+            "connect",
+            "gated",
+            "--reason",
+            "incident 7",
+            "--wait",
+            "--timeout",
+            "60s",
+            "--",
+        ])
         .args(["psql", "-X", "-At", "-c", "select 'approved-' || 'ok'"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -69,7 +94,10 @@ async fn connect_waits_for_approval_and_exits_denied_on_denial() {
         .unwrap();
     let id = wait_pending(&bob, "gated");
     std::thread::sleep(Duration::from_millis(1500));
-    assert!(waiting.try_wait().unwrap().is_none(), "connect must block while the grant is pending");
+    assert!(
+        waiting.try_wait().unwrap().is_none(),
+        "connect must block while the grant is pending"
+    );
     // Nobody approves their own grant, and non-approvers cannot approve.
     let own = alice.run(&["grant", "approve", &id]);
     assert!(!own.status.success());
@@ -78,12 +106,26 @@ async fn connect_waits_for_approval_and_exits_denied_on_denial() {
     let out = waiting.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out).trim(), "approved-ok");
-    assert!(stderr(&out).contains("waiting for approval"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("waiting for approval"),
+        "{}",
+        stderr(&out)
+    );
 
     // Denial: the waiting connect exits with the documented "denied" code 3.
     let waiting = alice
         .cmd()
-        .args(["connect", "gated-b", "--reason", "bulk export", "--wait", "--timeout", "60s", "--", "true"])
+        .args([
+            "connect",
+            "gated-b",
+            "--reason",
+            "bulk export",
+            "--wait",
+            "--timeout",
+            "60s",
+            "--",
+            "true",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -92,7 +134,11 @@ async fn connect_waits_for_approval_and_exits_denied_on_denial() {
     bob.ok(&["grant", "deny", &id, "--reason", "not today"]);
     let out = waiting.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    assert!(stderr(&out).contains("denied by bob: not today"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("denied by bob: not today"),
+        "{}",
+        stderr(&out)
+    );
 
     // Carol is in no group: policy denies her outright, exit 3.
     let carol = TestClient::new();
@@ -103,7 +149,10 @@ async fn connect_waits_for_approval_and_exits_denied_on_denial() {
     // The decisions are audited.
     let events = audit(&bob, &[]);
     for kind in ["grant_pending", "grant_approved", "grant_denied"] {
-        assert!(events.iter().any(|e| e["kind"] == kind), "{kind} missing: {events:#?}");
+        assert!(
+            events.iter().any(|e| e["kind"] == kind),
+            "{kind} missing: {events:#?}"
+        );
     }
 }
 
@@ -114,11 +163,19 @@ async fn pg_over_tunnel(
     key: &rcgen::KeyPair,
     grant: &str,
     db: &TestDb,
-) -> (tokio_postgres::Client, tokio::task::JoinHandle<Result<(), tokio_postgres::Error>>) {
-    let tls = raw_tunnel(gw, ca, cert, key, Some((grant, "pg"))).await.expect("tunnel");
+) -> (
+    tokio_postgres::Client,
+    tokio::task::JoinHandle<Result<(), tokio_postgres::Error>>,
+) {
+    let tls = raw_tunnel(gw, ca, cert, key, Some((grant, "pg")))
+        .await
+        .expect("tunnel");
     let mut cfg = tokio_postgres::Config::new();
     cfg.user("x").dbname(&db.name);
-    let (client, conn) = cfg.connect_raw(tls, tokio_postgres::NoTls).await.expect("session");
+    let (client, conn) = cfg
+        .connect_raw(tls, tokio_postgres::NoTls)
+        .await
+        .expect("session");
     (client, tokio::spawn(conn))
 }
 
@@ -141,15 +198,33 @@ async fn revoked_and_expired_grants_end_certificates_and_sessions() {
     assert_eq!(g["status"], "active");
     let (key, cert, ca) = fetch_cert(&gw, &token, &gid).await;
     let (client, conn) = pg_over_tunnel(&gw, &ca, &cert, &key, &gid, &db).await;
-    assert_eq!(client.query_one("SELECT 7::int4", &[]).await.unwrap().get::<_, i32>(0), 7);
+    assert_eq!(
+        client
+            .query_one("SELECT 7::int4", &[])
+            .await
+            .unwrap()
+            .get::<_, i32>(0),
+        7
+    );
     bob.ok(&["grant", "revoke", &gid, "--reason", "rotation"]);
-    let err = tokio::time::timeout(Duration::from_secs(10), conn).await.unwrap().unwrap().unwrap_err();
-    let msg = err.as_db_error().map(|d| d.message().to_string()).unwrap_or_else(|| err.to_string());
+    let err = tokio::time::timeout(Duration::from_secs(10), conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap_err();
+    let msg = err
+        .as_db_error()
+        .map(|d| d.message().to_string())
+        .unwrap_or_else(|| err.to_string());
     assert!(msg.contains("revoked by bob"), "{msg}");
     // …and its certificate is refused by the tunnel afterwards.
-    let mut tls = raw_tunnel(&gw, &ca, &cert, &key, Some((&gid, "pg"))).await.unwrap();
+    let mut tls = raw_tunnel(&gw, &ca, &cert, &key, Some((&gid, "pg")))
+        .await
+        .unwrap();
     use tokio::io::AsyncWriteExt;
-    tls.write_all(&startup_packet(&[("user", "x"), ("database", &db.name)])).await.unwrap();
+    tls.write_all(&startup_packet(&[("user", "x"), ("database", &db.name)]))
+        .await
+        .unwrap();
     let reply = read_all(&mut tls).await;
     let (code, msg) = pg_error(&reply).expect("an ErrorResponse");
     assert_eq!(code, "28000");
@@ -160,9 +235,23 @@ async fn revoked_and_expired_grants_end_certificates_and_sessions() {
     let gid2 = g["id"].as_str().unwrap().to_string();
     let (key2, cert2, ca2) = fetch_cert(&gw, &token, &gid2).await;
     let (client, conn) = pg_over_tunnel(&gw, &ca2, &cert2, &key2, &gid2, &db).await;
-    assert_eq!(client.query_one("SELECT 8::int4", &[]).await.unwrap().get::<_, i32>(0), 8);
-    let err = tokio::time::timeout(Duration::from_secs(20), conn).await.unwrap().unwrap().unwrap_err();
-    let msg = err.as_db_error().map(|d| d.message().to_string()).unwrap_or_else(|| err.to_string());
+    assert_eq!(
+        client
+            .query_one("SELECT 8::int4", &[])
+            .await
+            .unwrap()
+            .get::<_, i32>(0),
+        8
+    );
+    let err = tokio::time::timeout(Duration::from_secs(20), conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap_err();
+    let msg = err
+        .as_db_error()
+        .map(|d| d.message().to_string())
+        .unwrap_or_else(|| err.to_string());
     assert!(msg.contains(&format!("grant {gid2} expired")), "{msg}");
     // The certificate never outlived the grant: it is now refused at the TLS handshake.
     tokio::time::sleep(Duration::from_millis(1100)).await;
@@ -176,11 +265,13 @@ async fn revoked_and_expired_grants_end_certificates_and_sessions() {
     assert!(refused, "an expired grant's certificate must be refused");
     let events = audit(&bob, &[]);
     assert!(
-        events.iter().any(|e| e["kind"] == "tunnel_rejected" && e["detail"].as_str().unwrap_or("").contains("revoked")),
+        events.iter().any(|e| e["kind"] == "tunnel_rejected"
+            && e["detail"].as_str().unwrap_or("").contains("revoked")),
         "{events:#?}"
     );
     assert!(
-        events.iter().any(|e| e["kind"] == "tunnel_rejected" && e["detail"].as_str().unwrap_or("").contains("certificate")),
+        events.iter().any(|e| e["kind"] == "tunnel_rejected"
+            && e["detail"].as_str().unwrap_or("").contains("certificate")),
         "{events:#?}"
     );
     drop(client);

@@ -1,15 +1,19 @@
 //! The operator and user commands around the data path: init/check/hash-password, login state,
 //! token rotation and revocation, exit codes.
 
-use std::process::{Command, Stdio};
 use std::io::Write;
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
 use crate::util::*;
 
 fn hoopctl(args: &[&str]) -> std::process::Output {
-    Command::new(BIN).args(args).stdin(Stdio::null()).output().unwrap()
+    Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -18,7 +22,11 @@ fn init_then_check_and_readable_config_errors() {
     let gwdir = dir.path().join("gw");
     let out = hoopctl(&["gateway", "init", gwdir.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("User \"admin\" has password"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("User \"admin\" has password"),
+        "{}",
+        stderr(&out)
+    );
     let cfg = gwdir.join("gateway.toml");
     let out = hoopctl(&["gateway", "check", "--config", cfg.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -29,10 +37,21 @@ fn init_then_check_and_readable_config_errors() {
 
     // Unknown keys are named, with their line.
     let text = std::fs::read_to_string(&cfg).unwrap();
-    std::fs::write(&cfg, text.replace("max_duration = \"8h\"", "max_duration = \"8h\"\nmax_durration = \"9h\"")).unwrap();
+    std::fs::write(
+        &cfg,
+        text.replace(
+            "max_duration = \"8h\"",
+            "max_duration = \"8h\"\nmax_durration = \"9h\"",
+        ),
+    )
+    .unwrap();
     let out = hoopctl(&["gateway", "check", "--config", cfg.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("unknown field `max_durration`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unknown field `max_durration`"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stderr(&out).contains("line "), "{}", stderr(&out));
     std::fs::write(&cfg, &text).unwrap();
 
@@ -42,11 +61,18 @@ fn init_then_check_and_readable_config_errors() {
         format!("{text}\n[connections.wh]\nkind = \"postgres\"\nhost = \"db\"\ndatabase = \"wh\"\nuser = \"etl\"\npassword = {{ env = \"HOOPCTL_TEST_NOT_SET_ANYWHERE\" }}\n"),
     )
     .unwrap();
-    std::fs::write(gwdir.join("policies/default.cedar"), "permit (principal, action == Action::\"connect\", resource)\nwhen { context.nonsense };\n").unwrap();
+    std::fs::write(
+        gwdir.join("policies/default.cedar"),
+        "permit (principal, action == Action::\"connect\", resource)\nwhen { context.nonsense };\n",
+    )
+    .unwrap();
     let out = hoopctl(&["gateway", "check", "--config", cfg.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let e = stderr(&out);
-    assert!(e.contains("HOOPCTL_TEST_NOT_SET_ANYWHERE is not set"), "{e}");
+    assert!(
+        e.contains("HOOPCTL_TEST_NOT_SET_ANYWHERE is not set"),
+        "{e}"
+    );
     assert!(e.contains("default.cedar:2:"), "{e}");
     // Serving that config fails with the policy error too, before binding anything.
     let out = hoopctl(&["gateway", "serve", "--config", cfg.to_str().unwrap()]);
@@ -68,7 +94,11 @@ fn hash_password_reads_stdin() {
     let hash = stdout(&out).trim().to_string();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains("s3cret"));
-    let empty = Command::new(BIN).args(["gateway", "hash-password"]).stdin(Stdio::null()).output().unwrap();
+    let empty = Command::new(BIN)
+        .args(["gateway", "hash-password"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
     assert_eq!(empty.status.code(), Some(2));
 }
 
@@ -104,14 +134,22 @@ async fn device_login_refresh_rotation_replay_and_logout() {
         .unwrap();
     let bad = http
         .post(format!("{}/device", gw.url))
-        .form(&[("user_code", da["user_code"].as_str().unwrap()), ("username", "alice"), ("password", "nope")])
+        .form(&[
+            ("user_code", da["user_code"].as_str().unwrap()),
+            ("username", "alice"),
+            ("password", "nope"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(bad.status(), 401);
     let poll: Value = http
         .post(format!("{}/oauth/token", gw.url))
-        .form(&[("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", da["device_code"].as_str().unwrap()), ("client_id", "hoopctl")])
+        .form(&[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("device_code", da["device_code"].as_str().unwrap()),
+            ("client_id", "hoopctl"),
+        ])
         .send()
         .await
         .unwrap()
@@ -122,7 +160,10 @@ async fn device_login_refresh_rotation_replay_and_logout() {
     // Polling again at once earns slow_down (RFC 8628 §3.5).
     let poll: Value = http
         .post(format!("{}/oauth/token", gw.url))
-        .form(&[("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", da["device_code"].as_str().unwrap())])
+        .form(&[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("device_code", da["device_code"].as_str().unwrap()),
+        ])
         .send()
         .await
         .unwrap()
@@ -133,12 +174,17 @@ async fn device_login_refresh_rotation_replay_and_logout() {
 
     let out = client.login_device(&gw, "alice", "alice-password").await;
     assert!(out.status.success(), "{}", stderr(&out));
-    let creds: Value =
-        serde_json::from_str(&std::fs::read_to_string(client.dir.path().join("credentials/default.json")).unwrap()).unwrap();
+    let creds: Value = serde_json::from_str(
+        &std::fs::read_to_string(client.dir.path().join("credentials/default.json")).unwrap(),
+    )
+    .unwrap();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(client.dir.path().join("credentials/default.json")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(client.dir.path().join("credentials/default.json"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
     let refresh = creds["refresh_token"].as_str().unwrap().to_string();
@@ -147,7 +193,11 @@ async fn device_login_refresh_rotation_replay_and_logout() {
         let url = gw.url.clone();
         async move {
             http.post(format!("{url}/oauth/token"))
-                .form(&[("grant_type", "refresh_token"), ("refresh_token", rt.as_str()), ("client_id", "hoopctl")])
+                .form(&[
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", rt.as_str()),
+                    ("client_id", "hoopctl"),
+                ])
                 .send()
                 .await
                 .unwrap()
@@ -162,7 +212,14 @@ async fn device_login_refresh_rotation_replay_and_logout() {
     let who = |tok: String| {
         let http = http.clone();
         let url = gw.url.clone();
-        async move { http.get(format!("{url}/v1/whoami")).bearer_auth(tok).send().await.unwrap().status() }
+        async move {
+            http.get(format!("{url}/v1/whoami"))
+                .bearer_auth(tok)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
     };
     assert_eq!(who(access2.clone()).await, 200);
     // Replaying the old refresh token revokes the whole login.

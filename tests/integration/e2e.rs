@@ -12,36 +12,85 @@ async fn psql_through_device_login_never_sees_the_target_password() {
     let pg = PgCluster::start();
     let password = format!("scram-secret-{}", rand_suffix());
     let md5_password = format!("md5-secret-{}", rand_suffix());
-    pg.sql("postgres", &format!("CREATE ROLE app LOGIN PASSWORD '{password}'"));
+    pg.sql(
+        "postgres",
+        &format!("CREATE ROLE app LOGIN PASSWORD '{password}'"),
+    );
     pg.sql("postgres", "CREATE DATABASE appdb OWNER app");
     pg.sql("appdb", "CREATE TABLE patients (id int, name text); INSERT INTO patients VALUES (1, 'Ada'), (2, 'Grace')");
     pg.sql("appdb", "ALTER TABLE patients OWNER TO app");
-    pg.sql("postgres", "SET password_encryption = 'md5'; CREATE ROLE legacy LOGIN PASSWORD 'x'");
-    pg.sql("postgres", &format!("SET password_encryption = 'md5'; ALTER ROLE legacy PASSWORD '{md5_password}'"));
+    pg.sql(
+        "postgres",
+        "SET password_encryption = 'md5'; CREATE ROLE legacy LOGIN PASSWORD 'x'",
+    );
+    pg.sql(
+        "postgres",
+        &format!("SET password_encryption = 'md5'; ALTER ROLE legacy PASSWORD '{md5_password}'"),
+    );
     pg.sql("postgres", "CREATE DATABASE md5db OWNER legacy");
-    let stored = pg.sql("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = 'app'");
-    assert!(stored.starts_with("SCRAM-SHA-256$"), "role must have a SCRAM verifier: {stored}");
+    let stored = pg.sql(
+        "postgres",
+        "SELECT rolpassword FROM pg_authid WHERE rolname = 'app'",
+    );
+    assert!(
+        stored.starts_with("SCRAM-SHA-256$"),
+        "role must have a SCRAM verifier: {stored}"
+    );
 
     let conns = format!(
         "[connections.pg]\nkind = \"postgres\"\nhost = \"127.0.0.1\"\nport = {port}\ndatabase = \"appdb\"\nuser = \"app\"\npassword = {{ env = \"PG_APP_PASSWORD\" }}\n\n\
          [connections.legacy]\nkind = \"postgres\"\nhost = \"127.0.0.1\"\nport = {port}\ndatabase = \"md5db\"\nuser = \"legacy\"\npassword = {{ env = \"PG_LEGACY_PASSWORD\" }}\n",
         port = pg.port
     );
-    let gw = TestGateway::start(&conns, &[("PG_APP_PASSWORD", &password), ("PG_LEGACY_PASSWORD", &md5_password)]);
+    let gw = TestGateway::start(
+        &conns,
+        &[
+            ("PG_APP_PASSWORD", &password),
+            ("PG_LEGACY_PASSWORD", &md5_password),
+        ],
+    );
 
     let client = TestClient::new();
     let login = client.login_device(&gw, "alice", "alice-password").await;
     assert!(login.status.success(), "login failed: {}", stderr(&login));
-    assert!(stdout(&login).contains("\"identity\":\"alice\""), "{}", stdout(&login));
+    assert!(
+        stdout(&login).contains("\"identity\":\"alice\""),
+        "{}",
+        stdout(&login)
+    );
     assert!(client.ok(&["whoami"]).contains("alice"));
 
-    let out = client.run(&["connect", "pg", "--reason", "e2e test", "--", "psql", "-X", "-c", "select name from patients order by id"]);
+    let out = client.run(&[
+        "connect",
+        "pg",
+        "--reason",
+        "e2e test",
+        "--",
+        "psql",
+        "-X",
+        "-c",
+        "select name from patients order by id",
+    ]);
     let (o, e) = (stdout(&out), stderr(&out));
     assert!(out.status.success(), "connect failed:\n{o}\n{e}");
-    assert!(o.contains("Ada") && o.contains("Grace") && o.contains("(2 rows)"), "{o}");
+    assert!(
+        o.contains("Ada") && o.contains("Grace") && o.contains("(2 rows)"),
+        "{o}"
+    );
 
     // md5 target authentication, too.
-    let out2 = client.run(&["connect", "legacy", "--reason", "md5 check", "--", "psql", "-X", "-At", "-c", "select current_user"]);
+    let out2 = client.run(&[
+        "connect",
+        "legacy",
+        "--reason",
+        "md5 check",
+        "--",
+        "psql",
+        "-X",
+        "-At",
+        "-c",
+        "select current_user",
+    ]);
     assert!(out2.status.success(), "{}", stderr(&out2));
     assert_eq!(stdout(&out2).trim(), "legacy");
 
@@ -49,19 +98,34 @@ async fn psql_through_device_login_never_sees_the_target_password() {
     // a target password.
     let files = client.all_files();
     for secret in [&password, &md5_password] {
-        assert!(!files.windows(secret.len()).any(|w| w == secret.as_bytes()), "client files hold a target password");
+        assert!(
+            !files.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "client files hold a target password"
+        );
         for o in [&out, &out2, &login] {
-            assert!(!stdout(o).contains(secret.as_str()) && !stderr(o).contains(secret.as_str()), "client output holds a target password");
+            assert!(
+                !stdout(o).contains(secret.as_str()) && !stderr(o).contains(secret.as_str()),
+                "client output holds a target password"
+            );
         }
-        assert!(std::env::vars().all(|(_, v)| !v.contains(secret.as_str())), "test env holds the password");
-        assert!(!gw.log_text().contains(secret.as_str()), "gateway log holds a target password");
+        assert!(
+            std::env::vars().all(|(_, v)| !v.contains(secret.as_str())),
+            "test env holds the password"
+        );
+        assert!(
+            !gw.log_text().contains(secret.as_str()),
+            "gateway log holds a target password"
+        );
     }
     let mut cmd = client.cmd();
     cmd.args(["connect", "pg", "--reason", "env scan", "--", "env"]);
     let env_out = cmd.output().unwrap();
     assert!(env_out.status.success());
     let env_text = stdout(&env_out);
-    assert!(env_text.contains("PGHOST=127.0.0.1") && env_text.contains("DATABASE_URL=postgresql://"), "{env_text}");
+    assert!(
+        env_text.contains("PGHOST=127.0.0.1") && env_text.contains("DATABASE_URL=postgresql://"),
+        "{env_text}"
+    );
     assert!(!env_text.contains(&password));
 
     // Acceptance 5: every statement is in the audit log with identity and grant.
@@ -109,24 +173,35 @@ async fn audit_event_is_stored_before_the_target_sees_the_statement() {
     .unwrap();
     tokio::spawn(conn);
     let key = 7_000_000 + (rand::random::<u32>() % 1_000_000) as i64;
-    holder.execute("SELECT pg_advisory_lock($1)", &[&key]).await.unwrap();
+    holder
+        .execute("SELECT pg_advisory_lock($1)", &[&key])
+        .await
+        .unwrap();
     let sql = format!("select pg_advisory_lock({key}) /* audit-order */");
     let mut run = alice.cmd();
-    run.args(["connect", "pg", "--reason", "ordering", "--", "psql", "-X", "-c", &sql]);
+    run.args([
+        "connect", "pg", "--reason", "ordering", "--", "psql", "-X", "-c", &sql,
+    ]);
     let child = run.spawn().unwrap();
 
     // From the target side: wait until PostgreSQL is executing the statement…
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let n: i64 = holder
-            .query_one("SELECT count(*) FROM pg_stat_activity WHERE query = $1", &[&sql])
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE query = $1",
+                &[&sql],
+            )
             .await
             .unwrap()
             .get(0);
         if n == 1 {
             break;
         }
-        assert!(Instant::now() < deadline, "statement never reached the target");
+        assert!(
+            Instant::now() < deadline,
+            "statement never reached the target"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     // …and at that moment the event is already in the gateway's store.
@@ -134,16 +209,24 @@ async fn audit_event_is_stored_before_the_target_sees_the_statement() {
     let e = events
         .iter()
         .find(|e| e["statement"] == sql.as_str())
-        .unwrap_or_else(|| panic!("statement running on the target but not in the audit log: {events:#?}"));
+        .unwrap_or_else(|| {
+            panic!("statement running on the target but not in the audit log: {events:#?}")
+        });
     assert_eq!(e["outcome"], "started");
-    holder.execute("SELECT pg_advisory_unlock($1)", &[&key]).await.unwrap();
+    holder
+        .execute("SELECT pg_advisory_unlock($1)", &[&key])
+        .await
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     // The outcome is filled in once the target answers.
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let events = audit(&admin, &["--connection", "pg"]);
-        let e = events.iter().find(|e| e["statement"] == sql.as_str()).unwrap();
+        let e = events
+            .iter()
+            .find(|e| e["statement"] == sql.as_str())
+            .unwrap();
         if e["outcome"] == "ok" {
             assert_eq!(e["rows"], 1);
             break;

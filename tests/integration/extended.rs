@@ -24,7 +24,11 @@ async fn extended_protocol_copy_and_cancel() {
     let tunnel = Tunnel::open(&alice, &["pg", "--reason", "extended protocol test"]);
     assert_eq!(tunnel.info["database"], db.name.as_str());
 
-    let (client, conn) = tunnel.pg_config(&db.name).connect(tokio_postgres::NoTls).await.unwrap();
+    let (client, conn) = tunnel
+        .pg_config(&db.name)
+        .connect(tokio_postgres::NoTls)
+        .await
+        .unwrap();
     let conn_task = tokio::spawn(conn);
 
     client
@@ -32,22 +36,57 @@ async fn extended_protocol_copy_and_cancel() {
         .await
         .unwrap();
     // Prepared statement, parameters and results in binary format.
-    let insert = client.prepare("INSERT INTO items (id, name) VALUES ($1, $2)").await.unwrap();
+    let insert = client
+        .prepare("INSERT INTO items (id, name) VALUES ($1, $2)")
+        .await
+        .unwrap();
     for i in 1..=3i64 {
-        client.execute(&insert, &[&i, &format!("item-{i}")]).await.unwrap();
+        client
+            .execute(&insert, &[&i, &format!("item-{i}")])
+            .await
+            .unwrap();
     }
-    let rows = client.query("SELECT id, name FROM items WHERE id >= $1 ORDER BY id", &[&2i64]).await.unwrap();
+    let rows = client
+        .query(
+            "SELECT id, name FROM items WHERE id >= $1 ORDER BY id",
+            &[&2i64],
+        )
+        .await
+        .unwrap();
     let got: Vec<(i64, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
-    assert_eq!(got, vec![(2, "item-2".to_string()), (3, "item-3".to_string())]);
-    let n: i64 = client.query_one("SELECT count(*) FROM items", &[]).await.unwrap().get(0);
+    assert_eq!(
+        got,
+        vec![(2, "item-2".to_string()), (3, "item-3".to_string())]
+    );
+    let n: i64 = client
+        .query_one("SELECT count(*) FROM items", &[])
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(n, 3);
     // A statement error in the extended protocol leaves the session usable.
-    let err = client.query("SELECT * FROM no_such_table", &[]).await.unwrap_err();
-    assert_eq!(err.code(), Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE));
-    assert_eq!(client.query_one("SELECT 41 + 1", &[]).await.unwrap().get::<_, i32>(0), 42);
+    let err = client
+        .query("SELECT * FROM no_such_table", &[])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE)
+    );
+    assert_eq!(
+        client
+            .query_one("SELECT 41 + 1", &[])
+            .await
+            .unwrap()
+            .get::<_, i32>(0),
+        42
+    );
 
     // COPY FROM STDIN.
-    let sink = client.copy_in("COPY items (id, name) FROM STDIN").await.unwrap();
+    let sink = client
+        .copy_in("COPY items (id, name) FROM STDIN")
+        .await
+        .unwrap();
     tokio::pin!(sink);
     let mut data = String::new();
     for i in 100..600 {
@@ -57,7 +96,10 @@ async fn extended_protocol_copy_and_cancel() {
     let copied = sink.finish().await.unwrap();
     assert_eq!(copied, 500);
     // COPY TO STDOUT.
-    let stream = client.copy_out("COPY (SELECT id, name FROM items ORDER BY id) TO STDOUT").await.unwrap();
+    let stream = client
+        .copy_out("COPY (SELECT id, name FROM items ORDER BY id) TO STDOUT")
+        .await
+        .unwrap();
     tokio::pin!(stream);
     let mut out = Vec::new();
     while let Some(chunk) = stream.next().await {
@@ -70,12 +112,9 @@ async fn extended_protocol_copy_and_cancel() {
     // Cancel a long pg_sleep through the client's cancel request.
     let token = client.cancel_token();
     let started = Instant::now();
-    let sleeper = {
-        let started = started;
-        async move {
-            let r = client.query("SELECT pg_sleep(30)", &[]).await;
-            (r, started.elapsed(), client)
-        }
+    let sleeper = async move {
+        let r = client.query("SELECT pg_sleep(30)", &[]).await;
+        (r, started.elapsed(), client)
     };
     let canceller = async {
         tokio::time::sleep(Duration::from_millis(700)).await;
@@ -84,10 +123,21 @@ async fn extended_protocol_copy_and_cancel() {
     let ((r, took, client), c) = tokio::join!(sleeper, canceller);
     c.expect("cancel request sent");
     let e = r.expect_err("pg_sleep should be cancelled");
-    assert_eq!(e.code(), Some(&tokio_postgres::error::SqlState::QUERY_CANCELED), "{e}");
+    assert_eq!(
+        e.code(),
+        Some(&tokio_postgres::error::SqlState::QUERY_CANCELED),
+        "{e}"
+    );
     assert!(took < Duration::from_secs(15), "cancel took {took:?}");
     // The session survives the cancel.
-    assert_eq!(client.query_one("SELECT 1::int4", &[]).await.unwrap().get::<_, i32>(0), 1);
+    assert_eq!(
+        client
+            .query_one("SELECT 1::int4", &[])
+            .await
+            .unwrap()
+            .get::<_, i32>(0),
+        1
+    );
     drop(client);
     let _ = conn_task.await;
 
@@ -98,9 +148,15 @@ async fn extended_protocol_copy_and_cancel() {
     for (kind, sql) in [
         ("parse", "INSERT INTO items (id, name) VALUES ($1, $2)"),
         ("execute", "INSERT INTO items (id, name) VALUES ($1, $2)"),
-        ("execute", "SELECT id, name FROM items WHERE id >= $1 ORDER BY id"),
+        (
+            "execute",
+            "SELECT id, name FROM items WHERE id >= $1 ORDER BY id",
+        ),
         ("execute", "COPY items (id, name) FROM STDIN"),
-        ("execute", "COPY (SELECT id, name FROM items ORDER BY id) TO STDOUT"),
+        (
+            "execute",
+            "COPY (SELECT id, name FROM items ORDER BY id) TO STDOUT",
+        ),
         ("execute", "SELECT pg_sleep(30)"),
     ] {
         let e = events
@@ -110,10 +166,26 @@ async fn extended_protocol_copy_and_cancel() {
         assert_eq!(e["identity"], "alice");
         assert_eq!(e["grant_id"], tunnel.info["grant"]);
     }
-    let copy_in = events.iter().find(|e| e["kind"] == "execute" && e["statement"] == "COPY items (id, name) FROM STDIN").unwrap();
+    let copy_in = events
+        .iter()
+        .find(|e| e["kind"] == "execute" && e["statement"] == "COPY items (id, name) FROM STDIN")
+        .unwrap();
     assert_eq!(copy_in["rows"], 500);
-    let failed = events.iter().find(|e| e["kind"] == "execute" && e["statement"] == "SELECT * FROM no_such_table");
-    let failed = failed.or_else(|| events.iter().find(|e| e["kind"] == "parse" && e["statement"] == "SELECT * FROM no_such_table")).unwrap();
+    let failed = events
+        .iter()
+        .find(|e| e["kind"] == "execute" && e["statement"] == "SELECT * FROM no_such_table");
+    let failed = failed
+        .or_else(|| {
+            events
+                .iter()
+                .find(|e| e["kind"] == "parse" && e["statement"] == "SELECT * FROM no_such_table")
+        })
+        .unwrap();
     assert_eq!(failed["outcome"], "error");
-    assert!(events.iter().any(|e| e["kind"] == "cancel" && e["outcome"] == "ok"), "cancel not audited");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["kind"] == "cancel" && e["outcome"] == "ok"),
+        "cancel not audited"
+    );
 }

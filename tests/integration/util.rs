@@ -20,13 +20,17 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_hoopctl");
 /// True when the machine's PostgreSQL answers on 127.0.0.1:5432. Without it a test is skipped
 /// loudly — except under CI=true, where it fails.
 pub fn require_pg() -> bool {
-    if TcpStream::connect_timeout(&"127.0.0.1:5432".parse().unwrap(), Duration::from_secs(2)).is_ok() {
+    if TcpStream::connect_timeout(&"127.0.0.1:5432".parse().unwrap(), Duration::from_secs(2))
+        .is_ok()
+    {
         return true;
     }
     if std::env::var("CI").as_deref() == Ok("true") {
         panic!("PostgreSQL is not reachable on 127.0.0.1:5432 and CI=true: .ci/run must start it");
     }
-    eprintln!("\n!!!!! SKIPPING: PostgreSQL is not reachable on 127.0.0.1:5432 — this test did NOT run !!!!!\n");
+    eprintln!(
+        "\n!!!!! SKIPPING: PostgreSQL is not reachable on 127.0.0.1:5432 — this test did NOT run !!!!!\n"
+    );
     false
 }
 
@@ -38,10 +42,27 @@ pub fn rand_suffix() -> String {
 /// Runs SQL on the machine's server as `postgres` through psql.
 pub fn psql_admin(db: &str, sql: &str) -> String {
     let out = Command::new("psql")
-        .args(["-X", "-v", "ON_ERROR_STOP=1", "-At", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-c", sql])
+        .args([
+            "-X",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-At",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            db,
+            "-c",
+            sql,
+        ])
         .output()
         .expect("psql runs");
-    assert!(out.status.success(), "psql {sql:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "psql {sql:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -54,9 +75,18 @@ pub struct TestDb {
 impl TestDb {
     pub fn create() -> TestDb {
         let s = rand_suffix();
-        let db = TestDb { name: format!("hoopctl_t_{s}"), role: format!("hoopctl_r_{s}") };
-        psql_admin("postgres", &format!("CREATE ROLE {} LOGIN PASSWORD 'unused-{s}'", db.role));
-        psql_admin("postgres", &format!("CREATE DATABASE {} OWNER {}", db.name, db.role));
+        let db = TestDb {
+            name: format!("hoopctl_t_{s}"),
+            role: format!("hoopctl_r_{s}"),
+        };
+        psql_admin(
+            "postgres",
+            &format!("CREATE ROLE {} LOGIN PASSWORD 'unused-{s}'", db.role),
+        );
+        psql_admin(
+            "postgres",
+            &format!("CREATE DATABASE {} OWNER {}", db.name, db.role),
+        );
         db
     }
 }
@@ -64,11 +94,34 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         let _ = Command::new("psql")
-            .args(["-X", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c"])
-            .arg(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+            .args([
+                "-X",
+                "-q",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-c",
+            ])
+            .arg(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
             .output();
         let _ = Command::new("psql")
-            .args(["-X", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c"])
+            .args([
+                "-X",
+                "-q",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-c",
+            ])
             .arg(format!("DROP ROLE IF EXISTS {}", self.role))
             .output();
     }
@@ -80,11 +133,18 @@ fn pg_bin(name: &str) -> PathBuf {
         .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
         .unwrap_or_default();
     versions.sort();
-    versions.last().map(|v| v.join("bin").join(name)).unwrap_or_else(|| PathBuf::from(name))
+    versions
+        .last()
+        .map(|v| v.join("bin").join(name))
+        .unwrap_or_else(|| PathBuf::from(name))
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false)
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0"))
+        .unwrap_or(false)
 }
 
 /// A private PostgreSQL cluster with password authentication on 127.0.0.1 (SCRAM by default,
@@ -98,7 +158,11 @@ impl PgCluster {
     fn run_as_pg(cmd: &mut Command) -> Output {
         let out = if is_root() {
             let mut c = Command::new("runuser");
-            c.arg("-u").arg("postgres").arg("--").arg(cmd.get_program()).args(cmd.get_args());
+            c.arg("-u")
+                .arg("postgres")
+                .arg("--")
+                .arg(cmd.get_program())
+                .args(cmd.get_args());
             c.output()
         } else {
             cmd.output()
@@ -107,18 +171,32 @@ impl PgCluster {
     }
 
     pub fn start() -> PgCluster {
-        let dir = tempfile::Builder::new().prefix("hoopctl-pg-").tempdir_in("/tmp").unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("hoopctl-pg-")
+            .tempdir_in("/tmp")
+            .unwrap();
         if is_root() {
-            Command::new("chown").args(["-R", "postgres:postgres"]).arg(dir.path()).status().unwrap();
+            Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(dir.path())
+                .status()
+                .unwrap();
         }
         let data = dir.path().join("data");
-        let out = Self::run_as_pg(
-            Command::new(pg_bin("initdb"))
-                .arg("-D")
-                .arg(&data)
-                .args(["-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync"]),
+        let out = Self::run_as_pg(Command::new(pg_bin("initdb")).arg("-D").arg(&data).args([
+            "-U",
+            "postgres",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ]));
+        assert!(
+            out.status.success(),
+            "initdb: {}",
+            String::from_utf8_lossy(&out.stderr)
         );
-        assert!(out.status.success(), "initdb: {}", String::from_utf8_lossy(&out.stderr));
         // md5 for the database named md5db, SCRAM for everything else over TCP.
         std::fs::write(
             data.join("pg_hba.conf"),
@@ -134,17 +212,33 @@ impl PgCluster {
                 .arg(dir.path().join("log"))
                 .arg("-w")
                 .arg("-o")
-                .arg(format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off", dir.path().display()))
+                .arg(format!(
+                    "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+                    dir.path().display()
+                ))
                 .arg("start"),
         );
-        assert!(out.status.success(), "pg_ctl start: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "pg_ctl start: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         PgCluster { dir, port }
     }
 
     /// Runs SQL as the superuser over the private socket.
     pub fn sql(&self, db: &str, sql: &str) -> String {
         let out = Command::new("psql")
-            .args(["-X", "-v", "ON_ERROR_STOP=1", "-At", "-U", "postgres", "-d", db])
+            .args([
+                "-X",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-At",
+                "-U",
+                "postgres",
+                "-d",
+                db,
+            ])
             .arg("-h")
             .arg(self.dir.path())
             .arg("-p")
@@ -153,7 +247,11 @@ impl PgCluster {
             .arg(sql)
             .output()
             .unwrap();
-        assert!(out.status.success(), "psql {sql:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "psql {sql:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 }
@@ -161,19 +259,30 @@ impl PgCluster {
 impl Drop for PgCluster {
     fn drop(&mut self) {
         let _ = Self::run_as_pg(
-            Command::new(pg_bin("pg_ctl")).arg("-D").arg(self.dir.path().join("data")).args(["-m", "immediate", "stop"]),
+            Command::new(pg_bin("pg_ctl"))
+                .arg("-D")
+                .arg(self.dir.path().join("data"))
+                .args(["-m", "immediate", "stop"]),
         );
     }
 }
 
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// The users every test gateway has.
 pub const USERS: &[(&str, &str, &[&str])] = &[
     ("alice", "alice-password", &["developers"]),
-    ("bob", "bob-password", &["developers", "approvers", "admins"]),
+    (
+        "bob",
+        "bob-password",
+        &["developers", "approvers", "admins"],
+    ),
     ("carol", "carol-password", &[]),
 ];
 
@@ -199,7 +308,12 @@ pub struct TestGateway {
 
 fn hashes() -> &'static Vec<String> {
     static H: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    H.get_or_init(|| USERS.iter().map(|(_, pw, _)| hoopctl::gateway::auth::hash_password(pw).unwrap()).collect())
+    H.get_or_init(|| {
+        USERS
+            .iter()
+            .map(|(_, pw, _)| hoopctl::gateway::auth::hash_password(pw).unwrap())
+            .collect()
+    })
 }
 
 impl TestGateway {
@@ -209,7 +323,10 @@ impl TestGateway {
     }
 
     pub fn start_with(connections: &str, env: &[(&str, &str)], extra: &str) -> TestGateway {
-        let dir = tempfile::Builder::new().prefix("hoopctl-gw-").tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("hoopctl-gw-")
+            .tempdir()
+            .unwrap();
         let mut users = String::new();
         for ((name, _, groups), hash) in USERS.iter().zip(hashes()) {
             users.push_str(&format!(
@@ -277,7 +394,11 @@ impl TestGateway {
             .arg(&self.config)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     }
 }
@@ -296,7 +417,12 @@ pub struct TestClient {
 
 impl TestClient {
     pub fn new() -> TestClient {
-        TestClient { dir: tempfile::Builder::new().prefix("hoopctl-client-").tempdir().unwrap() }
+        TestClient {
+            dir: tempfile::Builder::new()
+                .prefix("hoopctl-client-")
+                .tempdir()
+                .unwrap(),
+        }
     }
 
     pub fn cmd(&self) -> Command {
@@ -348,9 +474,18 @@ impl TestClient {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(token.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(token.as_bytes())
+            .unwrap();
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "login: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "login: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// Logs in through the device flow, completing the verification form over HTTP.
@@ -368,17 +503,32 @@ impl TestClient {
         stdout.read_line(&mut first).unwrap();
         if first.is_empty() {
             let out = child.wait_with_output().unwrap();
-            panic!("login printed nothing: {}", String::from_utf8_lossy(&out.stderr));
+            panic!(
+                "login printed nothing: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         let v: Value = serde_json::from_str(&first).unwrap_or_else(|e| panic!("{e}: {first:?}"));
         let code = v["user_code"].as_str().unwrap().to_string();
-        let page = gw.reqwest().get(v["verification_uri"].as_str().unwrap()).send().await.unwrap();
+        let page = gw
+            .reqwest()
+            .get(v["verification_uri"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
         let html = page.text().await.unwrap();
-        assert!(html.contains("name=\"user_code\"") && html.contains("name=\"password\""), "{html}");
+        assert!(
+            html.contains("name=\"user_code\"") && html.contains("name=\"password\""),
+            "{html}"
+        );
         let resp = gw
             .reqwest()
             .post(format!("{}/device", gw.url))
-            .form(&[("user_code", code.as_str()), ("username", user), ("password", password)])
+            .form(&[
+                ("user_code", code.as_str()),
+                ("username", user),
+                ("password", password),
+            ])
             .send()
             .await
             .unwrap();
@@ -413,9 +563,10 @@ impl TestClient {
 
     /// The stored access token (tests that drive the API directly).
     pub fn token(&self) -> String {
-        let v: Value =
-            serde_json::from_str(&std::fs::read_to_string(self.dir.path().join("credentials/default.json")).unwrap())
-                .unwrap();
+        let v: Value = serde_json::from_str(
+            &std::fs::read_to_string(self.dir.path().join("credentials/default.json")).unwrap(),
+        )
+        .unwrap();
         v["access_token"].as_str().unwrap().to_string()
     }
 }
@@ -438,14 +589,25 @@ impl Tunnel {
             .spawn()
             .unwrap();
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let info: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("connect printed {line:?}: {e}"));
-        Tunnel { port: info["port"].as_u64().unwrap() as u16, info, child }
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let info: Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("connect printed {line:?}: {e}"));
+        Tunnel {
+            port: info["port"].as_u64().unwrap() as u16,
+            info,
+            child,
+        }
     }
 
     pub fn pg_config(&self, db: &str) -> tokio_postgres::Config {
         let mut c = tokio_postgres::Config::new();
-        c.host("127.0.0.1").port(self.port).user("ignored").dbname(db).connect_timeout(Duration::from_secs(20));
+        c.host("127.0.0.1")
+            .port(self.port)
+            .user("ignored")
+            .dbname(db)
+            .connect_timeout(Duration::from_secs(20));
         c
     }
 }
@@ -460,7 +622,11 @@ impl Drop for Tunnel {
 /// Asks the gateway for a client certificate for `grant`, as `hoopctl connect` would.
 pub async fn fetch_cert(gw: &TestGateway, token: &str, grant: &str) -> (KeyPair, String, String) {
     let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-    let csr = CertificateParams::default().serialize_request(&key).unwrap().pem().unwrap();
+    let csr = CertificateParams::default()
+        .serialize_request(&key)
+        .unwrap()
+        .pem()
+        .unwrap();
     let resp = gw
         .reqwest()
         .post(format!("{}/v1/grants/{grant}/certificate", gw.url))
@@ -469,18 +635,33 @@ pub async fn fetch_cert(gw: &TestGateway, token: &str, grant: &str) -> (KeyPair,
         .send()
         .await
         .unwrap();
-    assert!(resp.status().is_success(), "certificate: {}", resp.text().await.unwrap());
+    assert!(
+        resp.status().is_success(),
+        "certificate: {}",
+        resp.text().await.unwrap()
+    );
     let v: Value = resp.json().await.unwrap();
-    (key, v["certificate"].as_str().unwrap().to_string(), v["ca"].as_str().unwrap().to_string())
+    (
+        key,
+        v["certificate"].as_str().unwrap().to_string(),
+        v["ca"].as_str().unwrap().to_string(),
+    )
 }
 
 /// Requests a grant through the API; returns its JSON.
-pub async fn request_grant(gw: &TestGateway, token: &str, connection: &str, duration: &str) -> Value {
+pub async fn request_grant(
+    gw: &TestGateway,
+    token: &str,
+    connection: &str,
+    duration: &str,
+) -> Value {
     let resp = gw
         .reqwest()
         .post(format!("{}/v1/grants", gw.url))
         .bearer_auth(token)
-        .json(&serde_json::json!({"connection": connection, "reason": "test", "duration": duration}))
+        .json(
+            &serde_json::json!({"connection": connection, "reason": "test", "duration": duration}),
+        )
         .send()
         .await
         .unwrap();
@@ -499,9 +680,14 @@ pub async fn raw_tunnel(
     let cfg = hoopctl::tls::tunnel_client_config(ca_pem, cert_pem, &key.serialize_pem()).unwrap();
     let tcp = tokio::net::TcpStream::connect(gw.addr).await?;
     let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
-    let mut tls = tokio_rustls::TlsConnector::from(Arc::new(cfg)).connect(name, tcp).await?;
+    let mut tls = tokio_rustls::TlsConnector::from(Arc::new(cfg))
+        .connect(name, tcp)
+        .await?;
     if let Some((grant, connection)) = preamble {
-        let p = hoopctl::proto::preamble::Preamble { grant: grant.into(), connection: connection.into() };
+        let p = hoopctl::proto::preamble::Preamble {
+            grant: grant.into(),
+            connection: connection.into(),
+        };
         tls.write_all(&p.encode()).await?;
     }
     Ok(tls)

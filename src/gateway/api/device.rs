@@ -91,41 +91,78 @@ pub async fn token(State(gw): State<Arc<Gateway>>, Form(f): Form<TokenForm>) -> 
 
 async fn token_inner(gw: &Gateway, f: TokenForm) -> Result<Response, ApiError> {
     if f.client_id.as_deref().is_some_and(|c| c != OAUTH_CLIENT_ID) {
-        return Ok(oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "unknown client_id"));
+        return Ok(oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "unknown client_id",
+        ));
     }
     let access_ttl = gw.config.auth.access_token_ttl.as_millis() as i64;
     match f.grant_type.as_str() {
         DEVICE_GRANT => {
             let Some(code) = f.device_code else {
-                return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "device_code is missing"));
+                return Ok(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "device_code is missing",
+                ));
             };
             let hash = hash_token(&code);
             let Some(d) = gw.store.device_by_hash(&hash).await? else {
-                return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "unknown device_code"));
+                return Ok(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "unknown device_code",
+                ));
             };
             let now = now_ms();
             if d.expires_at <= now {
-                return Ok(oauth_error(StatusCode::BAD_REQUEST, "expired_token", "the device code expired; run `hoopctl login` again"));
+                return Ok(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "expired_token",
+                    "the device code expired; run `hoopctl login` again",
+                ));
             }
             match d.status.as_str() {
                 "pending" => {
                     // RFC 8628 §3.5: polling faster than the interval earns slow_down and +5s.
-                    let too_fast = d.last_poll_at.is_some_and(|t| now - t < d.interval_ms - 250);
-                    let interval = if too_fast { d.interval_ms + 5000 } else { d.interval_ms };
+                    let too_fast = d
+                        .last_poll_at
+                        .is_some_and(|t| now - t < d.interval_ms - 250);
+                    let interval = if too_fast {
+                        d.interval_ms + 5000
+                    } else {
+                        d.interval_ms
+                    };
                     gw.store.touch_device_poll(&hash, interval).await?;
                     Ok(if too_fast {
                         oauth_error(StatusCode::BAD_REQUEST, "slow_down", "polling too fast")
                     } else {
-                        oauth_error(StatusCode::BAD_REQUEST, "authorization_pending", "waiting for the user")
+                        oauth_error(
+                            StatusCode::BAD_REQUEST,
+                            "authorization_pending",
+                            "waiting for the user",
+                        )
                     })
                 }
-                "denied" => Ok(oauth_error(StatusCode::BAD_REQUEST, "access_denied", "the user denied the request")),
+                "denied" => Ok(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "access_denied",
+                    "the user denied the request",
+                )),
                 "approved" => {
                     if !gw.store.consume_device(&hash).await? {
-                        return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "device code already used"));
+                        return Ok(oauth_error(
+                            StatusCode::BAD_REQUEST,
+                            "invalid_grant",
+                            "device code already used",
+                        ));
                     }
                     let identity = d.identity.unwrap_or_default();
-                    let t = auth::issue_tokens(&gw.store, &gw.config, &identity, None, access_ttl, true).await?;
+                    let t = auth::issue_tokens(
+                        &gw.store, &gw.config, &identity, None, access_ttl, true,
+                    )
+                    .await?;
                     gw.store
                         .insert_event(&NewEvent {
                             kind: "login",
@@ -137,19 +174,35 @@ async fn token_inner(gw: &Gateway, f: TokenForm) -> Result<Response, ApiError> {
                         .await?;
                     Ok(Json(t).into_response())
                 }
-                _ => Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "device code already used")),
+                _ => Ok(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "device code already used",
+                )),
             }
         }
         "refresh_token" => {
             let Some(rt) = f.refresh_token else {
-                return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "refresh_token is missing"));
+                return Ok(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "refresh_token is missing",
+                ));
             };
             let hash = hash_token(&rt);
             let Some(row) = gw.store.token(&hash).await? else {
-                return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "unknown refresh token; run `hoopctl login`"));
+                return Ok(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "unknown refresh token; run `hoopctl login`",
+                ));
             };
             if row.kind != "refresh" || row.revoked_at.is_some() || row.expires_at <= now_ms() {
-                return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "refresh token expired or revoked; run `hoopctl login`"));
+                return Ok(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "refresh token expired or revoked; run `hoopctl login`",
+                ));
             }
             if row.used_at.is_some() || !gw.store.use_refresh(&hash).await? {
                 // Replay of a rotated token: someone else holds a copy. End the whole family.
@@ -163,12 +216,28 @@ async fn token_inner(gw: &Gateway, f: TokenForm) -> Result<Response, ApiError> {
                         ..Default::default()
                     })
                     .await?;
-                return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "refresh token already used; all tokens of this login were revoked; run `hoopctl login`"));
+                return Ok(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "refresh token already used; all tokens of this login were revoked; run `hoopctl login`",
+                ));
             }
             if auth::principal_for(&gw.config, &row.identity).is_none() {
-                return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "identity no longer exists"));
+                return Ok(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "identity no longer exists",
+                ));
             }
-            let t = auth::issue_tokens(&gw.store, &gw.config, &row.identity, Some(&row.family), access_ttl, true).await?;
+            let t = auth::issue_tokens(
+                &gw.store,
+                &gw.config,
+                &row.identity,
+                Some(&row.family),
+                access_ttl,
+                true,
+            )
+            .await?;
             Ok(Json(t).into_response())
         }
         other => Ok(oauth_error(
@@ -185,7 +254,10 @@ pub struct RevokeForm {
 }
 
 /// RFC 7009: revoking either token of a login revokes the whole login (its family).
-pub async fn revoke(State(gw): State<Arc<Gateway>>, Form(f): Form<RevokeForm>) -> Result<StatusCode, ApiError> {
+pub async fn revoke(
+    State(gw): State<Arc<Gateway>>,
+    Form(f): Form<RevokeForm>,
+) -> Result<StatusCode, ApiError> {
     if let Some(row) = gw.store.token(&hash_token(&f.token)).await? {
         gw.store.revoke_family(&row.family).await?;
         gw.store
@@ -206,7 +278,11 @@ pub struct PageQuery {
 }
 
 pub async fn page(Query(q): Query<PageQuery>) -> Html<String> {
-    Html(render_page(q.user_code.as_deref().unwrap_or(""), None, StatusMsg::None))
+    Html(render_page(
+        q.user_code.as_deref().unwrap_or(""),
+        None,
+        StatusMsg::None,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -216,7 +292,10 @@ pub struct DeviceForm {
     password: Secret<String>,
 }
 
-pub async fn submit(State(gw): State<Arc<Gateway>>, Form(f): Form<DeviceForm>) -> Result<Response, ApiError> {
+pub async fn submit(
+    State(gw): State<Arc<Gateway>>,
+    Form(f): Form<DeviceForm>,
+) -> Result<Response, ApiError> {
     let code = normalize_user_code(&f.user_code);
     let found = gw.store.device_by_user_code(&code).await?;
     let valid = found
@@ -226,13 +305,20 @@ pub async fn submit(State(gw): State<Arc<Gateway>>, Form(f): Form<DeviceForm>) -
     let username = f.username.trim().to_string();
     let password = f.password;
     let user = username.clone();
-    let ok = tokio::task::spawn_blocking(move || auth::verify_local_user(&gw2.config, &user, &password))
-        .await
-        .unwrap_or(false);
+    let ok =
+        tokio::task::spawn_blocking(move || auth::verify_local_user(&gw2.config, &user, &password))
+            .await
+            .unwrap_or(false);
     if !valid {
         return Ok((
             StatusCode::BAD_REQUEST,
-            Html(render_page(&code, Some(&username), StatusMsg::Error("That code is unknown or expired. Run `hoopctl login` again for a new one."))),
+            Html(render_page(
+                &code,
+                Some(&username),
+                StatusMsg::Error(
+                    "That code is unknown or expired. Run `hoopctl login` again for a new one.",
+                ),
+            )),
         )
             .into_response());
     }
@@ -248,19 +334,37 @@ pub async fn submit(State(gw): State<Arc<Gateway>>, Form(f): Form<DeviceForm>) -
             .await?;
         return Ok((
             StatusCode::UNAUTHORIZED,
-            Html(render_page(&code, Some(&username), StatusMsg::Error("Wrong user name or password."))),
+            Html(render_page(
+                &code,
+                Some(&username),
+                StatusMsg::Error("Wrong user name or password."),
+            )),
         )
             .into_response());
     }
-    if !gw.store.decide_device(&code, "approved", Some(&username)).await? {
+    if !gw
+        .store
+        .decide_device(&code, "approved", Some(&username))
+        .await?
+    {
         return Ok((
             StatusCode::BAD_REQUEST,
-            Html(render_page(&code, Some(&username), StatusMsg::Error("That code was already used or expired."))),
+            Html(render_page(
+                &code,
+                Some(&username),
+                StatusMsg::Error("That code was already used or expired."),
+            )),
         )
             .into_response());
     }
-    Ok(Html(render_page("", None, StatusMsg::Ok(&format!("Signed in as {username}. Return to your terminal."))))
-        .into_response())
+    Ok(Html(render_page(
+        "",
+        None,
+        StatusMsg::Ok(&format!(
+            "Signed in as {username}. Return to your terminal."
+        )),
+    ))
+    .into_response())
 }
 
 enum StatusMsg<'a> {

@@ -79,7 +79,10 @@ pub async fn create(
     }
     let duration = match &req.duration {
         Some(d) => humantime::parse_duration(d).map_err(|e| {
-            ApiError::bad_request("bad_duration", format!("duration {d:?}: {e}; use e.g. 30m or 2h"))
+            ApiError::bad_request(
+                "bad_duration",
+                format!("duration {d:?}: {e}; use e.g. 30m or 2h"),
+            )
         })?,
         None => gw.config.grants.default_duration,
     };
@@ -98,9 +101,9 @@ pub async fn create(
         reason,
         duration_seconds: duration.as_secs() as i64,
     };
-    let decision = gw
-        .policy
-        .decide_connect(&caller.principal, &req.connection, conn.kind.as_str(), &ctx);
+    let decision =
+        gw.policy
+            .decide_connect(&caller.principal, &req.connection, conn.kind.as_str(), &ctx);
     let now = now_ms();
     let duration_ms = duration.as_millis() as i64;
     let id = format!("gr_{}", &crate::gateway::auth::new_token("")[..16]);
@@ -250,7 +253,11 @@ pub async fn approve(
         .transition_grant(&id, &["pending"], "active", by, reason.as_deref())
         .await?
     {
-        return Err(ApiError::new(StatusCode::CONFLICT, "not_pending", "grant is no longer pending"));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_pending",
+            "grant is no longer pending",
+        ));
     }
     let g = load(&gw, &id).await?;
     audit_grant(&gw, "grant_approved", &g, by, reason.as_deref()).await;
@@ -272,7 +279,11 @@ pub async fn deny(
         .transition_grant(&id, &["pending"], "denied", by, reason.as_deref())
         .await?
     {
-        return Err(ApiError::new(StatusCode::CONFLICT, "not_pending", "grant is no longer pending"));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_pending",
+            "grant is no longer pending",
+        ));
     }
     let g = load(&gw, &id).await?;
     audit_grant(&gw, "grant_denied", &g, by, reason.as_deref()).await;
@@ -296,13 +307,22 @@ pub async fn revoke(
     let by = &caller.principal.name;
     if !gw
         .store
-        .transition_grant(&id, &["pending", "active"], "revoked", by, reason.as_deref())
+        .transition_grant(
+            &id,
+            &["pending", "active"],
+            "revoked",
+            by,
+            reason.as_deref(),
+        )
         .await?
     {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "not_revocable",
-            format!("grant {id} is {}; only pending or active grants can be revoked", g.status),
+            format!(
+                "grant {id} is {}; only pending or active grants can be revoked",
+                g.status
+            ),
         ));
     }
     let ended = gw
@@ -343,7 +363,14 @@ pub async fn certificate(
         .ca
         .issue_client(&req.csr, &g.identity, &g.id, not_after)
         .map_err(|e| ApiError::bad_request("bad_csr", e.to_string()))?;
-    audit_grant(&gw, "certificate_issued", &g, &caller.principal.name, Some(&format!("valid until {}", fmt_ms(not_after)))).await;
+    audit_grant(
+        &gw,
+        "certificate_issued",
+        &g,
+        &caller.principal.name,
+        Some(&format!("valid until {}", fmt_ms(not_after))),
+    )
+    .await;
     Ok(Json(CertificateResponse {
         certificate: pem,
         ca: gw.ca.cert_pem().to_string(),

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use cedar_policy::{
-    Authorizer, Context, Decision, Entities, Entity, EntityId, EntityTypeName, EntityUid,
-    PolicyId, PolicySet, Request, RestrictedExpression, Schema, ValidationMode, Validator,
+    Authorizer, Context, Decision, Entities, Entity, EntityId, EntityTypeName, EntityUid, PolicyId,
+    PolicySet, Request, RestrictedExpression, Schema, ValidationMode, Validator,
 };
 use miette::Diagnostic;
 
@@ -84,7 +84,24 @@ pub struct Permit {
     pub connection: String,
     /// When the grant ends (unix ms).
     pub expires_at: i64,
-    _sealed: (),
+    _sealed: Sealed,
+}
+
+/// Private: makes [`Permit`] impossible to build outside this module.
+#[derive(Debug, Clone)]
+struct Sealed;
+
+/// What a tunnelled client presents: the certificate's claims and the connection it asks for.
+#[derive(Debug, Clone)]
+pub struct SessionRequest<'a> {
+    /// Identity named by the verified client certificate.
+    pub cert_identity: &'a str,
+    /// Grant named by the verified client certificate.
+    pub cert_grant: &'a str,
+    /// Connection named in the tunnel preamble.
+    pub connection: &'a str,
+    /// Protocol of that connection.
+    pub connection_kind: &'a str,
 }
 
 /// Why a session was refused.
@@ -159,7 +176,12 @@ impl Policy {
         for f in files {
             match std::fs::read_to_string(f) {
                 Ok(s) => sources.push((f.clone(), s)),
-                Err(e) => return Err(vec![format!("cannot read policy file {}: {e}", f.display())]),
+                Err(e) => {
+                    return Err(vec![format!(
+                        "cannot read policy file {}: {e}",
+                        f.display()
+                    )]);
+                }
             }
         }
         Self::from_sources(&sources)
@@ -258,7 +280,10 @@ impl Policy {
                 "duration_seconds".to_string(),
                 RestrictedExpression::new_long(ctx.duration_seconds),
             ),
-            ("approved".to_string(), RestrictedExpression::new_bool(approved)),
+            (
+                "approved".to_string(),
+                RestrictedExpression::new_bool(approved),
+            ),
         ])
         .map_err(|e| e.to_string())?;
         let action = uid("Action", "connect")?;
@@ -279,21 +304,24 @@ impl Policy {
     /// it. Returns the [`Permit`] the proxy needs.
     pub fn permit_session(
         &self,
+        req: &SessionRequest<'_>,
         grant: Option<&GrantRow>,
-        cert_identity: &str,
-        cert_grant: &str,
-        requested_connection: &str,
         principal: Option<&Principal>,
-        connection_kind: &str,
         now_ms: i64,
     ) -> Result<Permit, Refusal> {
+        let (cert_identity, cert_grant, requested_connection) =
+            (req.cert_identity, req.cert_grant, req.connection);
         let g = grant.ok_or_else(|| Refusal::UnknownGrant(cert_grant.to_string()))?;
         if g.id != cert_grant {
             return Err(Refusal::Mismatch("certificate and grant disagree".into()));
         }
         let expires_at = g.expires_at.unwrap_or(0);
         if g.status != "active" || expires_at <= now_ms {
-            let status = if g.status == "active" { "expired" } else { g.status.as_str() };
+            let status = if g.status == "active" {
+                "expired"
+            } else {
+                g.status.as_str()
+            };
             return Err(Refusal::NotActive {
                 id: g.id.clone(),
                 status: status.to_string(),
@@ -321,11 +349,16 @@ impl Policy {
         };
         // A human approval recorded on the grant counts as `context.approved`.
         let approved = g.decided_by.is_some();
-        let allowed = match self.eval_connect(principal, &g.connection, connection_kind, &ctx, approved)
-        {
-            Ok((Decision::Allow, _)) => true,
-            _ => false,
-        };
+        let allowed = matches!(
+            self.eval_connect(
+                principal,
+                &g.connection,
+                req.connection_kind,
+                &ctx,
+                approved
+            ),
+            Ok((Decision::Allow, _))
+        );
         if !allowed {
             return Err(Refusal::PolicyDenied {
                 identity: cert_identity.to_string(),
@@ -337,7 +370,7 @@ impl Policy {
             grant_id: g.id.clone(),
             connection: g.connection.clone(),
             expires_at,
-            _sealed: (),
+            _sealed: Sealed,
         })
     }
 }

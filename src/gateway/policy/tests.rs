@@ -21,7 +21,10 @@ const CTX: ConnectContext<'static> = ConnectContext {
 fn default_policy_allows_developers_and_holds_prod() {
     let p = default_policy();
     let dev = user("alice", &["developers"]);
-    assert_eq!(p.decide_connect(&dev, "pg", "postgres", &CTX), ConnectDecision::Allow);
+    assert_eq!(
+        p.decide_connect(&dev, "pg", "postgres", &CTX),
+        ConnectDecision::Allow
+    );
     assert_eq!(
         p.decide_connect(&dev, "prod-db", "postgres", &CTX),
         ConnectDecision::NeedsApproval
@@ -65,6 +68,15 @@ fn grant(status: &str, connection: &str, expires_at: i64) -> GrantRow {
     }
 }
 
+fn req<'a>(identity: &'a str, connection: &'a str) -> SessionRequest<'a> {
+    SessionRequest {
+        cert_identity: identity,
+        cert_grant: "gr_1",
+        connection,
+        connection_kind: "postgres",
+    }
+}
+
 #[test]
 fn permits_need_an_active_matching_grant() {
     let p = default_policy();
@@ -72,21 +84,31 @@ fn permits_need_an_active_matching_grant() {
     let now = 1000;
     let ok = grant("active", "pg", 5000);
     let permit = p
-        .permit_session(Some(&ok), "alice", "gr_1", "pg", Some(&dev), "postgres", now)
+        .permit_session(&req("alice", "pg"), Some(&ok), Some(&dev), now)
         .unwrap();
     assert_eq!(permit.expires_at, 5000);
-    let r = p.permit_session(None, "alice", "gr_1", "pg", Some(&dev), "postgres", now);
+    let r = p.permit_session(&req("alice", "pg"), None, Some(&dev), now);
     assert!(matches!(r, Err(Refusal::UnknownGrant(_))));
-    let r = p.permit_session(Some(&ok), "alice", "gr_1", "other", Some(&dev), "postgres", now);
+    let r = p.permit_session(&req("alice", "other"), Some(&ok), Some(&dev), now);
     assert!(matches!(r, Err(Refusal::Mismatch(_))));
-    let r = p.permit_session(Some(&ok), "bob", "gr_1", "pg", Some(&dev), "postgres", now);
+    let r = p.permit_session(&req("bob", "pg"), Some(&ok), Some(&dev), now);
     assert!(matches!(r, Err(Refusal::Mismatch(_))));
-    let r = p.permit_session(Some(&grant("revoked", "pg", 5000)), "alice", "gr_1", "pg", Some(&dev), "postgres", now);
+    let r = p.permit_session(
+        &req("alice", "pg"),
+        Some(&grant("revoked", "pg", 5000)),
+        Some(&dev),
+        now,
+    );
     assert!(matches!(r, Err(Refusal::NotActive { .. })));
-    let r = p.permit_session(Some(&grant("active", "pg", 500)), "alice", "gr_1", "pg", Some(&dev), "postgres", now);
+    let r = p.permit_session(
+        &req("alice", "pg"),
+        Some(&grant("active", "pg", 500)),
+        Some(&dev),
+        now,
+    );
     assert!(matches!(r, Err(Refusal::NotActive { .. })));
     // Removed from the group since the grant: policy re-check refuses.
     let ex = user("alice", &[]);
-    let r = p.permit_session(Some(&ok), "alice", "gr_1", "pg", Some(&ex), "postgres", now);
+    let r = p.permit_session(&req("alice", "pg"), Some(&ok), Some(&ex), now);
     assert!(matches!(r, Err(Refusal::PolicyDenied { .. })));
 }

@@ -321,13 +321,25 @@ mod tests {
 
     #[test]
     fn hostile_startup_packets() {
-        assert_eq!(decode_startup(&[0, 0, 0, 3, 0]), Err(CodecError::BadLength(3)));
-        assert_eq!(decode_startup(&[0xff, 0xff, 0xff, 0xff]), Err(CodecError::BadLength(-1)));
-        assert_eq!(decode_startup(&[0, 1, 0, 0]), Err(CodecError::TooLarge(65536)));
+        assert_eq!(
+            decode_startup(&[0, 0, 0, 3, 0]),
+            Err(CodecError::BadLength(3))
+        );
+        assert_eq!(
+            decode_startup(&[0xff, 0xff, 0xff, 0xff]),
+            Err(CodecError::BadLength(-1))
+        );
+        assert_eq!(
+            decode_startup(&[0, 1, 0, 0]),
+            Err(CodecError::TooLarge(65536))
+        );
         let mut bad = startup(&[("user", "u")]);
         bad[4] = 0;
         bad[5] = 2; // version 2.0
-        assert!(matches!(decode_startup(&bad), Err(CodecError::Version(2, 0))));
+        assert!(matches!(
+            decode_startup(&bad),
+            Err(CodecError::Version(2, 0))
+        ));
         let mut unterminated = startup(&[("user", "u")]);
         let n = unterminated.len();
         unterminated[n - 2] = b'x';
@@ -344,8 +356,14 @@ mod tests {
             assert_eq!(frame_len(&q[..cut], 100), Ok(None));
         }
         assert_eq!(frame_len(&q, 100), Ok(Some(q.len())));
-        assert_eq!(frame_len(b"Q\x00\x00\x00\x02", 100), Err(CodecError::BadLength(2)));
-        assert_eq!(frame_len(b"Q\x7f\xff\xff\xff", 100), Err(CodecError::TooLarge(0x8000_0000)));
+        assert_eq!(
+            frame_len(b"Q\x00\x00\x00\x02", 100),
+            Err(CodecError::BadLength(2))
+        );
+        assert_eq!(
+            frame_len(b"Q\x7f\xff\xff\xff", 100),
+            Err(CodecError::TooLarge(0x8000_0000))
+        );
         assert_eq!(parse_frontend(&q), Ok(Frontend::Query("select 1")));
         assert!(parse_frontend(&msg(b'Q', b"no nul")).is_err());
     }

@@ -51,8 +51,15 @@ const REFUSED_PARAMS: &[&str] = &["options", "replication"];
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Writes a FATAL ErrorResponse and closes.
-async fn fatal<W: tokio::io::AsyncWrite + Unpin>(w: &mut W, code: &str, message: &str, hint: Option<&str>) {
-    let _ = w.write_all(&codec::error_response("FATAL", code, message, hint)).await;
+async fn fatal<W: tokio::io::AsyncWrite + Unpin>(
+    w: &mut W,
+    code: &str,
+    message: &str,
+    hint: Option<&str>,
+) {
+    let _ = w
+        .write_all(&codec::error_response("FATAL", code, message, hint))
+        .await;
     let _ = w.flush().await;
     let _ = w.shutdown().await;
 }
@@ -96,10 +103,18 @@ pub async fn reject<S: Io>(mut client: S, mut buf: BytesMut, code: &str, message
 }
 
 /// Serves one tunnelled PostgreSQL session under `permit`.
-pub async fn serve<S: Io>(gw: Arc<Gateway>, client: S, buf: BytesMut, permit: Permit, peer: SocketAddr) {
+pub async fn serve<S: Io>(
+    gw: Arc<Gateway>,
+    client: S,
+    buf: BytesMut,
+    permit: Permit,
+    peer: SocketAddr,
+) {
     let session_id = format!("se_{}", &crate::gateway::auth::new_token("")[..16]);
     let span = tracing::info_span!("session", id = %session_id, identity = %permit.identity, connection = %permit.connection);
-    run(gw, client, buf, permit, peer, session_id).instrument(span).await
+    run(gw, client, buf, permit, peer, session_id)
+        .instrument(span)
+        .await
 }
 
 struct Ctx {
@@ -132,8 +147,19 @@ impl Ctx {
     }
 }
 
-async fn run<S: Io>(gw: Arc<Gateway>, mut client: S, mut buf: BytesMut, permit: Permit, peer: SocketAddr, session_id: String) {
-    let ctx = Ctx { gw, permit, session_id };
+async fn run<S: Io>(
+    gw: Arc<Gateway>,
+    mut client: S,
+    mut buf: BytesMut,
+    permit: Permit,
+    peer: SocketAddr,
+    session_id: String,
+) {
+    let ctx = Ctx {
+        gw,
+        permit,
+        session_id,
+    };
     let (minor, params) = match startup(&mut client, &mut buf).await {
         Ok(Startup::Startup { minor, params }) => (minor, params),
         Ok(Startup::Cancel { pid, key }) => return cancel(&ctx, pid, &key).await,
@@ -145,8 +171,20 @@ async fn run<S: Io>(gw: Arc<Gateway>, mut client: S, mut buf: BytesMut, permit: 
             return;
         }
     };
-    let Some(cfg) = ctx.gw.config.connections.get(&ctx.permit.connection).cloned() else {
-        fatal(&mut client, "08001", "connection no longer exists in the gateway config", None).await;
+    let Some(cfg) = ctx
+        .gw
+        .config
+        .connections
+        .get(&ctx.permit.connection)
+        .cloned()
+    else {
+        fatal(
+            &mut client,
+            "08001",
+            "connection no longer exists in the gateway config",
+            None,
+        )
+        .await;
         return;
     };
     let mut forwarded = Vec::new();
@@ -163,13 +201,25 @@ async fn run<S: Io>(gw: Arc<Gateway>, mut client: S, mut buf: BytesMut, permit: 
                     ctx.permit.connection, cfg.database
                 );
                 ctx.audit("session_rejected", "error", Some(&msg)).await;
-                fatal(&mut client, "3D000", &msg, Some("connect to that database (hoopctl connect sets PGDATABASE)")).await;
+                fatal(
+                    &mut client,
+                    "3D000",
+                    &msg,
+                    Some("connect to that database (hoopctl connect sets PGDATABASE)"),
+                )
+                .await;
                 return;
             }
         } else if REFUSED_PARAMS.contains(&lk.as_str()) {
             let msg = format!("start-up parameter {k:?} is not allowed through the gateway");
             ctx.audit("session_rejected", "error", Some(&msg)).await;
-            fatal(&mut client, "42501", &msg, Some("use SET after connecting instead")).await;
+            fatal(
+                &mut client,
+                "42501",
+                &msg,
+                Some("use SET after connecting instead"),
+            )
+            .await;
             return;
         } else if FORWARDED_PARAMS.contains(&lk.as_str()) {
             if lk == "application_name" {
@@ -184,13 +234,22 @@ async fn run<S: Io>(gw: Arc<Gateway>, mut client: S, mut buf: BytesMut, permit: 
             let msg = e.to_string();
             tracing::warn!(error = %msg, "target session failed");
             ctx.audit("session_rejected", "error", Some(&msg)).await;
-            fatal(&mut client, "08001", &msg, Some("ask the gateway operator to check the connection's configuration")).await;
+            fatal(
+                &mut client,
+                "08001",
+                &msg,
+                Some("ask the gateway operator to check the connection's configuration"),
+            )
+            .await;
             return;
         }
     };
     let pid = rand::random_range(1..i32::MAX);
     let key: i32 = rand::random();
-    let (mut guard, end_rx) = ctx.gw.sessions.register(&ctx.session_id, &ctx.permit.grant_id);
+    let (mut guard, end_rx) = ctx
+        .gw
+        .sessions
+        .register(&ctx.session_id, &ctx.permit.grant_id);
     if let Some((tpid, tsecret)) = &up.key {
         guard.set_cancel_key(
             (pid, key),
@@ -206,11 +265,21 @@ async fn run<S: Io>(gw: Arc<Gateway>, mut client: S, mut buf: BytesMut, permit: 
     if let Err(e) = ctx
         .gw
         .store
-        .insert_event(&NewEvent { outcome: Some("ok"), detail: Some(&detail), ..ctx.event("session_open") })
+        .insert_event(&NewEvent {
+            outcome: Some("ok"),
+            detail: Some(&detail),
+            ..ctx.event("session_open")
+        })
         .await
     {
         tracing::error!(error = %e, "cannot audit session open; refusing the session");
-        fatal(&mut client, "58000", "the gateway cannot write its audit log; no statement can run", None).await;
+        fatal(
+            &mut client,
+            "58000",
+            "the gateway cannot write its audit log; no statement can run",
+            None,
+        )
+        .await;
         return;
     }
     let mut hello = Vec::with_capacity(up.greeting.len() + 64);
@@ -234,7 +303,13 @@ async fn run<S: Io>(gw: Arc<Gateway>, mut client: S, mut buf: BytesMut, permit: 
     let finisher = tokio::spawn(async move {
         while let Some(f) = fin_rx.recv().await {
             if let Err(e) = store
-                .finish_event(f.event_id, f.outcome, f.rows, f.duration_ms, f.detail.as_deref())
+                .finish_event(
+                    f.event_id,
+                    f.outcome,
+                    f.rows,
+                    f.duration_ms,
+                    f.detail.as_deref(),
+                )
                 .await
             {
                 tracing::error!(error = %e, "cannot record statement outcome");
@@ -273,19 +348,28 @@ struct Stats {
 
 async fn cancel(ctx: &Ctx, pid: i32, key: &[u8]) {
     let Ok(k) = <[u8; 4]>::try_from(key) else {
-        ctx.audit("cancel", "error", Some("malformed cancel key")).await;
+        ctx.audit("cancel", "error", Some("malformed cancel key"))
+            .await;
         return;
     };
     let key = i32::from_be_bytes(k);
     let Some(t) = ctx.gw.sessions.cancel_target(pid, key) else {
-        ctx.audit("cancel", "error", Some("no session with that cancel key")).await;
+        ctx.audit("cancel", "error", Some("no session with that cancel key"))
+            .await;
         return;
     };
     if t.grant_id != ctx.permit.grant_id {
-        ctx.audit("cancel", "denied", Some("cancel key belongs to another grant")).await;
+        ctx.audit(
+            "cancel",
+            "denied",
+            Some("cancel key belongs to another grant"),
+        )
+        .await;
         return;
     }
-    let Some(cfg) = ctx.gw.config.connections.get(&t.connection) else { return };
+    let Some(cfg) = ctx.gw.config.connections.get(&t.connection) else {
+        return;
+    };
     match upstream::cancel(cfg, &ctx.gw.config.base_dir, t.pid, &t.secret).await {
         Ok(()) => ctx.audit("cancel", "ok", None).await,
         Err(e) => ctx.audit("cancel", "error", Some(&e.to_string())).await,
@@ -316,27 +400,35 @@ async fn client_to_target<C: Io, U: Io>(
                 Ok(Some(n)) => n,
                 Ok(None) => break,
                 Err(e) => {
-                    let _ = ctl.send(("08P01", format!("protocol violation from client: {e}"))).await;
+                    let _ = ctl
+                        .send(("08P01", format!("protocol violation from client: {e}")))
+                        .await;
                     return;
                 }
             };
             let msg = &rest[..n];
             match codec::parse_frontend(msg) {
-                Ok(Frontend::Query(sql)) => specs.push((PendingKind::Query, "query", sql.to_string())),
+                Ok(Frontend::Query(sql)) => {
+                    specs.push((PendingKind::Query, "query", sql.to_string()))
+                }
                 Ok(Frontend::Parse(name, sql)) => {
                     prepared.parse(name, sql);
                     specs.push((PendingKind::Parse, "parse", sql.to_string()));
                 }
                 Ok(Frontend::Bind(portal, stmt)) => prepared.bind(portal, stmt),
-                Ok(Frontend::Execute(portal)) => {
-                    specs.push((PendingKind::Execute, "execute", prepared.portal_sql(portal).to_string()))
-                }
+                Ok(Frontend::Execute(portal)) => specs.push((
+                    PendingKind::Execute,
+                    "execute",
+                    prepared.portal_sql(portal).to_string(),
+                )),
                 Ok(Frontend::Close(kind, name)) => prepared.close(kind, name),
                 Ok(Frontend::Sync) => specs.push((PendingKind::Sync, "", String::new())),
                 Ok(Frontend::Terminate) => terminate = true,
                 Ok(Frontend::Other) => {}
                 Err(e) => {
-                    let _ = ctl.send(("08P01", format!("protocol violation from client: {e}"))).await;
+                    let _ = ctl
+                        .send(("08P01", format!("protocol violation from client: {e}")))
+                        .await;
                     return;
                 }
             }
@@ -361,16 +453,26 @@ async fn client_to_target<C: Io, U: Io>(
                 Err(e) => {
                     tracing::error!(error = %e, "audit write failed; ending session");
                     let _ = ctl
-                        .send(("58000", "the gateway cannot write its audit log; the statement was not run".into()))
+                        .send((
+                            "58000",
+                            "the gateway cannot write its audit log; the statement was not run"
+                                .into(),
+                        ))
                         .await;
                     return;
                 }
             };
-            stats.statements.fetch_add(ids.len() as u64, std::sync::atomic::Ordering::Relaxed);
+            stats
+                .statements
+                .fetch_add(ids.len() as u64, std::sync::atomic::Ordering::Relaxed);
             let mut ids = ids.into_iter();
             if let Ok(mut q) = queue.lock() {
                 for (kind, _, _) in &specs {
-                    let id = if *kind == PendingKind::Sync { 0 } else { ids.next().unwrap_or(0) };
+                    let id = if *kind == PendingKind::Sync {
+                        0
+                    } else {
+                        ids.next().unwrap_or(0)
+                    };
                     q.push_back(Pending::new(id, *kind));
                 }
             }
@@ -382,7 +484,9 @@ async fn client_to_target<C: Io, U: Io>(
             }
         }
         if consumed > 0 {
-            stats.from_client.fetch_add(consumed as u64, std::sync::atomic::Ordering::Relaxed);
+            stats
+                .from_client
+                .fetch_add(consumed as u64, std::sync::atomic::Ordering::Relaxed);
             if uw.write_all(&buf[..consumed]).await.is_err() {
                 return;
             }
@@ -482,7 +586,9 @@ async fn target_to_client<C: Io, U: Io>(
             let _ = fin.send(f);
         }
         if complete > 0 {
-            stats.to_client.fetch_add(complete as u64, std::sync::atomic::Ordering::Relaxed);
+            stats
+                .to_client
+                .fetch_add(complete as u64, std::sync::atomic::Ordering::Relaxed);
             if cw.write_all(&buf[..complete]).await.is_err() {
                 return "client went away".into();
             }

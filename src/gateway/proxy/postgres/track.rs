@@ -99,11 +99,9 @@ pub fn on_backend(queue: &mut VecDeque<Pending>, msg: &[u8], out: &mut Vec<Finis
                 out.extend(finish(p, "ok"));
             }
         }
-        (b'E', PendingKind::Query) => {
-            if front.error.is_none() {
-                let (code, m) = error_fields(msg);
-                front.error = Some(format!("{code}: {m}"));
-            }
+        (b'E', PendingKind::Query) if front.error.is_none() => {
+            let (code, m) = error_fields(msg);
+            front.error = Some(format!("{code}: {m}"));
         }
         (b'E', PendingKind::Parse | PendingKind::Execute) => {
             let (code, m) = error_fields(msg);
@@ -179,14 +177,20 @@ mod tests {
 
     #[test]
     fn simple_query_adds_rows_until_ready() {
-        let mut q = VecDeque::from([Pending::new(1, PendingKind::Query), Pending::new(2, PendingKind::Query)]);
+        let mut q = VecDeque::from([
+            Pending::new(1, PendingKind::Query),
+            Pending::new(2, PendingKind::Query),
+        ]);
         let mut out = Vec::new();
         on_backend(&mut q, &m(b'C', b"SELECT 2\0"), &mut out);
         on_backend(&mut q, &m(b'C', b"INSERT 0 3\0"), &mut out);
         assert!(out.is_empty());
         on_backend(&mut q, &m(b'Z', b"I"), &mut out);
         assert_eq!(out.len(), 1);
-        assert_eq!((out[0].event_id, out[0].outcome, out[0].rows), (1, "ok", Some(5)));
+        assert_eq!(
+            (out[0].event_id, out[0].outcome, out[0].rows),
+            (1, "ok", Some(5))
+        );
         on_backend(&mut q, &err(), &mut out);
         on_backend(&mut q, &m(b'Z', b"I"), &mut out);
         assert_eq!((out[1].event_id, out[1].outcome), (2, "error"));

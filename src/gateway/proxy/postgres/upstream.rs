@@ -59,13 +59,22 @@ fn addr(cfg: &ConnectionConfig) -> String {
 }
 
 /// Opens a byte stream to the target, negotiating TLS as configured.
-pub async fn open_stream(cfg: &ConnectionConfig, base_dir: &std::path::Path) -> Result<Box<dyn Io>, UpstreamError> {
+pub async fn open_stream(
+    cfg: &ConnectionConfig,
+    base_dir: &std::path::Path,
+) -> Result<Box<dyn Io>, UpstreamError> {
     let a = addr(cfg);
-    let unreachable = |msg: String| UpstreamError::Unreachable { addr: a.clone(), msg };
-    let tcp = tokio::time::timeout(Duration::from_secs(10), TcpStream::connect((cfg.host.as_str(), cfg.port)))
-        .await
-        .map_err(|_| unreachable("connect timed out after 10s".into()))?
-        .map_err(|e| unreachable(e.to_string()))?;
+    let unreachable = |msg: String| UpstreamError::Unreachable {
+        addr: a.clone(),
+        msg,
+    };
+    let tcp = tokio::time::timeout(
+        Duration::from_secs(10),
+        TcpStream::connect((cfg.host.as_str(), cfg.port)),
+    )
+    .await
+    .map_err(|_| unreachable("connect timed out after 10s".into()))?
+    .map_err(|e| unreachable(e.to_string()))?;
     let _ = tcp.set_nodelay(true);
     if cfg.tls == TargetTls::Disable {
         return Ok(Box::new(tcp));
@@ -73,11 +82,17 @@ pub async fn open_stream(cfg: &ConnectionConfig, base_dir: &std::path::Path) -> 
     let mut tcp = tcp;
     let mut req = BytesMut::new();
     frontend::ssl_request(&mut req);
-    tcp.write_all(&req).await.map_err(|e| unreachable(e.to_string()))?;
+    tcp.write_all(&req)
+        .await
+        .map_err(|e| unreachable(e.to_string()))?;
     let mut answer = [0u8; 1];
-    tcp.read_exact(&mut answer).await.map_err(|e| unreachable(e.to_string()))?;
+    tcp.read_exact(&mut answer)
+        .await
+        .map_err(|e| unreachable(e.to_string()))?;
     if answer[0] != b'S' {
-        return Err(unreachable("the target does not accept TLS, but the connection requires it".into()));
+        return Err(unreachable(
+            "the target does not accept TLS, but the connection requires it".into(),
+        ));
     }
     let client = match cfg.tls {
         TargetTls::VerifyFull => {
@@ -85,9 +100,12 @@ pub async fn open_stream(cfg: &ConnectionConfig, base_dir: &std::path::Path) -> 
                 .ca_file
                 .as_ref()
                 .map(|p| base_dir.join(p))
-                .ok_or_else(|| UpstreamError::Config("tls = \"verify-full\" needs ca_file".into()))?;
-            let pem = std::fs::read_to_string(&path)
-                .map_err(|e| UpstreamError::Config(format!("cannot read {}: {e}", path.display())))?;
+                .ok_or_else(|| {
+                    UpstreamError::Config("tls = \"verify-full\" needs ca_file".into())
+                })?;
+            let pem = std::fs::read_to_string(&path).map_err(|e| {
+                UpstreamError::Config(format!("cannot read {}: {e}", path.display()))
+            })?;
             let roots = tls::roots_from_pem(&pem).map_err(UpstreamError::Config)?;
             rustls::ClientConfig::builder_with_provider(tls::provider())
                 .with_safe_default_protocol_versions()
@@ -111,7 +129,11 @@ pub async fn open_stream(cfg: &ConnectionConfig, base_dir: &std::path::Path) -> 
     Ok(Box::new(stream))
 }
 
-async fn read_message(stream: &mut Box<dyn Io>, buf: &mut BytesMut, a: &str) -> Result<Vec<u8>, UpstreamError> {
+async fn read_message(
+    stream: &mut Box<dyn Io>,
+    buf: &mut BytesMut,
+    a: &str,
+) -> Result<Vec<u8>, UpstreamError> {
     loop {
         match frame_len(buf, MAX_BACKEND_MESSAGE) {
             Ok(Some(n)) => {
@@ -121,15 +143,27 @@ async fn read_message(stream: &mut Box<dyn Io>, buf: &mut BytesMut, a: &str) -> 
             }
             Ok(None) => {}
             Err(e) => {
-                return Err(UpstreamError::Refused { addr: a.to_string(), msg: format!("protocol error from target: {e}") });
+                return Err(UpstreamError::Refused {
+                    addr: a.to_string(),
+                    msg: format!("protocol error from target: {e}"),
+                });
             }
         }
         let n = tokio::time::timeout(Duration::from_secs(30), stream.read_buf(buf))
             .await
-            .map_err(|_| UpstreamError::Unreachable { addr: a.to_string(), msg: "target did not answer within 30s".into() })?
-            .map_err(|e| UpstreamError::Unreachable { addr: a.to_string(), msg: e.to_string() })?;
+            .map_err(|_| UpstreamError::Unreachable {
+                addr: a.to_string(),
+                msg: "target did not answer within 30s".into(),
+            })?
+            .map_err(|e| UpstreamError::Unreachable {
+                addr: a.to_string(),
+                msg: e.to_string(),
+            })?;
         if n == 0 {
-            return Err(UpstreamError::Unreachable { addr: a.to_string(), msg: "target closed the connection during start-up".into() });
+            return Err(UpstreamError::Unreachable {
+                addr: a.to_string(),
+                msg: "target closed the connection during start-up".into(),
+            });
         }
     }
 }
@@ -143,17 +177,27 @@ pub async fn connect(
 ) -> Result<Upstream, UpstreamError> {
     let a = addr(cfg);
     let mut stream = open_stream(cfg, base_dir).await?;
-    let io_err = |e: std::io::Error| UpstreamError::Unreachable { addr: a.clone(), msg: e.to_string() };
+    let io_err = |e: std::io::Error| UpstreamError::Unreachable {
+        addr: a.clone(),
+        msg: e.to_string(),
+    };
     let mut out = BytesMut::new();
-    let mut all: Vec<(&str, &str)> = vec![("user", cfg.user.as_str()), ("database", cfg.database.as_str())];
+    let mut all: Vec<(&str, &str)> = vec![
+        ("user", cfg.user.as_str()),
+        ("database", cfg.database.as_str()),
+    ];
     all.extend(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    frontend::startup_message(all.into_iter(), &mut out).map_err(io_err)?;
+    frontend::startup_message(all, &mut out).map_err(io_err)?;
     stream.write_all(&out).await.map_err(io_err)?;
 
     let password = || -> Result<crate::secret::Secret<String>, UpstreamError> {
         cfg.password
             .as_ref()
-            .ok_or_else(|| UpstreamError::Config("the target asks for a password but the connection has none configured".into()))?
+            .ok_or_else(|| {
+                UpstreamError::Config(
+                    "the target asks for a password but the connection has none configured".into(),
+                )
+            })?
             .resolve(base_dir)
             .map_err(UpstreamError::Config)
     };
@@ -166,7 +210,10 @@ pub async fn connect(
         match m[0] {
             b'E' => {
                 let (code, msg) = error_fields(&m);
-                return Err(UpstreamError::Refused { addr: a, msg: format!("{code}: {msg}") });
+                return Err(UpstreamError::Refused {
+                    addr: a,
+                    msg: format!("{code}: {msg}"),
+                });
             }
             b'R' if b.len() >= 4 => {
                 let kind = i32::from_be_bytes([b[0], b[1], b[2], b[3]]);
@@ -175,7 +222,8 @@ pub async fn connect(
                     0 => break,
                     3 => {
                         let pw = password()?;
-                        frontend::password_message(pw.expose().as_bytes(), &mut out).map_err(io_err)?;
+                        frontend::password_message(pw.expose().as_bytes(), &mut out)
+                            .map_err(io_err)?;
                     }
                     5 if b.len() >= 8 => {
                         let pw = password()?;
@@ -199,17 +247,28 @@ pub async fn connect(
                             )));
                         }
                         let pw = password()?;
-                        let s = ScramSha256::new(pw.expose().as_bytes(), ChannelBinding::unsupported());
-                        frontend::sasl_initial_response("SCRAM-SHA-256", s.message(), &mut out).map_err(io_err)?;
+                        let s =
+                            ScramSha256::new(pw.expose().as_bytes(), ChannelBinding::unsupported());
+                        frontend::sasl_initial_response("SCRAM-SHA-256", s.message(), &mut out)
+                            .map_err(io_err)?;
                         scram = Some(s);
                     }
                     11 => {
-                        let s = scram.as_mut().ok_or_else(|| UpstreamError::Refused { addr: a.clone(), msg: "unexpected SASL continue".into() })?;
-                        s.update(&b[4..]).map_err(|e| UpstreamError::Refused { addr: a.clone(), msg: format!("SCRAM: {e}") })?;
+                        let s = scram.as_mut().ok_or_else(|| UpstreamError::Refused {
+                            addr: a.clone(),
+                            msg: "unexpected SASL continue".into(),
+                        })?;
+                        s.update(&b[4..]).map_err(|e| UpstreamError::Refused {
+                            addr: a.clone(),
+                            msg: format!("SCRAM: {e}"),
+                        })?;
                         frontend::sasl_response(s.message(), &mut out).map_err(io_err)?;
                     }
                     12 => {
-                        let s = scram.as_mut().ok_or_else(|| UpstreamError::Refused { addr: a.clone(), msg: "unexpected SASL final".into() })?;
+                        let s = scram.as_mut().ok_or_else(|| UpstreamError::Refused {
+                            addr: a.clone(),
+                            msg: "unexpected SASL final".into(),
+                        })?;
                         s.finish(&b[4..]).map_err(|e| UpstreamError::Refused {
                             addr: a.clone(),
                             msg: format!("SCRAM server signature invalid: {e}"),
@@ -225,7 +284,13 @@ pub async fn connect(
                 stream.write_all(&out).await.map_err(io_err)?;
             }
             _ => {
-                return Err(UpstreamError::Refused { addr: a, msg: format!("unexpected message {:?} during authentication", m[0] as char) });
+                return Err(UpstreamError::Refused {
+                    addr: a,
+                    msg: format!(
+                        "unexpected message {:?} during authentication",
+                        m[0] as char
+                    ),
+                });
             }
         }
     }
@@ -238,18 +303,32 @@ pub async fn connect(
             b'K' => {
                 let b = body(&m);
                 if b.len() >= 8 {
-                    key = Some((i32::from_be_bytes([b[0], b[1], b[2], b[3]]), b[4..].to_vec()));
+                    key = Some((
+                        i32::from_be_bytes([b[0], b[1], b[2], b[3]]),
+                        b[4..].to_vec(),
+                    ));
                 }
             }
             b'Z' => {
                 if !buf.is_empty() {
-                    return Err(UpstreamError::Refused { addr: a, msg: "unexpected data after ReadyForQuery".into() });
+                    return Err(UpstreamError::Refused {
+                        addr: a,
+                        msg: "unexpected data after ReadyForQuery".into(),
+                    });
                 }
-                return Ok(Upstream { stream, greeting, ready: m, key });
+                return Ok(Upstream {
+                    stream,
+                    greeting,
+                    ready: m,
+                    key,
+                });
             }
             b'E' => {
                 let (code, msg) = error_fields(&m);
-                return Err(UpstreamError::Refused { addr: a, msg: format!("{code}: {msg}") });
+                return Err(UpstreamError::Refused {
+                    addr: a,
+                    msg: format!("{code}: {msg}"),
+                });
             }
             _ => greeting.extend_from_slice(&m),
         }
@@ -257,7 +336,12 @@ pub async fn connect(
 }
 
 /// Sends a CancelRequest for a target backend.
-pub async fn cancel(cfg: &ConnectionConfig, base_dir: &std::path::Path, pid: i32, secret: &[u8]) -> Result<(), UpstreamError> {
+pub async fn cancel(
+    cfg: &ConnectionConfig,
+    base_dir: &std::path::Path,
+    pid: i32,
+    secret: &[u8],
+) -> Result<(), UpstreamError> {
     let mut stream = open_stream(cfg, base_dir).await?;
     let mut b = Vec::with_capacity(12 + secret.len());
     b.extend_from_slice(&((8 + 4 + secret.len()) as i32).to_be_bytes());
@@ -267,7 +351,10 @@ pub async fn cancel(cfg: &ConnectionConfig, base_dir: &std::path::Path, pid: i32
     stream
         .write_all(&b)
         .await
-        .map_err(|e| UpstreamError::Unreachable { addr: addr(cfg), msg: e.to_string() })?;
+        .map_err(|e| UpstreamError::Unreachable {
+            addr: addr(cfg),
+            msg: e.to_string(),
+        })?;
     let _ = stream.shutdown().await;
     Ok(())
 }

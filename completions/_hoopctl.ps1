@@ -1,0 +1,460 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'hoopctl'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'hoopctl' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to a gateway (OAuth device flow; or a minted token with --token-stdin)')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Revoke this profile''s login at the gateway and forget it locally')
+            [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show who this profile is logged in as')
+            [CompletionResult]::new('connections', 'connections', [CompletionResultType]::ParameterValue, 'List the connections you may request')
+            [CompletionResult]::new('grant', 'grant', [CompletionResultType]::ParameterValue, 'Request, list and decide just-in-time grants')
+            [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read the gateway''s audit log (admins)')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Run a whole gateway, a dev user and a demo connection on this machine, in one process')
+            [CompletionResult]::new('gateway', 'gateway', [CompletionResultType]::ParameterValue, 'Run and administer a gateway')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hoopctl;login' {
+            [CompletionResult]::new('--gateway', '--gateway', [CompletionResultType]::ParameterName, 'Gateway URL, e.g. https://gateway.example.com:8443 (remembered in the profile)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'PEM file of the gateway''s CA, when it is not publicly trusted (copied into the profile)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--token-stdin', '--token-stdin', [CompletionResultType]::ParameterName, 'Read an access token minted by `hoopctl gateway token` from stdin')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;logout' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;whoami' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;connections' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;grant' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('request', 'request', [CompletionResultType]::ParameterValue, 'Ask for access to a connection')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List your grants (or everyone''s with --all, for approvers)')
+            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Approve a pending grant (approver groups)')
+            [CompletionResult]::new('deny', 'deny', [CompletionResultType]::ParameterValue, 'Deny a pending grant (approver groups)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'End a grant now; its live sessions are closed')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hoopctl;grant;request' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need access (recorded with every statement)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long, e.g. 30m or 2h (default: the gateway''s)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait (with --wait)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for an approver if the grant needs one')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;grant;list' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--pending', '--pending', [CompletionResultType]::ParameterName, 'Only pending grants')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Everyone''s grants (approvers and admins)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;grant;approve' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Note recorded with the decision')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;grant;deny' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why (shown to the requester)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;grant;revoke' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;grant;help' {
+            [CompletionResult]::new('request', 'request', [CompletionResultType]::ParameterValue, 'Ask for access to a connection')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List your grants (or everyone''s with --all, for approvers)')
+            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Approve a pending grant (approver groups)')
+            [CompletionResult]::new('deny', 'deny', [CompletionResultType]::ParameterValue, 'Deny a pending grant (approver groups)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'End a grant now; its live sessions are closed')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hoopctl;grant;help;request' {
+            break
+        }
+        'hoopctl;grant;help;list' {
+            break
+        }
+        'hoopctl;grant;help;approve' {
+            break
+        }
+        'hoopctl;grant;help;deny' {
+            break
+        }
+        'hoopctl;grant;help;revoke' {
+            break
+        }
+        'hoopctl;grant;help;help' {
+            break
+        }
+        'hoopctl;connect' {
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Local port on 127.0.0.1 (default: an ephemeral one)')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need access; needed when no active grant exists')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Duration of a new grant, e.g. 30m')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait (with --wait)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for an approver if the grant needs one')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;audit' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List audit events, oldest first')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hoopctl;audit;list' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events since this time (RFC 3339) or this long ago (2h, 1d)')
+            [CompletionResult]::new('--connection', '--connection', [CompletionResultType]::ParameterName, 'Only this connection')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Only this identity')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Only this session')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many (newest)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;audit;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List audit events, oldest first')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hoopctl;audit;help;list' {
+            break
+        }
+        'hoopctl;audit;help;help' {
+            break
+        }
+        'hoopctl;completions' {
+            [CompletionResult]::new('--write-dir', '--write-dir', [CompletionResultType]::ParameterName, 'Write every shell''s script and the man page into DIR (used to refresh completions/)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;dev' {
+            [CompletionResult]::new('--postgres', '--postgres', [CompletionResultType]::ParameterName, 'PostgreSQL server for the demo connection (a role that can create databases and roles)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Gateway listen address')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Keep the gateway''s data here instead of a throwaway directory')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;gateway' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the API and the tunnel on the configured address')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a starter config, the default policy and a data directory into DIR')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a config and its policies; exits non-zero with every problem listed')
+            [CompletionResult]::new('hash-password', 'hash-password', [CompletionResultType]::ParameterValue, 'Read a password on stdin and print its argon2 hash for [[auth.users]]')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Mint an access token for automation or break-glass (printed once; run on the gateway host)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hoopctl;gateway;serve' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Gateway config file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;gateway;init' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Listen address written into the config')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;gateway;check' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Gateway config file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;gateway;hash-password' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;gateway;token' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Gateway config file')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User the token is for')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lifetime')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;gateway;help' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the API and the tunnel on the configured address')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a starter config, the default policy and a data directory into DIR')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a config and its policies; exits non-zero with every problem listed')
+            [CompletionResult]::new('hash-password', 'hash-password', [CompletionResultType]::ParameterValue, 'Read a password on stdin and print its argon2 hash for [[auth.users]]')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Mint an access token for automation or break-glass (printed once; run on the gateway host)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hoopctl;gateway;help;serve' {
+            break
+        }
+        'hoopctl;gateway;help;init' {
+            break
+        }
+        'hoopctl;gateway;help;check' {
+            break
+        }
+        'hoopctl;gateway;help;hash-password' {
+            break
+        }
+        'hoopctl;gateway;help;token' {
+            break
+        }
+        'hoopctl;gateway;help;help' {
+            break
+        }
+        'hoopctl;help' {
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to a gateway (OAuth device flow; or a minted token with --token-stdin)')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Revoke this profile''s login at the gateway and forget it locally')
+            [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show who this profile is logged in as')
+            [CompletionResult]::new('connections', 'connections', [CompletionResultType]::ParameterValue, 'List the connections you may request')
+            [CompletionResult]::new('grant', 'grant', [CompletionResultType]::ParameterValue, 'Request, list and decide just-in-time grants')
+            [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read the gateway''s audit log (admins)')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Run a whole gateway, a dev user and a demo connection on this machine, in one process')
+            [CompletionResult]::new('gateway', 'gateway', [CompletionResultType]::ParameterValue, 'Run and administer a gateway')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hoopctl;help;login' {
+            break
+        }
+        'hoopctl;help;logout' {
+            break
+        }
+        'hoopctl;help;whoami' {
+            break
+        }
+        'hoopctl;help;connections' {
+            break
+        }
+        'hoopctl;help;grant' {
+            [CompletionResult]::new('request', 'request', [CompletionResultType]::ParameterValue, 'Ask for access to a connection')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List your grants (or everyone''s with --all, for approvers)')
+            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Approve a pending grant (approver groups)')
+            [CompletionResult]::new('deny', 'deny', [CompletionResultType]::ParameterValue, 'Deny a pending grant (approver groups)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'End a grant now; its live sessions are closed')
+            break
+        }
+        'hoopctl;help;grant;request' {
+            break
+        }
+        'hoopctl;help;grant;list' {
+            break
+        }
+        'hoopctl;help;grant;approve' {
+            break
+        }
+        'hoopctl;help;grant;deny' {
+            break
+        }
+        'hoopctl;help;grant;revoke' {
+            break
+        }
+        'hoopctl;help;connect' {
+            break
+        }
+        'hoopctl;help;audit' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List audit events, oldest first')
+            break
+        }
+        'hoopctl;help;audit;list' {
+            break
+        }
+        'hoopctl;help;completions' {
+            break
+        }
+        'hoopctl;help;dev' {
+            break
+        }
+        'hoopctl;help;gateway' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the API and the tunnel on the configured address')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a starter config, the default policy and a data directory into DIR')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a config and its policies; exits non-zero with every problem listed')
+            [CompletionResult]::new('hash-password', 'hash-password', [CompletionResultType]::ParameterValue, 'Read a password on stdin and print its argon2 hash for [[auth.users]]')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Mint an access token for automation or break-glass (printed once; run on the gateway host)')
+            break
+        }
+        'hoopctl;help;gateway;serve' {
+            break
+        }
+        'hoopctl;help;gateway;init' {
+            break
+        }
+        'hoopctl;help;gateway;check' {
+            break
+        }
+        'hoopctl;help;gateway;hash-password' {
+            break
+        }
+        'hoopctl;help;gateway;token' {
+            break
+        }
+        'hoopctl;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,393 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[hoopctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'hoopctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'hoopctl'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand login 'Log in to a gateway (OAuth device flow; or a minted token with --token-stdin)'
+            cand logout 'Revoke this profile''s login at the gateway and forget it locally'
+            cand whoami 'Show who this profile is logged in as'
+            cand connections 'List the connections you may request'
+            cand grant 'Request, list and decide just-in-time grants'
+            cand connect 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
+            cand audit 'Read the gateway''s audit log (admins)'
+            cand completions 'Print a shell completion script'
+            cand dev 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
+            cand gateway 'Run and administer a gateway'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;login'= {
+            cand --gateway 'Gateway URL, e.g. https://gateway.example.com:8443 (remembered in the profile)'
+            cand --ca-file 'PEM file of the gateway''s CA, when it is not publicly trusted (copied into the profile)'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --token-stdin 'Read an access token minted by `hoopctl gateway token` from stdin'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;logout'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;whoami'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;connections'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;grant'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand request 'Ask for access to a connection'
+            cand list 'List your grants (or everyone''s with --all, for approvers)'
+            cand approve 'Approve a pending grant (approver groups)'
+            cand deny 'Deny a pending grant (approver groups)'
+            cand revoke 'End a grant now; its live sessions are closed'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;grant;request'= {
+            cand --reason 'Why you need access (recorded with every statement)'
+            cand --duration 'How long, e.g. 30m or 2h (default: the gateway''s)'
+            cand --timeout 'How long to wait (with --wait)'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --wait 'Wait for an approver if the grant needs one'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;grant;list'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --pending 'Only pending grants'
+            cand --all 'Everyone''s grants (approvers and admins)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;grant;approve'= {
+            cand --reason 'Note recorded with the decision'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;grant;deny'= {
+            cand --reason 'Why (shown to the requester)'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;grant;revoke'= {
+            cand --reason 'Why'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;grant;help'= {
+            cand request 'Ask for access to a connection'
+            cand list 'List your grants (or everyone''s with --all, for approvers)'
+            cand approve 'Approve a pending grant (approver groups)'
+            cand deny 'Deny a pending grant (approver groups)'
+            cand revoke 'End a grant now; its live sessions are closed'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;grant;help;request'= {
+        }
+        &'hoopctl;grant;help;list'= {
+        }
+        &'hoopctl;grant;help;approve'= {
+        }
+        &'hoopctl;grant;help;deny'= {
+        }
+        &'hoopctl;grant;help;revoke'= {
+        }
+        &'hoopctl;grant;help;help'= {
+        }
+        &'hoopctl;connect'= {
+            cand --port 'Local port on 127.0.0.1 (default: an ephemeral one)'
+            cand --reason 'Why you need access; needed when no active grant exists'
+            cand --duration 'Duration of a new grant, e.g. 30m'
+            cand --timeout 'How long to wait (with --wait)'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --wait 'Wait for an approver if the grant needs one'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;audit'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List audit events, oldest first'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;audit;list'= {
+            cand --since 'Only events since this time (RFC 3339) or this long ago (2h, 1d)'
+            cand --connection 'Only this connection'
+            cand --identity 'Only this identity'
+            cand --session 'Only this session'
+            cand --limit 'At most this many (newest)'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;audit;help'= {
+            cand list 'List audit events, oldest first'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;audit;help;list'= {
+        }
+        &'hoopctl;audit;help;help'= {
+        }
+        &'hoopctl;completions'= {
+            cand --write-dir 'Write every shell''s script and the man page into DIR (used to refresh completions/)'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;dev'= {
+            cand --postgres 'PostgreSQL server for the demo connection (a role that can create databases and roles)'
+            cand --listen 'Gateway listen address'
+            cand --data-dir 'Keep the gateway''s data here instead of a throwaway directory'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;gateway'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand serve 'Serve the API and the tunnel on the configured address'
+            cand init 'Write a starter config, the default policy and a data directory into DIR'
+            cand check 'Validate a config and its policies; exits non-zero with every problem listed'
+            cand hash-password 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
+            cand token 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;gateway;serve'= {
+            cand --config 'Gateway config file'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;gateway;init'= {
+            cand --listen 'Listen address written into the config'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;gateway;check'= {
+            cand --config 'Gateway config file'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;gateway;hash-password'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;gateway;token'= {
+            cand --config 'Gateway config file'
+            cand --user 'User the token is for'
+            cand --ttl 'Lifetime'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;gateway;help'= {
+            cand serve 'Serve the API and the tunnel on the configured address'
+            cand init 'Write a starter config, the default policy and a data directory into DIR'
+            cand check 'Validate a config and its policies; exits non-zero with every problem listed'
+            cand hash-password 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
+            cand token 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;gateway;help;serve'= {
+        }
+        &'hoopctl;gateway;help;init'= {
+        }
+        &'hoopctl;gateway;help;check'= {
+        }
+        &'hoopctl;gateway;help;hash-password'= {
+        }
+        &'hoopctl;gateway;help;token'= {
+        }
+        &'hoopctl;gateway;help;help'= {
+        }
+        &'hoopctl;help'= {
+            cand login 'Log in to a gateway (OAuth device flow; or a minted token with --token-stdin)'
+            cand logout 'Revoke this profile''s login at the gateway and forget it locally'
+            cand whoami 'Show who this profile is logged in as'
+            cand connections 'List the connections you may request'
+            cand grant 'Request, list and decide just-in-time grants'
+            cand connect 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
+            cand audit 'Read the gateway''s audit log (admins)'
+            cand completions 'Print a shell completion script'
+            cand dev 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
+            cand gateway 'Run and administer a gateway'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;help;login'= {
+        }
+        &'hoopctl;help;logout'= {
+        }
+        &'hoopctl;help;whoami'= {
+        }
+        &'hoopctl;help;connections'= {
+        }
+        &'hoopctl;help;grant'= {
+            cand request 'Ask for access to a connection'
+            cand list 'List your grants (or everyone''s with --all, for approvers)'
+            cand approve 'Approve a pending grant (approver groups)'
+            cand deny 'Deny a pending grant (approver groups)'
+            cand revoke 'End a grant now; its live sessions are closed'
+        }
+        &'hoopctl;help;grant;request'= {
+        }
+        &'hoopctl;help;grant;list'= {
+        }
+        &'hoopctl;help;grant;approve'= {
+        }
+        &'hoopctl;help;grant;deny'= {
+        }
+        &'hoopctl;help;grant;revoke'= {
+        }
+        &'hoopctl;help;connect'= {
+        }
+        &'hoopctl;help;audit'= {
+            cand list 'List audit events, oldest first'
+        }
+        &'hoopctl;help;audit;list'= {
+        }
+        &'hoopctl;help;completions'= {
+        }
+        &'hoopctl;help;dev'= {
+        }
+        &'hoopctl;help;gateway'= {
+            cand serve 'Serve the API and the tunnel on the configured address'
+            cand init 'Write a starter config, the default policy and a data directory into DIR'
+            cand check 'Validate a config and its policies; exits non-zero with every problem listed'
+            cand hash-password 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
+            cand token 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
+        }
+        &'hoopctl;help;gateway;serve'= {
+        }
+        &'hoopctl;help;gateway;init'= {
+        }
+        &'hoopctl;help;gateway;check'= {
+        }
+        &'hoopctl;help;gateway;hash-password'= {
+        }
+        &'hoopctl;help;gateway;token'= {
+        }
+        &'hoopctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

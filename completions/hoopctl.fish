@@ -1,0 +1,229 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_hoopctl_global_optspecs
+    string join \n profile= o/output= h/help V/version
+end
+
+function __fish_hoopctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_hoopctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_hoopctl_using_subcommand
+    set -l cmd (__fish_hoopctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "login" -d 'Log in to a gateway (OAuth device flow; or a minted token with --token-stdin)'
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "logout" -d 'Revoke this profile\'s login at the gateway and forget it locally'
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "whoami" -d 'Show who this profile is logged in as'
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "connections" -d 'List the connections you may request'
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "grant" -d 'Request, list and decide just-in-time grants'
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "connect" -d 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "audit" -d 'Read the gateway\'s audit log (admins)'
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "dev" -d 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "gateway" -d 'Run and administer a gateway'
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand login" -l gateway -d 'Gateway URL, e.g. https://gateway.example.com:8443 (remembered in the profile)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand login" -l ca-file -d 'PEM file of the gateway\'s CA, when it is not publicly trusted (copied into the profile)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand login" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand login" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand login" -l token-stdin -d 'Read an access token minted by `hoopctl gateway token` from stdin'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand login" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand logout" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand logout" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand logout" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand whoami" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand whoami" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand whoami" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand connections" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand connections" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand connections" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand connections" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and not __fish_seen_subcommand_from request list approve deny revoke help" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and not __fish_seen_subcommand_from request list approve deny revoke help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and not __fish_seen_subcommand_from request list approve deny revoke help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and not __fish_seen_subcommand_from request list approve deny revoke help" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and not __fish_seen_subcommand_from request list approve deny revoke help" -f -a "request" -d 'Ask for access to a connection'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and not __fish_seen_subcommand_from request list approve deny revoke help" -f -a "list" -d 'List your grants (or everyone\'s with --all, for approvers)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and not __fish_seen_subcommand_from request list approve deny revoke help" -f -a "approve" -d 'Approve a pending grant (approver groups)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and not __fish_seen_subcommand_from request list approve deny revoke help" -f -a "deny" -d 'Deny a pending grant (approver groups)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and not __fish_seen_subcommand_from request list approve deny revoke help" -f -a "revoke" -d 'End a grant now; its live sessions are closed'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and not __fish_seen_subcommand_from request list approve deny revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from request" -l reason -d 'Why you need access (recorded with every statement)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from request" -l duration -d 'How long, e.g. 30m or 2h (default: the gateway\'s)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from request" -l timeout -d 'How long to wait (with --wait)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from request" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from request" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from request" -l wait -d 'Wait for an approver if the grant needs one'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from request" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from request" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from list" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from list" -l pending -d 'Only pending grants'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from list" -l all -d 'Everyone\'s grants (approvers and admins)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from approve" -l reason -d 'Note recorded with the decision' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from approve" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from approve" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from approve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from approve" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from deny" -l reason -d 'Why (shown to the requester)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from deny" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from deny" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from deny" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from deny" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from revoke" -l reason -d 'Why' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from revoke" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from revoke" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from help" -f -a "request" -d 'Ask for access to a connection'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from help" -f -a "list" -d 'List your grants (or everyone\'s with --all, for approvers)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from help" -f -a "approve" -d 'Approve a pending grant (approver groups)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from help" -f -a "deny" -d 'Deny a pending grant (approver groups)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'End a grant now; its live sessions are closed'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l port -d 'Local port on 127.0.0.1 (default: an ephemeral one)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l reason -d 'Why you need access; needed when no active grant exists' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l duration -d 'Duration of a new grant, e.g. 30m' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l timeout -d 'How long to wait (with --wait)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l wait -d 'Wait for an approver if the grant needs one'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List audit events, oldest first'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l since -d 'Only events since this time (RFC 3339) or this long ago (2h, 1d)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l connection -d 'Only this connection' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l identity -d 'Only this identity' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l session -d 'Only this session' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l limit -d 'At most this many (newest)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "list" -d 'List audit events, oldest first'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand completions" -l write-dir -d 'Write every shell\'s script and the man page into DIR (used to refresh completions/)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand completions" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand dev" -l postgres -d 'PostgreSQL server for the demo connection (a role that can create databases and roles)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand dev" -l listen -d 'Gateway listen address' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand dev" -l data-dir -d 'Keep the gateway\'s data here instead of a throwaway directory' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand dev" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand dev" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand dev" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand dev" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -f -a "serve" -d 'Serve the API and the tunnel on the configured address'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -f -a "init" -d 'Write a starter config, the default policy and a data directory into DIR'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -f -a "check" -d 'Validate a config and its policies; exits non-zero with every problem listed'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -f -a "hash-password" -d 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -f -a "token" -d 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from serve" -l config -d 'Gateway config file' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from serve" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from serve" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from init" -l listen -d 'Listen address written into the config' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from init" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from init" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from check" -l config -d 'Gateway config file' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from check" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from hash-password" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from hash-password" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from hash-password" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from hash-password" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from token" -l config -d 'Gateway config file' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from token" -l user -d 'User the token is for' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from token" -l ttl -d 'Lifetime' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from token" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from token" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from token" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Serve the API and the tunnel on the configured address'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a starter config, the default policy and a data directory into DIR'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate a config and its policies; exits non-zero with every problem listed'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "hash-password" -d 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "token" -d 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "login" -d 'Log in to a gateway (OAuth device flow; or a minted token with --token-stdin)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "logout" -d 'Revoke this profile\'s login at the gateway and forget it locally'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "whoami" -d 'Show who this profile is logged in as'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "connections" -d 'List the connections you may request'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "grant" -d 'Request, list and decide just-in-time grants'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "connect" -d 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "audit" -d 'Read the gateway\'s audit log (admins)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "dev" -d 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "gateway" -d 'Run and administer a gateway'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from grant" -f -a "request" -d 'Ask for access to a connection'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from grant" -f -a "list" -d 'List your grants (or everyone\'s with --all, for approvers)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from grant" -f -a "approve" -d 'Approve a pending grant (approver groups)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from grant" -f -a "deny" -d 'Deny a pending grant (approver groups)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from grant" -f -a "revoke" -d 'End a grant now; its live sessions are closed'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "list" -d 'List audit events, oldest first'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "serve" -d 'Serve the API and the tunnel on the configured address'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "init" -d 'Write a starter config, the default policy and a data directory into DIR'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "check" -d 'Validate a config and its policies; exits non-zero with every problem listed'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "hash-password" -d 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "token" -d 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
