@@ -10,7 +10,7 @@ fn main() -> ExitCode {
     hoopctl::tls::install_provider();
     let cli = Cli::parse();
     let serving = matches!(cli.command, Command::Gateway(_) | Command::Dev(_));
-    hoopctl::telemetry::init(if serving { "info" } else { "warn" });
+    hoopctl::telemetry::init(if serving { "info,sqlx=warn" } else { "warn" });
     let rt = if serving {
         tokio::runtime::Builder::new_multi_thread()
             .enable_all()

@@ -134,20 +134,7 @@ impl Ca {
     ) -> Result<String, CaError> {
         let csr = CertificateSigningRequestParams::from_pem(csr_pem)
             .map_err(|e| CaError(format!("invalid certificate signing request: {e}")))?;
-        let mut params = CertificateParams::default();
-        let mut dn = DistinguishedName::new();
-        dn.push(DnType::CommonName, identity);
-        params.distinguished_name = dn;
-        params.subject_alt_names = vec![
-            SanType::URI(
-                format!("{IDENTITY_URI}{identity}")
-                    .try_into()
-                    .map_err(err)?,
-            ),
-            SanType::URI(format!("{GRANT_URI}{grant_id}").try_into().map_err(err)?),
-        ];
-        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        let mut params = client_params(identity, grant_id)?;
         params.not_before = OffsetDateTime::now_utc() - time::Duration::minutes(1);
         params.not_after = OffsetDateTime::from_unix_timestamp(not_after_ms / 1000).map_err(err)?;
         params.serial_number = Some(random_serial());
@@ -167,16 +154,7 @@ impl Ca {
         not_before: OffsetDateTime,
         not_after: OffsetDateTime,
     ) -> Result<String, CaError> {
-        let mut params = CertificateParams::default();
-        params.subject_alt_names = vec![
-            SanType::URI(
-                format!("{IDENTITY_URI}{identity}")
-                    .try_into()
-                    .map_err(err)?,
-            ),
-            SanType::URI(format!("{GRANT_URI}{grant_id}").try_into().map_err(err)?),
-        ];
-        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        let mut params = client_params(identity, grant_id)?;
         params.not_before = not_before;
         params.not_after = not_after;
         Ok(params.signed_by(key, &self.issuer).map_err(err)?.pem())
@@ -216,6 +194,25 @@ impl Ca {
             .extend(ALPN_HTTP.iter().map(|p| p.to_vec()));
         Ok(cfg)
     }
+}
+
+/// Subject, SANs and usages of a client certificate for one identity and one grant.
+fn client_params(identity: &str, grant_id: &str) -> Result<CertificateParams, CaError> {
+    let mut params = CertificateParams::default();
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CommonName, identity);
+    params.distinguished_name = dn;
+    params.subject_alt_names = vec![
+        SanType::URI(
+            format!("{IDENTITY_URI}{identity}")
+                .try_into()
+                .map_err(err)?,
+        ),
+        SanType::URI(format!("{GRANT_URI}{grant_id}").try_into().map_err(err)?),
+    ];
+    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    Ok(params)
 }
 
 fn random_serial() -> SerialNumber {

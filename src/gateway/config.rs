@@ -367,8 +367,8 @@ impl Config {
         if self.grants.default_duration > self.grants.max_duration {
             p.push("grants.default_duration is longer than grants.max_duration".into());
         }
-        if self.grants.certificate_ttl < Duration::from_secs(60) {
-            p.push("grants.certificate_ttl must be at least 1m".into());
+        if self.grants.certificate_ttl < Duration::from_secs(10) {
+            p.push("grants.certificate_ttl must be at least 10s".into());
         }
         if self.auth.access_token_ttl < Duration::from_secs(30) {
             p.push("auth.access_token_ttl must be at least 30s".into());

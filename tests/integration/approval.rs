@@ -11,10 +11,7 @@ use crate::util::*;
 fn conns(db: &TestDb) -> String {
     let mut s = String::new();
     for name in ["pg", "gated", "gated-b", "gated-c"] {
-        s.push_str(&format!(
-            "[connections.{name}]\nkind = \"postgres\"\nhost = \"127.0.0.1\"\nport = 5432\ndatabase = \"{}\"\nuser = \"{}\"\n\n",
-            db.name, db.role
-        ));
+        s.push_str(&pg_connection(name, db));
     }
     s
 }

@@ -35,10 +35,7 @@ async fn hostile_bytes_are_refused_and_the_gateway_keeps_serving() {
         return;
     }
     let db = TestDb::create();
-    let conns = format!(
-        "[connections.pg]\nkind = \"postgres\"\nhost = \"127.0.0.1\"\ndatabase = \"{}\"\nuser = \"{}\"\n",
-        db.name, db.role
-    );
+    let conns = pg_connection("pg", &db);
     let gw = TestGateway::start(&conns, &[]);
     let alice = TestClient::new();
     alice.login_token(&gw, "alice");

@@ -154,10 +154,7 @@ async fn audit_event_is_stored_before_the_target_sees_the_statement() {
         return;
     }
     let db = TestDb::create();
-    let conns = format!(
-        "[connections.pg]\nkind = \"postgres\"\nhost = \"127.0.0.1\"\nport = 5432\ndatabase = \"{}\"\nuser = \"{}\"\n",
-        db.name, db.role
-    );
+    let conns = pg_connection("pg", &db);
     let gw = TestGateway::start(&conns, &[]);
     let alice = TestClient::new();
     alice.login_token(&gw, "alice");
@@ -234,4 +231,128 @@ async fn audit_event_is_stored_before_the_target_sees_the_statement() {
         assert!(Instant::now() < deadline, "outcome never recorded: {e}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_to_the_target_verify_full_and_require() {
+    if !require_pg() {
+        return;
+    }
+    let pg = PgCluster::start();
+    let password = format!("tls-secret-{}", rand_suffix());
+    pg.sql(
+        "postgres",
+        &format!("CREATE ROLE app LOGIN PASSWORD '{password}'"),
+    );
+    pg.sql("postgres", "CREATE DATABASE tlsdb OWNER app");
+    let ca_dir = tempfile::tempdir().unwrap();
+    let good_ca = ca_dir.path().join("target-ca.pem");
+    std::fs::write(&good_ca, &pg.ca_pem).unwrap();
+    // Any other CA: the gateway's own test CA will do.
+    let wrong_ca = ca_dir.path().join("wrong-ca.pem");
+    let other = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    std::fs::write(
+        &wrong_ca,
+        rcgen::CertificateParams::new(vec!["x".to_string()])
+            .unwrap()
+            .self_signed(&other)
+            .unwrap()
+            .pem(),
+    )
+    .unwrap();
+    let conn = |name: &str, tls: &str, ca: Option<&std::path::Path>| {
+        format!(
+            "[connections.{name}]\nkind = \"postgres\"\nhost = \"127.0.0.1\"\nport = {}\ndatabase = \"tlsdb\"\nuser = \"app\"\npassword = {{ env = \"PGPW\" }}\ntls = \"{tls}\"\n{}\n",
+            pg.port,
+            ca.map(|c| format!("ca_file = \"{}\"\n", c.display()))
+                .unwrap_or_default()
+        )
+    };
+    let conns = [
+        conn("verified", "verify-full", Some(&good_ca)),
+        conn("encrypted", "require", None),
+        conn("plain", "disable", None),
+        conn("mitm", "verify-full", Some(&wrong_ca)),
+    ]
+    .concat();
+    let gw = TestGateway::start(&conns, &[("PGPW", &password)]);
+    let alice = TestClient::new();
+    alice.login_token(&gw, "alice");
+    let ssl_sql = "select ssl from pg_stat_ssl where pid = pg_backend_pid()";
+    for name in ["verified", "encrypted"] {
+        let out = alice.run(&[
+            "connect", name, "--reason", "tls", "--", "psql", "-X", "-At", "-c", ssl_sql,
+        ]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        assert_eq!(
+            stdout(&out).trim(),
+            "t",
+            "{name} must reach the target over TLS"
+        );
+    }
+    // tlsdb refuses plain TCP (hostssl only): the gateway passes the target's refusal on.
+    let out = alice.run(&[
+        "connect", "plain", "--reason", "tls", "--", "psql", "-X", "-At", "-c", "select 1",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("refused the session"),
+        "{}",
+        stderr(&out)
+    );
+    // A target certificate from the wrong CA is refused by the gateway.
+    let out = alice.run(&[
+        "connect", "mitm", "--reason", "tls", "--", "psql", "-X", "-At", "-c", "select 1",
+    ]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("TLS handshake"), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connect_renews_its_certificate_and_passes_exit_status() {
+    if !require_pg() {
+        return;
+    }
+    let db = TestDb::create();
+    let gw = TestGateway::start_with(
+        &pg_connection("pg", &db),
+        &[],
+        "[grants]\ncertificate_ttl = \"12s\"\n",
+    );
+    let alice = TestClient::new();
+    alice.login_token(&gw, "alice");
+
+    // The command's exit status is hoopctl's.
+    let out = alice.run(&[
+        "connect", "pg", "--reason", "status", "--", "sh", "-c", "exit 7",
+    ]);
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+
+    // Certificates live 12s here; a tunnel open for longer keeps working because connect renews.
+    let tunnel = Tunnel::open(&alice, &["pg", "--reason", "renewal"]);
+    tokio::time::sleep(Duration::from_secs(16)).await;
+    let (client, conn) = tunnel
+        .pg_config(&db.name)
+        .connect(tokio_postgres::NoTls)
+        .await
+        .expect("session after renewal");
+    tokio::spawn(conn);
+    assert_eq!(
+        client
+            .query_one("SELECT 5::int4", &[])
+            .await
+            .unwrap()
+            .get::<_, i32>(0),
+        5
+    );
+    let admin = TestClient::new();
+    admin.login_token(&gw, "bob");
+    let issued = audit(&admin, &[])
+        .iter()
+        .filter(|e| e["kind"] == "certificate_issued")
+        .count();
+    assert!(
+        issued >= 2,
+        "expected a renewal, saw {issued} certificate(s)"
+    );
 }

@@ -14,10 +14,7 @@ async fn extended_protocol_copy_and_cancel() {
         return;
     }
     let db = TestDb::create();
-    let conns = format!(
-        "[connections.pg]\nkind = \"postgres\"\nhost = \"127.0.0.1\"\nport = 5432\ndatabase = \"{}\"\nuser = \"{}\"\n",
-        db.name, db.role
-    );
+    let conns = pg_connection("pg", &db);
     let gw = TestGateway::start(&conns, &[]);
     let alice = TestClient::new();
     alice.login_token(&gw, "alice");

@@ -6,6 +6,7 @@ mod util;
 mod approval;
 mod bad_input;
 mod cli;
+mod dev;
 mod e2e;
 mod extended;
 mod tls_negative;

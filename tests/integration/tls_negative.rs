@@ -56,10 +56,7 @@ async fn tunnel_refuses_bad_certificates_and_audits_them() {
     let db = TestDb::create();
     let mut conns = String::new();
     for name in ["pg", "other"] {
-        conns.push_str(&format!(
-            "[connections.{name}]\nkind = \"postgres\"\nhost = \"127.0.0.1\"\ndatabase = \"{}\"\nuser = \"{}\"\n\n",
-            db.name, db.role
-        ));
+        conns.push_str(&pg_connection(name, &db));
     }
     let gw = TestGateway::start(&conns, &[]);
     let alice = TestClient::new();

@@ -152,6 +152,8 @@ fn is_root() -> bool {
 pub struct PgCluster {
     dir: TempDir,
     pub port: u16,
+    /// PEM of the CA that signed the cluster's server certificate (for 127.0.0.1).
+    pub ca_pem: String,
 }
 
 impl PgCluster {
@@ -197,12 +199,42 @@ impl PgCluster {
             "initdb: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        // md5 for the database named md5db, SCRAM for everything else over TCP.
+        // md5 for the database md5db, TLS-only for tlsdb, SCRAM for everything else over TCP.
         std::fs::write(
             data.join("pg_hba.conf"),
-            "local all all trust\nhost md5db all 127.0.0.1/32 md5\nhost all all 127.0.0.1/32 scram-sha-256\n",
+            "local all all trust\n\
+             hostssl tlsdb all 127.0.0.1/32 scram-sha-256\n\
+             host tlsdb all 127.0.0.1/32 reject\n\
+             host md5db all 127.0.0.1/32 md5\n\
+             host all all 127.0.0.1/32 scram-sha-256\n",
         )
         .unwrap();
+        // A server certificate for 127.0.0.1 from a CA of the test's own.
+        let ca_key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+        let issuer = rcgen::Issuer::new(ca_params, ca_key);
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        let cert = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+            .unwrap()
+            .signed_by(&key, &issuer)
+            .unwrap();
+        std::fs::write(data.join("server.crt"), cert.pem()).unwrap();
+        std::fs::write(data.join("server.key"), key.serialize_pem()).unwrap();
+        if is_root() {
+            Command::new("chown")
+                .args(["postgres:postgres"])
+                .arg(data.join("server.crt"))
+                .arg(data.join("server.key"))
+                .status()
+                .unwrap();
+        }
+        Command::new("chmod")
+            .arg("600")
+            .arg(data.join("server.key"))
+            .status()
+            .unwrap();
         let port = free_port();
         let out = Self::run_as_pg(
             Command::new(pg_bin("pg_ctl"))
@@ -213,7 +245,7 @@ impl PgCluster {
                 .arg("-w")
                 .arg("-o")
                 .arg(format!(
-                    "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+                    "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c ssl=on",
                     dir.path().display()
                 ))
                 .arg("start"),
@@ -223,7 +255,11 @@ impl PgCluster {
             "pg_ctl start: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        PgCluster { dir, port }
+        PgCluster {
+            dir,
+            port,
+            ca_pem: ca_cert.pem(),
+        }
     }
 
     /// Runs SQL as the superuser over the private socket.
@@ -710,17 +746,15 @@ pub fn pg_error(bytes: &[u8]) -> Option<(String, String)> {
 
 /// A StartupMessage for protocol 3.0.
 pub fn startup_packet(params: &[(&str, &str)]) -> Vec<u8> {
-    let mut b = 196608i32.to_be_bytes().to_vec();
-    for (k, v) in params {
-        b.extend_from_slice(k.as_bytes());
-        b.push(0);
-        b.extend_from_slice(v.as_bytes());
-        b.push(0);
-    }
-    b.push(0);
-    let mut out = ((b.len() + 4) as i32).to_be_bytes().to_vec();
-    out.extend(b);
-    out
+    hoopctl::gateway::proxy::postgres::codec::startup_message(params)
+}
+
+/// `[connections.NAME]` TOML for a database on the machine's server.
+pub fn pg_connection(name: &str, db: &TestDb) -> String {
+    format!(
+        "[connections.{name}]\nkind = \"postgres\"\nhost = \"127.0.0.1\"\nport = 5432\ndatabase = \"{}\"\nuser = \"{}\"\n\n",
+        db.name, db.role
+    )
 }
 
 /// Audit events as JSON, read with an admin's token.

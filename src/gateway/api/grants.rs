@@ -238,19 +238,23 @@ fn check_approver(gw: &Gateway, caller: &Caller, g: &GrantRow) -> Result<(), Api
     Ok(())
 }
 
-pub async fn approve(
-    State(gw): State<Arc<Gateway>>,
-    caller: Caller,
-    Path(id): Path<String>,
+/// Approves or denies a pending grant: the approver checks, one conditional transition, an
+/// audit event.
+async fn decide(
+    gw: &Gateway,
+    caller: &Caller,
+    id: &str,
     body: Option<Json<DecisionRequest>>,
+    to: &str,
+    kind: &str,
 ) -> Result<Json<Grant>, ApiError> {
-    let g = load(&gw, &id).await?;
-    check_approver(&gw, &caller, &g)?;
+    let g = load(gw, id).await?;
+    check_approver(gw, caller, &g)?;
     let reason = body.and_then(|b| b.0.reason);
     let by = &caller.principal.name;
     if !gw
         .store
-        .transition_grant(&id, &["pending"], "active", by, reason.as_deref())
+        .transition_grant(id, &["pending"], to, by, reason.as_deref())
         .await?
     {
         return Err(ApiError::new(
@@ -259,9 +263,18 @@ pub async fn approve(
             "grant is no longer pending",
         ));
     }
-    let g = load(&gw, &id).await?;
-    audit_grant(&gw, "grant_approved", &g, by, reason.as_deref()).await;
-    Ok(Json(to_api(&gw, g)))
+    let g = load(gw, id).await?;
+    audit_grant(gw, kind, &g, by, reason.as_deref()).await;
+    Ok(Json(to_api(gw, g)))
+}
+
+pub async fn approve(
+    State(gw): State<Arc<Gateway>>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Option<Json<DecisionRequest>>,
+) -> Result<Json<Grant>, ApiError> {
+    decide(&gw, &caller, &id, body, "active", "grant_approved").await
 }
 
 pub async fn deny(
@@ -270,24 +283,7 @@ pub async fn deny(
     Path(id): Path<String>,
     body: Option<Json<DecisionRequest>>,
 ) -> Result<Json<Grant>, ApiError> {
-    let g = load(&gw, &id).await?;
-    check_approver(&gw, &caller, &g)?;
-    let reason = body.and_then(|b| b.0.reason);
-    let by = &caller.principal.name;
-    if !gw
-        .store
-        .transition_grant(&id, &["pending"], "denied", by, reason.as_deref())
-        .await?
-    {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "not_pending",
-            "grant is no longer pending",
-        ));
-    }
-    let g = load(&gw, &id).await?;
-    audit_grant(&gw, "grant_denied", &g, by, reason.as_deref()).await;
-    Ok(Json(to_api(&gw, g)))
+    decide(&gw, &caller, &id, body, "denied", "grant_denied").await
 }
 
 pub async fn revoke(

@@ -282,22 +282,27 @@ pub fn negotiate_protocol_version(unrecognized: &[String]) -> Vec<u8> {
     msg(b'v', &b)
 }
 
+/// A protocol 3.0 StartupMessage (tests and tools that speak to the gateway directly).
+pub fn startup_message(params: &[(&str, &str)]) -> Vec<u8> {
+    let mut b = 196_608i32.to_be_bytes().to_vec();
+    for (k, v) in params {
+        b.extend_from_slice(k.as_bytes());
+        b.push(0);
+        b.extend_from_slice(v.as_bytes());
+        b.push(0);
+    }
+    b.push(0);
+    let mut out = ((b.len() + 4) as i32).to_be_bytes().to_vec();
+    out.extend(b);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn startup(params: &[(&str, &str)]) -> Vec<u8> {
-        let mut b = 196608i32.to_be_bytes().to_vec();
-        for (k, v) in params {
-            b.extend_from_slice(k.as_bytes());
-            b.push(0);
-            b.extend_from_slice(v.as_bytes());
-            b.push(0);
-        }
-        b.push(0);
-        let mut out = ((b.len() + 4) as i32).to_be_bytes().to_vec();
-        out.extend(b);
-        out
+        startup_message(params)
     }
 
     #[test]
