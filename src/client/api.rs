@@ -55,6 +55,18 @@ pub fn transport_error(base: &str, e: &reqwest::Error) -> Failure {
     Failure::new(ExitKind::Failure, msg)
 }
 
+/// Percent-encodes a query-string value.
+pub fn query_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// Turns a non-success response into a [`Failure`].
 pub async fn problem(resp: reqwest::Response) -> Failure {
     let status = resp.status();

@@ -1,6 +1,6 @@
 //! `hoopctl audit list`: read the gateway's audit log (admins).
 
-use super::api::Api;
+use super::api::{Api, query_escape};
 use super::{Output, print_json};
 use crate::exit::Failure;
 use crate::proto::api::AuditEvent;
@@ -20,17 +20,6 @@ pub struct AuditFilter {
     pub limit: Option<u32>,
 }
 
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// Runs `audit list`.
 pub async fn list(profile: &str, f: AuditFilter, out: Output) -> Result<(), Failure> {
     let api = Api::open(profile).await?;
@@ -42,7 +31,7 @@ pub async fn list(profile: &str, f: AuditFilter, out: Output) -> Result<(), Fail
         ("session", &f.session),
     ] {
         if let Some(v) = v {
-            q.push(format!("{k}={}", enc(v)));
+            q.push(format!("{k}={}", query_escape(v)));
         }
     }
     if let Some(l) = f.limit {

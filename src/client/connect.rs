@@ -7,13 +7,13 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 
-use super::api::Api;
+use super::api::{Api, query_escape};
 use super::grant::{approval_hint, request, wait_for};
 use super::tunnel::{self, TunnelIdentity};
 use super::{Output, print_json};
 use crate::clock::{now_ms, parse_rfc3339_ms};
 use crate::exit::{ExitKind, Failure};
-use crate::proto::api::{Connection, Grant, GrantStatus};
+use crate::proto::api::{Grant, GrantStatus};
 
 /// Options of `hoopctl connect`.
 #[derive(Debug, Clone)]
@@ -41,7 +41,10 @@ fn fail(msg: impl Into<String>) -> Failure {
 
 async fn find_or_request(api: &Api, o: &ConnectOptions, out: Output) -> Result<Grant, Failure> {
     let mine: Vec<Grant> = api
-        .get(&format!("/v1/grants?connection={}", o.connection))
+        .get(&format!(
+            "/v1/grants?connection={}",
+            query_escape(&o.connection)
+        ))
         .await?;
     let now = now_ms();
     let usable = mine
@@ -101,26 +104,6 @@ async fn find_or_request(api: &Api, o: &ConnectOptions, out: Output) -> Result<G
 /// Runs `hoopctl connect`. Returns the exit code (CMD's, or 0).
 pub async fn connect(profile: &str, o: ConnectOptions, out: Output) -> Result<u8, Failure> {
     let api = Arc::new(Api::open(profile).await?);
-    let conns: Vec<Connection> = api.get("/v1/connections").await?;
-    let conn = conns
-        .iter()
-        .find(|c| c.name == o.connection)
-        .cloned()
-        .ok_or_else(|| {
-            let names: Vec<_> = conns.iter().map(|c| c.name.as_str()).collect();
-            Failure::new(
-                ExitKind::Denied,
-                format!(
-                    "no connection {:?} is open to you; available: {}",
-                    o.connection,
-                    if names.is_empty() {
-                        "none".into()
-                    } else {
-                        names.join(", ")
-                    }
-                ),
-            )
-        })?;
     let grant = find_or_request(&api, &o, out).await?;
     let grant_end = grant
         .expires_at
@@ -141,7 +124,12 @@ pub async fn connect(profile: &str, o: ConnectOptions, out: Output) -> Result<u8
         .map_err(|e| fail(e.to_string()))?
         .port();
     let who: crate::proto::api::WhoAmI = api.get("/v1/whoami").await?;
-    let database = conn.database.clone().unwrap_or_default();
+    let database = id
+        .database
+        .read()
+        .ok()
+        .and_then(|d| d.clone())
+        .unwrap_or_default();
     let url = format!(
         "postgresql://{}@127.0.0.1:{port}/{database}?sslmode=disable",
         who.identity

@@ -36,6 +36,8 @@ pub struct TunnelIdentity {
     pub server_name: ServerName<'static>,
     /// Gateway address (host, port).
     pub addr: (String, u16),
+    /// Database the connection serves (from the certificate response).
+    pub database: RwLock<Option<String>>,
 }
 
 impl TunnelIdentity {
@@ -71,6 +73,7 @@ impl TunnelIdentity {
             connection: connection.to_string(),
             server_name: server_name.to_owned(),
             addr: (host, port),
+            database: RwLock::new(None),
         };
         id.renew(api).await?;
         Ok(id)
@@ -99,6 +102,9 @@ impl TunnelIdentity {
         }
         if let Ok(mut n) = self.not_after_ms.write() {
             *n = parse_rfc3339_ms(&resp.not_after).unwrap_or(0);
+        }
+        if let Ok(mut d) = self.database.write() {
+            *d = resp.database;
         }
         Ok(())
     }

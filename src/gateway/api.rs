@@ -47,6 +47,7 @@ pub fn router(gw: Arc<Gateway>) -> Router {
         .route("/v1/grants/{id}/revoke", post(grants::revoke))
         .route("/v1/grants/{id}/certificate", post(grants::certificate))
         .route("/v1/audit", get(audit))
+        .layer(axum::middleware::map_response(problemize))
         .fallback(|| async {
             ApiError::new(
                 StatusCode::NOT_FOUND,
@@ -55,6 +56,41 @@ pub fn router(gw: Arc<Gateway>) -> Router {
             )
         })
         .with_state(gw)
+}
+
+/// Rewrites framework errors (malformed JSON, unknown query parameters, wrong method) that
+/// axum renders as plain text into problem details, so every API error has one shape.
+async fn problemize(resp: Response) -> Response {
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let plain = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|ct| ct.starts_with("text/plain"));
+    if !plain {
+        return resp;
+    }
+    let body = axum::body::to_bytes(resp.into_body(), 16 * 1024)
+        .await
+        .unwrap_or_default();
+    let code = match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::UNPROCESSABLE_ENTITY => "invalid_body",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
+        _ => "error",
+    };
+    let detail = String::from_utf8_lossy(&body).trim().to_string();
+    let detail = if detail.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_string()
+    } else {
+        detail
+    };
+    ApiError::new(status, code, detail).into_response()
 }
 
 /// An API error, rendered as problem+json.

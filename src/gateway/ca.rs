@@ -144,22 +144,6 @@ impl Ca {
         Ok(cert.pem())
     }
 
-    /// Issues a certificate for testing with arbitrary validity (used by tests of the tunnel's
-    /// negative paths: expired certificates must be refused).
-    pub fn issue_client_with_validity(
-        &self,
-        key: &KeyPair,
-        identity: &str,
-        grant_id: &str,
-        not_before: OffsetDateTime,
-        not_after: OffsetDateTime,
-    ) -> Result<String, CaError> {
-        let mut params = client_params(identity, grant_id)?;
-        params.not_before = not_before;
-        params.not_after = not_after;
-        Ok(params.signed_by(key, &self.issuer).map_err(err)?.pem())
-    }
-
     /// TLS server config for the gateway port: a fresh server certificate for `names`, client
     /// certificates optional at the handshake (the API does not need one) but verified against
     /// this CA whenever presented; the tunnel then insists on one.

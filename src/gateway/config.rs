@@ -74,6 +74,9 @@ pub struct AuthSection {
     /// Minimum polling interval told to device-flow clients.
     #[serde(default = "d_5s", deserialize_with = "de_duration")]
     pub device_poll_interval: Duration,
+    /// Longest a login lasts however often it is refreshed; then `hoopctl login` again.
+    #[serde(default = "d_7d", deserialize_with = "de_duration")]
+    pub max_login_age: Duration,
     /// Groups whose members may read the audit log and revoke any grant.
     #[serde(default = "default_admins")]
     pub admin_groups: Vec<String>,
@@ -89,6 +92,7 @@ impl Default for AuthSection {
             refresh_token_ttl: d_12h(),
             device_code_ttl: d_10m(),
             device_poll_interval: d_5s(),
+            max_login_age: d_7d(),
             admin_groups: default_admins(),
             users: Vec::new(),
         }
@@ -128,6 +132,9 @@ pub struct GrantsSection {
     /// Whether a requester may approve their own grant.
     #[serde(default)]
     pub allow_self_approval: bool,
+    /// A pending grant nobody decided on expires after this long.
+    #[serde(default = "d_24h", deserialize_with = "de_duration")]
+    pub pending_timeout: Duration,
     /// Longest life of one client certificate (renewed by `connect`; never past the grant).
     #[serde(default = "d_1h", deserialize_with = "de_duration")]
     pub certificate_ttl: Duration,
@@ -140,6 +147,7 @@ impl Default for GrantsSection {
             max_duration: d_8h(),
             approver_groups: default_approvers(),
             allow_self_approval: false,
+            pending_timeout: d_24h(),
             certificate_ttl: d_1h(),
         }
     }
@@ -194,6 +202,10 @@ pub struct ConnectionConfig {
     /// CA bundle for `tls = "verify-full"` (default: the system roots).
     #[serde(default)]
     pub ca_file: Option<PathBuf>,
+    /// Send a cleartext password to a target whose certificate is not verified (off: the
+    /// gateway refuses, so a spoofed target cannot harvest the password).
+    #[serde(default)]
+    pub allow_cleartext_password: bool,
     /// Shown by `hoopctl connections`.
     #[serde(default)]
     pub description: String,
@@ -244,34 +256,46 @@ pub enum SecretRef {
 
 impl<'de> Deserialize<'de> for SecretRef {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Raw {
-            env: Option<String>,
-            file: Option<PathBuf>,
+        use serde::de::{Error, MapAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = SecretRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a secret reference: { env = \"NAME\" } or { file = \"PATH\" }")
+            }
+            fn visit_str<E: Error>(self, _: &str) -> Result<SecretRef, E> {
+                // Never echo the value: it is probably the secret itself.
+                Err(E::custom(
+                    "secrets are not written into the config: use { env = \"NAME\" } or { file = \"PATH\" }",
+                ))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<SecretRef, A::Error> {
+                let mut out = None;
+                while let Some(k) = m.next_key::<String>()? {
+                    let v: String = m.next_value()?;
+                    let r = match k.as_str() {
+                        "env" => SecretRef::Env(v),
+                        "file" => SecretRef::File(v.into()),
+                        other => {
+                            return Err(A::Error::custom(format!(
+                                "unknown key `{other}` in a secret reference; use `env` or `file`"
+                            )));
+                        }
+                    };
+                    if out.replace(r).is_some() {
+                        return Err(A::Error::custom(
+                            "a secret reference has exactly one of `env` or `file`",
+                        ));
+                    }
+                }
+                out.ok_or_else(|| {
+                    A::Error::custom(
+                        "empty secret reference: use { env = \"NAME\" } or { file = \"PATH\" }",
+                    )
+                })
+            }
         }
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Either {
-            Table(Raw),
-            Literal(#[allow(dead_code)] String),
-        }
-        match Either::deserialize(d)? {
-            Either::Literal(_) => Err(serde::de::Error::custom(
-                "secrets are not written into the config: use { env = \"NAME\" } or { file = \"PATH\" }",
-            )),
-            Either::Table(Raw {
-                env: Some(e),
-                file: None,
-            }) => Ok(SecretRef::Env(e)),
-            Either::Table(Raw {
-                env: None,
-                file: Some(f),
-            }) => Ok(SecretRef::File(f)),
-            Either::Table(_) => Err(serde::de::Error::custom(
-                "a secret reference has exactly one of `env` or `file`",
-            )),
-        }
+        d.deserialize_any(V)
     }
 }
 
@@ -364,6 +388,9 @@ impl Config {
                 ));
             }
         }
+        if self.grants.max_duration < Duration::from_secs(10) {
+            p.push("grants.max_duration must be at least 10s".into());
+        }
         if self.grants.default_duration > self.grants.max_duration {
             p.push("grants.default_duration is longer than grants.max_duration".into());
         }
@@ -376,7 +403,7 @@ impl Config {
         for (name, c) in &self.connections {
             if !valid_name(name) {
                 p.push(format!(
-                    "connections.{name}: names are 1-64 characters of a-z, 0-9, '.', '_', '-'"
+                    "connections.{name}: names are 1-64 characters of a-z, 0-9, '.', '_', '-', '@'"
                 ));
             }
             if c.host.is_empty() {
@@ -455,6 +482,12 @@ fn d_8h() -> Duration {
 fn d_12h() -> Duration {
     Duration::from_secs(12 * 3600)
 }
+fn d_24h() -> Duration {
+    Duration::from_secs(24 * 3600)
+}
+fn d_7d() -> Duration {
+    Duration::from_secs(7 * 24 * 3600)
+}
 
 #[cfg(test)]
 mod tests {
@@ -502,7 +535,11 @@ password = { env = "PG_PASS" }
         assert!(e.contains("env = "), "{e}");
         assert!(!e.contains("hunter2"), "{e}");
         let bad = MIN.replace("{ env = \"PG_PASS\" }", "{ env = \"A\", file = \"b\" }");
-        assert!(Config::parse(&bad, Path::new(".")).is_err());
+        let e = Config::parse(&bad, Path::new(".")).unwrap_err().0;
+        assert!(e.contains("exactly one"), "{e}");
+        let bad = MIN.replace("{ env = \"PG_PASS\" }", "{ evn = \"A\" }");
+        let e = Config::parse(&bad, Path::new(".")).unwrap_err().0;
+        assert!(e.contains("unknown key `evn`"), "{e}");
     }
 
     #[test]

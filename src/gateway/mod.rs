@@ -43,6 +43,10 @@ pub struct Gateway {
     pub sessions: Sessions,
     /// TLS config of the listener.
     pub tls: Arc<ServerConfig>,
+    /// Failed password attempts per device user code (the code is denied after a few).
+    pub device_failures: std::sync::Mutex<std::collections::HashMap<String, u32>>,
+    /// Bounds concurrent argon2 verifications, so `/device` cannot exhaust the CPU.
+    pub password_checks: tokio::sync::Semaphore,
 }
 
 impl Gateway {
@@ -51,6 +55,13 @@ impl Gateway {
         let data_dir = config.data_dir();
         std::fs::create_dir_all(&data_dir)
             .with_context(|| format!("cannot create data dir {}", data_dir.display()))?;
+        // The store holds statement text and the CA key: owner only.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&data_dir, std::fs::Permissions::from_mode(0o700))
+                .with_context(|| format!("cannot restrict {} to its owner", data_dir.display()))?;
+        }
         let policy = Policy::load(&config.policy_files()).map_err(|errs| {
             anyhow::anyhow!(
                 "policy errors (fix them, then run `hoopctl gateway check`):\n  {}",
@@ -59,7 +70,8 @@ impl Gateway {
         })?;
         let store = Store::open(&data_dir)
             .await
-            .with_context(|| format!("cannot open the store in {}", data_dir.display()))?;
+            .with_context(|| format!("cannot open the store in {}", data_dir.display()))?
+            .with_pending_ttl(config.grants.pending_timeout);
         let ca = Ca::load_or_create(&data_dir)?;
         let tls = Arc::new(ca.server_config(&config.gateway.server_names)?);
         Ok(Arc::new(Gateway {
@@ -69,6 +81,8 @@ impl Gateway {
             policy,
             sessions: Sessions::default(),
             tls,
+            device_failures: Default::default(),
+            password_checks: tokio::sync::Semaphore::new(2),
         }))
     }
 }

@@ -24,6 +24,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let acceptor = TlsAcceptor::from(gw.tls.clone());
     let router = api::router(gw.clone());
+    let sweeper = tokio::spawn(sweep(gw.clone()));
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -43,7 +44,27 @@ pub async fn run(
             }
         }
     }
+    sweeper.abort();
     Ok(())
+}
+
+/// Housekeeping: expire grants and drop dead device codes and tokens, every ten minutes.
+async fn sweep(gw: Arc<Gateway>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = gw.store.expire_grants().await {
+            tracing::warn!(error = %e, "grant expiry sweep failed");
+        }
+        match gw.store.purge_expired().await {
+            Ok(n) if n > 0 => tracing::info!(rows = n, "purged expired device codes and tokens"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "purge failed"),
+        }
+        if let Ok(mut m) = gw.device_failures.lock() {
+            m.clear();
+        }
+    }
 }
 
 async fn connection(

@@ -28,6 +28,7 @@ type Result<T> = std::result::Result<T, StoreError>;
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    pending_ttl_ms: i64,
 }
 
 /// A device authorization request.
@@ -185,7 +186,33 @@ impl Store {
             .run(&pool)
             .await
             .map_err(|e| StoreError(sqlx::Error::Migrate(Box::new(e))))?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            pending_ttl_ms: 24 * 3600 * 1000,
+        })
+    }
+
+    /// Sets how long a pending grant waits for a decision before it expires.
+    pub fn with_pending_ttl(mut self, ttl: Duration) -> Self {
+        self.pending_ttl_ms = ttl.as_millis() as i64;
+        self
+    }
+
+    /// Deletes what can no longer be used: device codes and tokens a day past their expiry.
+    /// Grants and audit events are kept.
+    pub async fn purge_expired(&self) -> Result<u64> {
+        let cutoff = now_ms() - 24 * 3600 * 1000;
+        let a = sqlx::query("DELETE FROM device_codes WHERE expires_at < ?")
+            .bind(cutoff)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        let b = sqlx::query("DELETE FROM tokens WHERE expires_at < ?")
+            .bind(cutoff)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(a + b)
     }
 
     // ---- device codes ----
@@ -335,6 +362,15 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// When the login a token family belongs to started (its first token).
+    pub async fn family_started(&self, family: &str) -> Result<Option<i64>> {
+        let r = sqlx::query("SELECT MIN(created_at) FROM tokens WHERE family = ?")
+            .bind(family)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(r.get(0))
+    }
+
     /// Revokes every token of a family (logout, or refresh-token replay).
     pub async fn revoke_family(&self, family: &str) -> Result<u64> {
         Ok(
@@ -386,12 +422,20 @@ impl Store {
         }
     }
 
-    /// Marks active grants whose time is up as expired.
+    /// Marks active grants whose time is up, and pending grants nobody decided on, as expired.
     pub async fn expire_grants(&self) -> Result<()> {
+        let now = now_ms();
         sqlx::query(
             "UPDATE grants SET status = 'expired' WHERE status = 'active' AND expires_at <= ?",
         )
-        .bind(now_ms())
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        sqlx::query(
+            "UPDATE grants SET status = 'expired', decision_reason = 'no approver decided in time'
+             WHERE status = 'pending' AND created_at <= ?",
+        )
+        .bind(now - self.pending_ttl_ms)
         .execute(&self.pool)
         .await?;
         Ok(())

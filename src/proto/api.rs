@@ -126,6 +126,10 @@ pub struct CertificateResponse {
     pub ca: String,
     /// End of validity; never after the grant's end.
     pub not_after: String,
+    /// Protocol of the connection (`postgres`).
+    pub kind: String,
+    /// Database clients should name (PostgreSQL).
+    pub database: Option<String>,
 }
 
 /// `GET /v1/whoami`.

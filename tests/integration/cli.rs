@@ -240,3 +240,133 @@ async fn device_login_refresh_rotation_replay_and_logout() {
     // Forged tokens are refused.
     assert_eq!(who("hpa_forged".into()).await, 401);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn limits_on_logins_pending_grants_and_code_guessing() {
+    if !require_pg() {
+        return;
+    }
+    let db = TestDb::create();
+    let gw = TestGateway::start_full(
+        &pg_connection("gated", &db),
+        &[],
+        "[grants]\npending_timeout = \"2s\"\n",
+        "max_login_age = \"3s\"\n",
+    );
+    let http = gw.reqwest();
+
+    // Five wrong passwords for one code, and the code is refused even with the right one.
+    let da: Value = http
+        .post(format!("{}/oauth/device_authorization", gw.url))
+        .form(&[("client_id", "hoopctl")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let code = da["user_code"].as_str().unwrap();
+    for _ in 0..5 {
+        let r = http
+            .post(format!("{}/device", gw.url))
+            .form(&[
+                ("user_code", code),
+                ("username", "alice"),
+                ("password", "guess"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+    }
+    let r = http
+        .post(format!("{}/device", gw.url))
+        .form(&[
+            ("user_code", code),
+            ("username", "alice"),
+            ("password", "alice-password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let poll: Value = http
+        .post(format!("{}/oauth/token", gw.url))
+        .form(&[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("device_code", da["device_code"].as_str().unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(poll["error"], "access_denied");
+
+    // A login cannot be refreshed past max_login_age.
+    let client = TestClient::new();
+    let out = client.login_device(&gw, "alice", "alice-password").await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let creds: Value = serde_json::from_str(
+        &std::fs::read_to_string(client.dir.path().join("credentials/default.json")).unwrap(),
+    )
+    .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(3200)).await;
+    let r: Value = http
+        .post(format!("{}/oauth/token", gw.url))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", creds["refresh_token"].as_str().unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["error"], "invalid_grant");
+    assert!(
+        r["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("max_login_age")
+    );
+
+    // A pending grant nobody decides on expires.
+    let token = gw.mint("alice");
+    let g = request_grant(&gw, &token, "gated", "1h").await;
+    assert_eq!(g["status"], "pending");
+    tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
+    let got: Value = http
+        .get(format!(
+            "{}/v1/grants/{}",
+            gw.url,
+            g["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got["status"], "expired");
+
+    // Framework errors are problem details too.
+    let r = http
+        .post(format!("{}/v1/grants", gw.url))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(
+        r.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(p["code"], "bad_request");
+}

@@ -356,3 +356,37 @@ async fn connect_renews_its_certificate_and_passes_exit_status() {
         "expected a renewal, saw {issued} certificate(s)"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fast_path_function_calls_are_audited() {
+    if !require_pg() {
+        return;
+    }
+    let db = TestDb::create();
+    let gw = TestGateway::start(&pg_connection("pg", &db), &[]);
+    let alice = TestClient::new();
+    alice.login_token(&gw, "alice");
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), "large object payload").unwrap();
+    // psql's \lo_import goes through libpq's large-object API, which uses FunctionCall messages.
+    let cmd = format!("\\lo_import {}", file.path().display());
+    let out = alice.run(&[
+        "connect", "pg", "--reason", "lo", "--", "psql", "-X", "-c", &cmd,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("lo_import"), "{}", stdout(&out));
+    let admin = TestClient::new();
+    admin.login_token(&gw, "bob");
+    let events = audit(&admin, &["--connection", "pg"]);
+    let calls: Vec<_> = events
+        .iter()
+        .filter(|e| e["kind"] == "function_call")
+        .collect();
+    assert!(calls.len() >= 3, "fast-path calls not audited: {events:#?}");
+    assert!(
+        calls
+            .iter()
+            .all(|e| e["identity"] == "alice" && e["outcome"] == "ok"),
+        "{calls:#?}"
+    );
+}

@@ -100,18 +100,17 @@ async fn tunnel_refuses_bad_certificates_and_audits_them() {
     );
 
     // 2. An expired certificate signed by the gateway's own CA.
-    let ca = hoopctl::gateway::ca::Ca::load_or_create(&gw.dir.path().join("data")).unwrap();
+    //    (The test plays an attacker who stole the CA files from the gateway host.)
+    let data = gw.dir.path().join("data");
+    let ca_key = KeyPair::from_pem(&std::fs::read_to_string(data.join("ca.key")).unwrap()).unwrap();
+    let real_issuer = Issuer::from_ca_cert_pem(&gw_ca, ca_key).unwrap();
     let now = time::OffsetDateTime::now_utc();
     let old_key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-    let expired = ca
-        .issue_client_with_validity(
-            &old_key,
-            "alice",
-            &gid,
-            now - time::Duration::hours(2),
-            now - time::Duration::hours(1),
-        )
-        .unwrap();
+    let mut p = CertificateParams::default();
+    p.subject_alt_names = san("alice", &gid);
+    p.not_before = now - time::Duration::hours(2);
+    p.not_after = now - time::Duration::hours(1);
+    let expired = p.signed_by(&old_key, &real_issuer).unwrap().pem();
     assert_eq!(
         try_session(&gw, &gw_ca, &expired, &old_key, &gid, "pg").await,
         None

@@ -359,6 +359,16 @@ impl TestGateway {
     }
 
     pub fn start_with(connections: &str, env: &[(&str, &str)], extra: &str) -> TestGateway {
+        Self::start_full(connections, env, extra, "")
+    }
+
+    /// `extra` is appended at top level; `auth_extra` goes inside `[auth]`.
+    pub fn start_full(
+        connections: &str,
+        env: &[(&str, &str)],
+        extra: &str,
+        auth_extra: &str,
+    ) -> TestGateway {
         let dir = tempfile::Builder::new()
             .prefix("hoopctl-gw-")
             .tempdir()
@@ -374,7 +384,7 @@ impl TestGateway {
         std::fs::write(
             &config,
             format!(
-                "[gateway]\nlisten = \"127.0.0.1:0\"\ndata_dir = \"data\"\n\n[auth]\ndevice_poll_interval = \"1s\"\n\n{users}[policy]\nfiles = [\"policy.cedar\"]\n\n{extra}\n{connections}"
+                "[gateway]\nlisten = \"127.0.0.1:0\"\ndata_dir = \"data\"\n\n[auth]\ndevice_poll_interval = \"1s\"\n{auth_extra}\n\n{users}[policy]\nfiles = [\"policy.cedar\"]\n\n{extra}\n{connections}"
             ),
         )
         .unwrap();

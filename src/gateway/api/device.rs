@@ -222,6 +222,16 @@ async fn token_inner(gw: &Gateway, f: TokenForm) -> Result<Response, ApiError> {
                     "refresh token already used; all tokens of this login were revoked; run `hoopctl login`",
                 ));
             }
+            let max_age = gw.config.auth.max_login_age.as_millis() as i64;
+            let started = gw.store.family_started(&row.family).await?.unwrap_or(0);
+            if now_ms() - started > max_age {
+                gw.store.revoke_family(&row.family).await?;
+                return Ok(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "this login is older than the gateway's max_login_age; run `hoopctl login`",
+                ));
+            }
             if auth::principal_for(&gw.config, &row.identity).is_none() {
                 return Ok(oauth_error(
                     StatusCode::BAD_REQUEST,
@@ -292,70 +302,90 @@ pub struct DeviceForm {
     password: Secret<String>,
 }
 
+/// Failed password attempts after which a user code is denied.
+const MAX_DEVICE_FAILURES: u32 = 5;
+
 pub async fn submit(
     State(gw): State<Arc<Gateway>>,
     Form(f): Form<DeviceForm>,
 ) -> Result<Response, ApiError> {
     let code = normalize_user_code(&f.user_code);
-    let found = gw.store.device_by_user_code(&code).await?;
-    let valid = found
-        .as_ref()
-        .is_some_and(|d| d.status == "pending" && d.expires_at > now_ms());
-    let gw2 = gw.clone();
     let username = f.username.trim().to_string();
-    let password = f.password;
-    let user = username.clone();
-    let ok =
+    let page = |status: StatusCode, msg: &str| {
+        (
+            status,
+            Html(render_page(&code, Some(&username), StatusMsg::Error(msg))),
+        )
+            .into_response()
+    };
+    // Check the code before the (deliberately slow) password hash: junk costs nothing.
+    let found = gw.store.device_by_user_code(&code).await?;
+    if !found
+        .as_ref()
+        .is_some_and(|d| d.status == "pending" && d.expires_at > now_ms())
+    {
+        return Ok(page(
+            StatusCode::BAD_REQUEST,
+            "That code is unknown, used or expired. Run `hoopctl login` again for a new one.",
+        ));
+    }
+    let ok = {
+        let _slot = gw.password_checks.acquire().await;
+        let gw2 = gw.clone();
+        let user = username.clone();
+        let password = f.password;
         tokio::task::spawn_blocking(move || auth::verify_local_user(&gw2.config, &user, &password))
             .await
-            .unwrap_or(false);
-    if !valid {
-        return Ok((
-            StatusCode::BAD_REQUEST,
-            Html(render_page(
-                &code,
-                Some(&username),
-                StatusMsg::Error(
-                    "That code is unknown or expired. Run `hoopctl login` again for a new one.",
-                ),
-            )),
-        )
-            .into_response());
-    }
+            .unwrap_or(false)
+    };
     if !ok {
+        let failures = gw
+            .device_failures
+            .lock()
+            .map(|mut m| {
+                let n = m.entry(code.clone()).or_insert(0);
+                *n += 1;
+                *n
+            })
+            .unwrap_or(MAX_DEVICE_FAILURES);
+        let locked = failures >= MAX_DEVICE_FAILURES;
+        if locked {
+            gw.store.decide_device(&code, "denied", None).await?;
+        }
         gw.store
             .insert_event(&NewEvent {
                 kind: "login",
                 identity: Some(&username),
                 outcome: Some("denied"),
-                detail: Some("wrong user name or password on /device"),
+                detail: Some(if locked {
+                    "wrong password on /device; too many attempts, the code was denied"
+                } else {
+                    "wrong user name or password on /device"
+                }),
                 ..Default::default()
             })
             .await?;
-        return Ok((
+        return Ok(page(
             StatusCode::UNAUTHORIZED,
-            Html(render_page(
-                &code,
-                Some(&username),
-                StatusMsg::Error("Wrong user name or password."),
-            )),
-        )
-            .into_response());
+            if locked {
+                "Too many failed attempts: this code is now refused. Run `hoopctl login` again."
+            } else {
+                "Wrong user name or password."
+            },
+        ));
+    }
+    if let Ok(mut m) = gw.device_failures.lock() {
+        m.remove(&code);
     }
     if !gw
         .store
         .decide_device(&code, "approved", Some(&username))
         .await?
     {
-        return Ok((
+        return Ok(page(
             StatusCode::BAD_REQUEST,
-            Html(render_page(
-                &code,
-                Some(&username),
-                StatusMsg::Error("That code was already used or expired."),
-            )),
-        )
-            .into_response());
+            "That code was already used or expired.",
+        ));
     }
     Ok(Html(render_page(
         "",

@@ -367,9 +367,14 @@ pub async fn certificate(
         Some(&format!("valid until {}", fmt_ms(not_after))),
     )
     .await;
+    let conn = gw.config.connections.get(&g.connection);
     Ok(Json(CertificateResponse {
         certificate: pem,
         ca: gw.ca.cert_pem().to_string(),
         not_after: fmt_ms(not_after),
+        kind: conn
+            .map(|c| c.kind.as_str().to_string())
+            .unwrap_or_default(),
+        database: conn.map(|c| c.database.clone()),
     }))
 }

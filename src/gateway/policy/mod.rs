@@ -292,9 +292,15 @@ impl Policy {
         let entities =
             Entities::from_entities(entities, Some(&self.schema)).map_err(|e| e.to_string())?;
         let resp = Authorizer::new().is_authorized(&request, &self.set, &entities);
-        let reasons = resp.diagnostics().reason().map(|p| p.to_string()).collect();
-        for e in resp.diagnostics().errors() {
-            tracing::warn!(error = %e, "policy evaluation error (treated as no match)");
+        let reasons: Vec<String> = resp.diagnostics().reason().map(|p| p.to_string()).collect();
+        // Cedar skips a policy whose evaluation errors; a skipped `forbid` would fail open.
+        // Any error therefore denies.
+        let errors: Vec<String> = resp.diagnostics().errors().map(|e| e.to_string()).collect();
+        if !errors.is_empty() {
+            for e in &errors {
+                tracing::warn!(error = %e, "policy evaluation error: denying");
+            }
+            return Ok((Decision::Deny, errors));
         }
         Ok((resp.decision(), reasons))
     }

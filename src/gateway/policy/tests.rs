@@ -112,3 +112,17 @@ fn permits_need_an_active_matching_grant() {
     let r = p.permit_session(&req("alice", "pg"), Some(&ok), Some(&ex), now);
     assert!(matches!(r, Err(Refusal::PolicyDenied { .. })));
 }
+
+#[test]
+fn evaluation_errors_fail_closed() {
+    // The forbid overflows for any real duration: Cedar would skip it; we deny instead.
+    let src = format!(
+        "{DEFAULT_POLICY}\nforbid (principal, action == Action::\"connect\", resource)\nwhen {{ context.duration_seconds * 9223372036854775807 > 0 }};\n"
+    );
+    let p = Policy::from_sources(&[(PathBuf::from("p.cedar"), src)]).unwrap();
+    let dev = user("alice", &["developers"]);
+    assert!(matches!(
+        p.decide_connect(&dev, "pg", "postgres", &CTX),
+        ConnectDecision::Deny(_)
+    ));
+}

@@ -172,6 +172,8 @@ pub enum Frontend<'a> {
     Execute(&'a str),
     /// Close: `S` or `P`, name.
     Close(u8, &'a str),
+    /// FunctionCall (fast-path call by OID; libpq's large-object API uses it).
+    FunctionCall(i32),
     /// Sync.
     Sync,
     /// Terminate.
@@ -199,6 +201,10 @@ pub fn parse_frontend(msg: &[u8]) -> Result<Frontend<'_>, CodecError> {
         b'C' => {
             let (&kind, r) = b.split_first().ok_or(CodecError::Malformed("Close"))?;
             Frontend::Close(kind, cstr(r).ok_or(CodecError::Malformed("Close"))?.0)
+        }
+        b'F' => {
+            let oid = b.get(..4).ok_or(CodecError::Malformed("FunctionCall"))?;
+            Frontend::FunctionCall(be_i32(oid))
         }
         b'S' => Frontend::Sync,
         b'X' => Frontend::Terminate,

@@ -160,6 +160,11 @@ async fn run<S: Io>(
         permit,
         session_id,
     };
+    // Register first: a revocation during start-up must reach this session too.
+    let (mut guard, end_rx) = ctx
+        .gw
+        .sessions
+        .register(&ctx.session_id, &ctx.permit.grant_id);
     let (minor, params) = match startup(&mut client, &mut buf).await {
         Ok(Startup::Startup { minor, params }) => (minor, params),
         Ok(Startup::Cancel { pid, key }) => return cancel(&ctx, pid, &key).await,
@@ -237,19 +242,35 @@ async fn run<S: Io>(
             fatal(
                 &mut client,
                 "08001",
-                &msg,
+                &e.client_message(),
                 Some("ask the gateway operator to check the connection's configuration"),
             )
             .await;
             return;
         }
     };
+    // The grant may have been revoked between the tunnel's check and the registration above.
+    let active = matches!(
+        ctx.gw.store.grant(&ctx.permit.grant_id).await,
+        Ok(Some(ref g)) if g.status == "active"
+    );
+    if !active || end_rx.borrow().is_some() {
+        let msg = format!(
+            "grant {} ended while the session was starting",
+            ctx.permit.grant_id
+        );
+        ctx.audit("session_rejected", "denied", Some(&msg)).await;
+        fatal(
+            &mut client,
+            "57P01",
+            &msg,
+            Some("request a new grant with `hoopctl grant request`"),
+        )
+        .await;
+        return;
+    }
     let pid = rand::random_range(1..i32::MAX);
     let key: i32 = rand::random();
-    let (mut guard, end_rx) = ctx
-        .gw
-        .sessions
-        .register(&ctx.session_id, &ctx.permit.grant_id);
     if let Some((tpid, tsecret)) = &up.key {
         guard.set_cancel_key(
             (pid, key),
@@ -422,6 +443,11 @@ async fn client_to_target<C: Io, U: Io>(
                     prepared.portal_sql(portal).to_string(),
                 )),
                 Ok(Frontend::Close(kind, name)) => prepared.close(kind, name),
+                Ok(Frontend::FunctionCall(oid)) => specs.push((
+                    PendingKind::Query,
+                    "function_call",
+                    format!("function call oid={oid}"),
+                )),
                 Ok(Frontend::Sync) => specs.push((PendingKind::Sync, "", String::new())),
                 Ok(Frontend::Terminate) => terminate = true,
                 Ok(Frontend::Other) => {}

@@ -42,6 +42,21 @@ pub enum UpstreamError {
     Config(String),
 }
 
+impl UpstreamError {
+    /// What the tunnelled client is told. Configuration details (secret names, file paths)
+    /// stay in the gateway's log and audit.
+    pub fn client_message(&self) -> String {
+        match self {
+            UpstreamError::Config(_) => {
+                "the gateway cannot log in to the target: its configuration for this connection \
+                 is incomplete (the operator finds the details in the gateway log and audit)"
+                    .into()
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
 /// An authenticated target session.
 pub struct Upstream {
     /// The stream, positioned after the first ReadyForQuery.
@@ -95,6 +110,17 @@ pub async fn open_stream(
         ));
     }
     let client = match cfg.tls {
+        TargetTls::VerifyFull if cfg.ca_file.is_none() => {
+            // No ca_file: the platform's trust store, as a browser would.
+            let verifier = rustls_platform_verifier::Verifier::new(tls::provider())
+                .map_err(|e| UpstreamError::Config(format!("system trust store: {e}")))?;
+            rustls::ClientConfig::builder_with_provider(tls::provider())
+                .with_safe_default_protocol_versions()
+                .map_err(|e| UpstreamError::Config(e.to_string()))?
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(verifier))
+                .with_no_client_auth()
+        }
         TargetTls::VerifyFull => {
             let path = cfg
                 .ca_file
@@ -221,6 +247,15 @@ pub async fn connect(
                 match kind {
                     0 => break,
                     3 => {
+                        // A cleartext password goes to whoever answers: only to a target whose
+                        // certificate was verified, or where the operator said so explicitly.
+                        if cfg.tls != TargetTls::VerifyFull && !cfg.allow_cleartext_password {
+                            return Err(UpstreamError::Config(
+                                "the target asks for a cleartext password but its identity is not verified; \
+                                 use tls = \"verify-full\", switch the target to scram-sha-256, or set allow_cleartext_password = true"
+                                    .into(),
+                            ));
+                        }
                         let pw = password()?;
                         frontend::password_message(pw.expose().as_bytes(), &mut out)
                             .map_err(io_err)?;
