@@ -341,7 +341,7 @@ impl Config {
             let at = e
                 .span()
                 .map(|s| {
-                    let before = &text[..s.start.min(text.len())];
+                    let before = text.get(..s.start).unwrap_or(text);
                     let line = before.matches('\n').count() + 1;
                     let col = before.len() - before.rfind('\n').map(|i| i + 1).unwrap_or(0) + 1;
                     format!("line {line}, column {col}: ")

@@ -9,4 +9,5 @@ mod cli;
 mod dev;
 mod e2e;
 mod extended;
+mod props;
 mod tls_negative;

@@ -150,7 +150,7 @@ fn schema() -> Result<Schema, PolicyError> {
 }
 
 fn line_col(src: &str, offset: usize) -> (usize, usize) {
-    let before = &src[..offset.min(src.len())];
+    let before = src.get(..offset).unwrap_or(src);
     let line = before.matches('\n').count() + 1;
     let col = before.len() - before.rfind('\n').map(|i| i + 1).unwrap_or(0) + 1;
     (line, col)
