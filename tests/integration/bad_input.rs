@@ -31,14 +31,9 @@ async fn until_ready<S: tokio::io::AsyncRead + Unpin>(s: &mut S) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_bytes_are_refused_and_the_gateway_keeps_serving() {
-    if !require_pg() {
+    let Some(Setup { gw, db, alice }) = setup_pg() else {
         return;
-    }
-    let db = TestDb::create();
-    let conns = pg_connection("pg", &db);
-    let gw = TestGateway::start(&conns, &[]);
-    let alice = TestClient::new();
-    alice.login_token(&gw, "alice");
+    };
     let token = alice.token();
     let g = request_grant(&gw, &token, "pg", "1h").await;
     let gid = g["id"].as_str().unwrap().to_string();

@@ -123,15 +123,12 @@ async fn device_login_refresh_rotation_replay_and_logout() {
     let client = TestClient::new();
     // A wrong password does not log in.
     let http = gw.reqwest();
-    let da: Value = http
-        .post(format!("{}/oauth/device_authorization", gw.url))
-        .form(&[("client_id", "hoopctl")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let da: Value = oauth_form(
+        &gw,
+        "/oauth/device_authorization",
+        &[("client_id", "hoopctl")],
+    )
+    .await;
     let bad = http
         .post(format!("{}/device", gw.url))
         .form(&[
@@ -143,33 +140,27 @@ async fn device_login_refresh_rotation_replay_and_logout() {
         .await
         .unwrap();
     assert_eq!(bad.status(), 401);
-    let poll: Value = http
-        .post(format!("{}/oauth/token", gw.url))
-        .form(&[
+    let poll: Value = oauth_form(
+        &gw,
+        "/oauth/token",
+        &[
             ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
             ("device_code", da["device_code"].as_str().unwrap()),
             ("client_id", "hoopctl"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(poll["error"], "authorization_pending");
     // Polling again at once earns slow_down (RFC 8628 §3.5).
-    let poll: Value = http
-        .post(format!("{}/oauth/token", gw.url))
-        .form(&[
+    let poll: Value = oauth_form(
+        &gw,
+        "/oauth/token",
+        &[
             ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
             ("device_code", da["device_code"].as_str().unwrap()),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(poll["error"], "slow_down");
 
     let out = client.login_device(&gw, "alice", "alice-password").await;
@@ -189,21 +180,18 @@ async fn device_login_refresh_rotation_replay_and_logout() {
     }
     let refresh = creds["refresh_token"].as_str().unwrap().to_string();
     let rotate = |rt: String| {
-        let http = http.clone();
-        let url = gw.url.clone();
+        let gw = &gw;
         async move {
-            http.post(format!("{url}/oauth/token"))
-                .form(&[
+            oauth_form(
+                gw,
+                "/oauth/token",
+                &[
                     ("grant_type", "refresh_token"),
                     ("refresh_token", rt.as_str()),
                     ("client_id", "hoopctl"),
-                ])
-                .send()
-                .await
-                .unwrap()
-                .json::<Value>()
-                .await
-                .unwrap()
+                ],
+            )
+            .await
         }
     };
     let t2 = rotate(refresh.clone()).await;
@@ -256,15 +244,12 @@ async fn limits_on_logins_pending_grants_and_code_guessing() {
     let http = gw.reqwest();
 
     // Five wrong passwords for one code, and the code is refused even with the right one.
-    let da: Value = http
-        .post(format!("{}/oauth/device_authorization", gw.url))
-        .form(&[("client_id", "hoopctl")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let da: Value = oauth_form(
+        &gw,
+        "/oauth/device_authorization",
+        &[("client_id", "hoopctl")],
+    )
+    .await;
     let code = da["user_code"].as_str().unwrap();
     for _ in 0..5 {
         let r = http
@@ -290,18 +275,15 @@ async fn limits_on_logins_pending_grants_and_code_guessing() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
-    let poll: Value = http
-        .post(format!("{}/oauth/token", gw.url))
-        .form(&[
+    let poll: Value = oauth_form(
+        &gw,
+        "/oauth/token",
+        &[
             ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
             ("device_code", da["device_code"].as_str().unwrap()),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(poll["error"], "access_denied");
 
     // A login cannot be refreshed past max_login_age.
@@ -313,18 +295,15 @@ async fn limits_on_logins_pending_grants_and_code_guessing() {
     )
     .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(3200)).await;
-    let r: Value = http
-        .post(format!("{}/oauth/token", gw.url))
-        .form(&[
+    let r: Value = oauth_form(
+        &gw,
+        "/oauth/token",
+        &[
             ("grant_type", "refresh_token"),
             ("refresh_token", creds["refresh_token"].as_str().unwrap()),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(r["error"], "invalid_grant");
     assert!(
         r["error_description"]

@@ -150,14 +150,9 @@ async fn psql_through_device_login_never_sees_the_target_password() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn audit_event_is_stored_before_the_target_sees_the_statement() {
-    if !require_pg() {
+    let Some(Setup { gw, db, alice }) = setup_pg() else {
         return;
-    }
-    let db = TestDb::create();
-    let conns = pg_connection("pg", &db);
-    let gw = TestGateway::start(&conns, &[]);
-    let alice = TestClient::new();
-    alice.login_token(&gw, "alice");
+    };
     let admin = TestClient::new();
     admin.login_token(&gw, "bob");
 
@@ -359,13 +354,9 @@ async fn connect_renews_its_certificate_and_passes_exit_status() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn fast_path_function_calls_are_audited() {
-    if !require_pg() {
+    let Some(Setup { gw, db: _db, alice }) = setup_pg() else {
         return;
-    }
-    let db = TestDb::create();
-    let gw = TestGateway::start(&pg_connection("pg", &db), &[]);
-    let alice = TestClient::new();
-    alice.login_token(&gw, "alice");
+    };
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), "large object payload").unwrap();
     // psql's \lo_import goes through libpq's large-object API, which uses FunctionCall messages.

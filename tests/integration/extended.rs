@@ -10,14 +10,9 @@ use crate::util::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn extended_protocol_copy_and_cancel() {
-    if !require_pg() {
+    let Some(Setup { gw, db, alice }) = setup_pg() else {
         return;
-    }
-    let db = TestDb::create();
-    let conns = pg_connection("pg", &db);
-    let gw = TestGateway::start(&conns, &[]);
-    let alice = TestClient::new();
-    alice.login_token(&gw, "alice");
+    };
     let tunnel = Tunnel::open(&alice, &["pg", "--reason", "extended protocol test"]);
     assert_eq!(tunnel.info["database"], db.name.as_str());
 

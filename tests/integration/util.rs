@@ -781,3 +781,35 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
+
+/// The common set-up: a gateway with one `pg` connection to a throwaway database, and alice
+/// logged in. `None` when PostgreSQL is absent (outside CI).
+pub struct Setup {
+    pub gw: TestGateway,
+    pub db: TestDb,
+    pub alice: TestClient,
+}
+
+pub fn setup_pg() -> Option<Setup> {
+    if !require_pg() {
+        return None;
+    }
+    let db = TestDb::create();
+    let gw = TestGateway::start(&pg_connection("pg", &db), &[]);
+    let alice = TestClient::new();
+    alice.login_token(&gw, "alice");
+    Some(Setup { gw, db, alice })
+}
+
+/// POSTs an OAuth form to the gateway and returns the JSON answer.
+pub async fn oauth_form(gw: &TestGateway, path: &str, form: &[(&str, &str)]) -> Value {
+    gw.reqwest()
+        .post(format!("{}{path}", gw.url))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
