@@ -30,6 +30,9 @@ pub struct Config {
     /// Cedar policy files.
     #[serde(default)]
     pub policy: PolicySection,
+    /// Audit log settings.
+    #[serde(default)]
+    pub audit: AuditSection,
     /// Targets, by name.
     #[serde(default)]
     pub connections: BTreeMap<String, ConnectionConfig>,
@@ -155,6 +158,16 @@ impl Default for GrantsSection {
 
 fn default_approvers() -> Vec<String> {
     vec!["approvers".into()]
+}
+
+/// `[audit]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSection {
+    /// `sync`: a statement's event is committed before the statement is forwarded (default);
+    /// `async`: queued and committed shortly after (bounded loss window on a crash).
+    #[serde(default)]
+    pub durability: crate::gateway::audit::Durability,
 }
 
 /// `[policy]`.

@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod ca;
 pub mod config;
@@ -47,6 +48,8 @@ pub struct Gateway {
     pub device_failures: std::sync::Mutex<std::collections::HashMap<String, u32>>,
     /// Bounds concurrent argon2 verifications, so `/device` cannot exhaust the CPU.
     pub password_checks: tokio::sync::Semaphore,
+    /// Group-committing writer of statement events.
+    pub audit: audit::AuditWriter,
 }
 
 impl Gateway {
@@ -74,6 +77,7 @@ impl Gateway {
             .with_pending_ttl(config.grants.pending_timeout);
         let ca = Ca::load_or_create(&data_dir)?;
         let tls = Arc::new(ca.server_config(&config.gateway.server_names)?);
+        let audit = audit::AuditWriter::start(store.clone(), config.audit.durability);
         Ok(Arc::new(Gateway {
             config,
             store,
@@ -83,6 +87,7 @@ impl Gateway {
             tls,
             device_failures: Default::default(),
             password_checks: tokio::sync::Semaphore::new(2),
+            audit,
         }))
     }
 }

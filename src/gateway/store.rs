@@ -158,13 +158,60 @@ pub struct EventRow {
 }
 
 fn migrator() -> Migrator {
-    Migrator::with_migrations(vec![Migration::new(
-        1,
-        Cow::Borrowed("init"),
-        MigrationType::Simple,
-        include_str!("../../migrations/0001_init.sql").into_sql_str(),
-        false,
-    )])
+    let m = |version, name, sql: &'static str| {
+        Migration::new(
+            version,
+            Cow::Borrowed(name),
+            MigrationType::Simple,
+            sql.into_sql_str(),
+            false,
+        )
+    };
+    Migrator::with_migrations(vec![
+        m(1, "init", include_str!("../../migrations/0001_init.sql")),
+        m(
+            2,
+            "statement seq",
+            include_str!("../../migrations/0002_statement_seq.sql"),
+        ),
+    ])
+}
+
+/// One write of the audit writer's batch.
+#[derive(Debug, Clone)]
+pub enum AuditWrite {
+    /// A statement event, identified by (session, seq).
+    Statement {
+        /// Session.
+        session_id: std::sync::Arc<str>,
+        /// Sequence number in the session.
+        seq: i64,
+        /// `query`, `parse`, `execute`, `function_call`.
+        kind: &'static str,
+        /// Identity.
+        identity: std::sync::Arc<str>,
+        /// Grant.
+        grant_id: std::sync::Arc<str>,
+        /// Connection.
+        connection: std::sync::Arc<str>,
+        /// Statement text.
+        statement: String,
+    },
+    /// The result of a statement event.
+    Finish {
+        /// Session.
+        session_id: std::sync::Arc<str>,
+        /// Sequence number in the session.
+        seq: i64,
+        /// `ok`, `error`, `skipped`.
+        outcome: &'static str,
+        /// Rows.
+        rows: Option<i64>,
+        /// Duration.
+        duration_ms: i64,
+        /// Error text.
+        detail: Option<String>,
+    },
 }
 
 impl Store {
@@ -536,25 +583,60 @@ impl Store {
         Ok(ids)
     }
 
-    /// Fills in a statement event's result.
-    pub async fn finish_event(
-        &self,
-        id: i64,
-        outcome: &str,
-        rows: Option<i64>,
-        duration_ms: i64,
-        detail: Option<&str>,
-    ) -> Result<()> {
-        sqlx::query(
-            "UPDATE audit_events SET outcome = ?, rows = ?, duration_ms = ?, detail = COALESCE(?, detail) WHERE id = ?",
-        )
-        .bind(outcome)
-        .bind(rows)
-        .bind(duration_ms)
-        .bind(detail)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
+    /// Applies a batch of audit writes in one transaction: one fsync for all of them.
+    pub async fn write_batch(&self, batch: &[AuditWrite]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let now = now_ms();
+        for w in batch {
+            match w {
+                AuditWrite::Statement {
+                    session_id,
+                    seq,
+                    kind,
+                    identity,
+                    grant_id,
+                    connection,
+                    statement,
+                } => {
+                    sqlx::query(
+                        "INSERT INTO audit_events (time, kind, identity, grant_id, connection, session_id, seq, statement, outcome)
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'started')",
+                    )
+                    .bind(now)
+                    .bind(*kind)
+                    .bind(&**identity)
+                    .bind(&**grant_id)
+                    .bind(&**connection)
+                    .bind(&**session_id)
+                    .bind(seq)
+                    .bind(statement)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                AuditWrite::Finish {
+                    session_id,
+                    seq,
+                    outcome,
+                    rows,
+                    duration_ms,
+                    detail,
+                } => {
+                    sqlx::query(
+                        "UPDATE audit_events SET outcome = ?, rows = ?, duration_ms = ?, detail = COALESCE(?, detail)
+                         WHERE session_id = ? AND seq = ?",
+                    )
+                    .bind(*outcome)
+                    .bind(rows)
+                    .bind(duration_ms)
+                    .bind(detail)
+                    .bind(&**session_id)
+                    .bind(seq)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+        tx.commit().await?;
         Ok(())
     }
 

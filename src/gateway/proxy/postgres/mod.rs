@@ -27,13 +27,13 @@ use tokio::sync::{mpsc, watch};
 use tracing::Instrument;
 
 use self::codec::{Frontend, MAX_BACKEND_MESSAGE, MAX_FRONTEND_MESSAGE, Startup};
-use self::track::{Finished, Pending, PendingKind, Prepared};
+use self::track::{Pending, PendingKind, Prepared};
 use crate::clock::{fmt_ms, now_ms};
 use crate::gateway::Gateway;
 use crate::gateway::policy::Permit;
 use crate::gateway::proxy::Io;
 use crate::gateway::sessions::CancelTarget;
-use crate::gateway::store::NewEvent;
+use crate::gateway::store::{AuditWrite, NewEvent};
 
 /// Start-up parameters passed on to the target; everything else is dropped.
 const FORWARDED_PARAMS: &[&str] = &[
@@ -121,6 +121,15 @@ struct Ctx {
     gw: Arc<Gateway>,
     permit: Permit,
     session_id: String,
+    ids: Ids,
+}
+
+/// The session's names, shared by every audit write without copying.
+struct Ids {
+    session: Arc<str>,
+    identity: Arc<str>,
+    grant: Arc<str>,
+    connection: Arc<str>,
 }
 
 impl Ctx {
@@ -155,10 +164,17 @@ async fn run<S: Io>(
     peer: SocketAddr,
     session_id: String,
 ) {
+    let ids = Ids {
+        session: Arc::from(session_id.as_str()),
+        identity: Arc::from(permit.identity.as_str()),
+        grant: Arc::from(permit.grant_id.as_str()),
+        connection: Arc::from(permit.connection.as_str()),
+    };
     let ctx = Ctx {
         gw,
         permit,
         session_id,
+        ids,
     };
     // Register first: a revocation during start-up must reach this session too.
     let (mut guard, end_rx) = ctx
@@ -318,28 +334,10 @@ async fn run<S: Io>(
     let (cr, cw) = tokio::io::split(client);
     let (ur, uw) = tokio::io::split(up.stream);
     let queue = Arc::new(Mutex::new(VecDeque::new()));
-    let (fin_tx, mut fin_rx) = mpsc::unbounded_channel::<Finished>();
     let (ctl_tx, ctl_rx) = mpsc::channel::<(&'static str, String)>(1);
-    let store = ctx.gw.store.clone();
-    let finisher = tokio::spawn(async move {
-        while let Some(f) = fin_rx.recv().await {
-            if let Err(e) = store
-                .finish_event(
-                    f.event_id,
-                    f.outcome,
-                    f.rows,
-                    f.duration_ms,
-                    f.detail.as_deref(),
-                )
-                .await
-            {
-                tracing::error!(error = %e, "cannot record statement outcome");
-            }
-        }
-    });
     let stats = Stats::default();
     let a = client_to_target(&ctx, cr, uw, buf, queue.clone(), ctl_tx, &stats);
-    let b = target_to_client(&ctx, ur, cw, queue, fin_tx, end_rx, ctl_rx, &stats);
+    let b = target_to_client(&ctx, ur, cw, queue, end_rx, ctl_rx, &stats);
     tokio::pin!(a, b);
     let reason = tokio::select! {
         r = &mut b => r,
@@ -349,7 +347,6 @@ async fn run<S: Io>(
         },
     };
     drop(guard);
-    let _ = finisher.await;
     let detail = format!(
         "{reason}; statements={} bytes_from_client={} bytes_to_client={}",
         stats.statements.load(std::sync::atomic::Ordering::Relaxed),
@@ -411,8 +408,8 @@ async fn client_to_target<C: Io, U: Io>(
 ) {
     let mut prepared = Prepared::default();
     let mut specs: Vec<(PendingKind, &'static str, String)> = Vec::new();
+    let mut seq = 0i64;
     loop {
-        specs.clear();
         let mut consumed = 0;
         let mut terminate = false;
         loop {
@@ -463,20 +460,32 @@ async fn client_to_target<C: Io, U: Io>(
                 break;
             }
         }
-        if specs.iter().any(|s| s.0 != PendingKind::Sync) {
-            let events: Vec<NewEvent<'_>> = specs
-                .iter()
-                .filter(|s| s.0 != PendingKind::Sync)
-                .map(|(_, kind, sql)| NewEvent {
-                    statement: Some(sql),
-                    outcome: Some("started"),
-                    ..ctx.event(kind)
-                })
-                .collect();
-            // Durable before forwarded (DESIGN.md §4.3): no audit, no statement.
-            let ids = match ctx.gw.store.insert_events(&events).await {
-                Ok(ids) => ids,
-                Err(e) => {
+        if !specs.is_empty() {
+            let mut writes = Vec::new();
+            let mut pending = Vec::with_capacity(specs.len());
+            for (kind, event_kind, sql) in specs.drain(..) {
+                if kind == PendingKind::Sync {
+                    pending.push(Pending::new(0, kind));
+                    continue;
+                }
+                seq += 1;
+                pending.push(Pending::new(seq, kind));
+                writes.push(AuditWrite::Statement {
+                    session_id: ctx.ids.session.clone(),
+                    seq,
+                    kind: event_kind,
+                    identity: ctx.ids.identity.clone(),
+                    grant_id: ctx.ids.grant.clone(),
+                    connection: ctx.ids.connection.clone(),
+                    statement: sql,
+                });
+            }
+            if !writes.is_empty() {
+                stats
+                    .statements
+                    .fetch_add(writes.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                // Durable before forwarded (DESIGN.md §4.3, `sync` mode): no audit, no statement.
+                if let Err(e) = ctx.gw.audit.statements(writes).await {
                     tracing::error!(error = %e, "audit write failed; ending session");
                     let _ = ctl
                         .send((
@@ -487,26 +496,9 @@ async fn client_to_target<C: Io, U: Io>(
                         .await;
                     return;
                 }
-            };
-            stats
-                .statements
-                .fetch_add(ids.len() as u64, std::sync::atomic::Ordering::Relaxed);
-            let mut ids = ids.into_iter();
-            if let Ok(mut q) = queue.lock() {
-                for (kind, _, _) in &specs {
-                    let id = if *kind == PendingKind::Sync {
-                        0
-                    } else {
-                        ids.next().unwrap_or(0)
-                    };
-                    q.push_back(Pending::new(id, *kind));
-                }
             }
-        } else if !specs.is_empty()
-            && let Ok(mut q) = queue.lock()
-        {
-            for _ in &specs {
-                q.push_back(Pending::new(0, PendingKind::Sync));
+            if let Ok(mut q) = queue.lock() {
+                q.extend(pending);
             }
         }
         if consumed > 0 {
@@ -539,7 +531,6 @@ async fn target_to_client<C: Io, U: Io>(
     mut ur: ReadHalf<U>,
     mut cw: WriteHalf<C>,
     queue: Arc<Mutex<VecDeque<Pending>>>,
-    fin: mpsc::UnboundedSender<Finished>,
     mut end_rx: watch::Receiver<Option<String>>,
     ctl_rx: mpsc::Receiver<(&'static str, String)>,
     stats: &Stats,
@@ -608,8 +599,21 @@ async fn target_to_client<C: Io, U: Io>(
                 }
             }
         }
-        for f in finished.drain(..) {
-            let _ = fin.send(f);
+        if !finished.is_empty() {
+            let writes = finished
+                .drain(..)
+                .map(|f| AuditWrite::Finish {
+                    session_id: ctx.ids.session.clone(),
+                    seq: f.seq,
+                    outcome: f.outcome,
+                    rows: f.rows,
+                    duration_ms: f.duration_ms,
+                    detail: f.detail,
+                })
+                .collect();
+            if let Err(e) = ctx.gw.audit.outcomes(writes).await {
+                tracing::error!(error = %e, "cannot record statement outcomes");
+            }
         }
         if complete > 0 {
             stats

@@ -27,8 +27,8 @@ pub enum PendingKind {
 /// An audited message awaiting its result.
 #[derive(Debug, Clone)]
 pub struct Pending {
-    /// Audit event id (0 for Sync markers).
-    pub event_id: i64,
+    /// Per-session sequence number of the audit event (0 for Sync markers).
+    pub seq: i64,
     /// Kind.
     pub kind: PendingKind,
     /// When it was forwarded.
@@ -41,9 +41,9 @@ pub struct Pending {
 
 impl Pending {
     /// A new pending entry.
-    pub fn new(event_id: i64, kind: PendingKind) -> Self {
+    pub fn new(seq: i64, kind: PendingKind) -> Self {
         Pending {
-            event_id,
+            seq,
             kind,
             started: Instant::now(),
             rows: None,
@@ -55,8 +55,8 @@ impl Pending {
 /// A finished statement, to be written to its audit event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finished {
-    /// Audit event id.
-    pub event_id: i64,
+    /// Per-session sequence number of the audit event.
+    pub seq: i64,
     /// `ok`, `error` or `skipped`.
     pub outcome: &'static str,
     /// Rows returned or affected.
@@ -69,7 +69,7 @@ pub struct Finished {
 
 fn finish(p: Pending, outcome: &'static str) -> Option<Finished> {
     (p.kind != PendingKind::Sync).then(|| Finished {
-        event_id: p.event_id,
+        seq: p.seq,
         outcome,
         rows: p.rows,
         duration_ms: p.started.elapsed().as_millis() as i64,
@@ -188,12 +188,12 @@ mod tests {
         on_backend(&mut q, &m(b'Z', b"I"), &mut out);
         assert_eq!(out.len(), 1);
         assert_eq!(
-            (out[0].event_id, out[0].outcome, out[0].rows),
+            (out[0].seq, out[0].outcome, out[0].rows),
             (1, "ok", Some(5))
         );
         on_backend(&mut q, &err(), &mut out);
         on_backend(&mut q, &m(b'Z', b"I"), &mut out);
-        assert_eq!((out[1].event_id, out[1].outcome), (2, "error"));
+        assert_eq!((out[1].seq, out[1].outcome), (2, "error"));
         assert!(out[1].detail.as_deref().unwrap().contains("42P01"));
         assert!(q.is_empty());
     }
@@ -212,7 +212,7 @@ mod tests {
         on_backend(&mut q, &m(b'2', b""), &mut out);
         on_backend(&mut q, &err(), &mut out);
         on_backend(&mut q, &m(b'Z', b"I"), &mut out);
-        let got: Vec<_> = out.iter().map(|f| (f.event_id, f.outcome)).collect();
+        let got: Vec<_> = out.iter().map(|f| (f.seq, f.outcome)).collect();
         assert_eq!(got, vec![(1, "ok"), (2, "error"), (3, "skipped")]);
         assert_eq!(q.len(), 1, "the next batch's Parse stays pending");
     }
