@@ -62,8 +62,9 @@ impl AuditWriter {
         self.durability
     }
 
-    /// Records statement events. In `sync` mode, returns once they are committed.
-    pub async fn statements(&self, writes: Vec<AuditWrite>) -> Result<(), AuditError> {
+    /// Records events that must precede what they describe (statements, session opens). In
+    /// `sync` mode, returns once they are committed.
+    pub async fn record(&self, writes: Vec<AuditWrite>) -> Result<(), AuditError> {
         match self.durability {
             Durability::Sync => {
                 let (done, wait) = oneshot::channel();
@@ -80,7 +81,7 @@ impl AuditWriter {
         }
     }
 
-    /// Records outcomes (never waited for).
+    /// Records what follows an action (outcomes, session close); never waited for.
     pub async fn outcomes(&self, writes: Vec<AuditWrite>) -> Result<(), AuditError> {
         self.send(Job { writes, done: None }).await
     }

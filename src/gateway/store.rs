@@ -197,6 +197,23 @@ pub enum AuditWrite {
         /// Statement text.
         statement: String,
     },
+    /// A session event (`session_open`, `session_close`, …).
+    Session {
+        /// Session.
+        session_id: std::sync::Arc<str>,
+        /// Event kind.
+        kind: &'static str,
+        /// Identity.
+        identity: std::sync::Arc<str>,
+        /// Grant.
+        grant_id: std::sync::Arc<str>,
+        /// Connection.
+        connection: std::sync::Arc<str>,
+        /// Outcome.
+        outcome: &'static str,
+        /// Detail.
+        detail: String,
+    },
     /// The result of a statement event.
     Finish {
         /// Session.
@@ -489,13 +506,26 @@ impl Store {
     }
 
     /// One grant by id.
+    ///
+    /// A read only: the tunnel calls it for every connection, so it must not take SQLite's write
+    /// lock. A grant past its time reads as `expired` even before the sweeper writes it so.
     pub async fn grant(&self, id: &str) -> Result<Option<GrantRow>> {
-        self.expire_grants().await?;
         let r = sqlx::query("SELECT * FROM grants WHERE id = ?")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(r.as_ref().map(Self::grant_from))
+        let now = now_ms();
+        Ok(r.as_ref().map(Self::grant_from).map(|mut g| {
+            let over = match g.status.as_str() {
+                "active" => g.expires_at.is_none_or(|e| e <= now),
+                "pending" => g.created_at <= now - self.pending_ttl_ms,
+                _ => false,
+            };
+            if over {
+                g.status = "expired".into();
+            }
+            g
+        }))
     }
 
     /// Grants, newest first, optionally only one identity's and/or one status.
@@ -610,6 +640,30 @@ impl Store {
                     .bind(&**session_id)
                     .bind(seq)
                     .bind(statement)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                AuditWrite::Session {
+                    session_id,
+                    kind,
+                    identity,
+                    grant_id,
+                    connection,
+                    outcome,
+                    detail,
+                } => {
+                    sqlx::query(
+                        "INSERT INTO audit_events (time, kind, identity, grant_id, connection, session_id, outcome, detail)
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    )
+                    .bind(now)
+                    .bind(*kind)
+                    .bind(&**identity)
+                    .bind(&**grant_id)
+                    .bind(&**connection)
+                    .bind(&**session_id)
+                    .bind(*outcome)
+                    .bind(detail)
                     .execute(&mut *tx)
                     .await?;
                 }

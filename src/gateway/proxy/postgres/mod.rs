@@ -144,6 +144,23 @@ impl Ctx {
         }
     }
 
+    fn session_event(
+        &self,
+        kind: &'static str,
+        outcome: &'static str,
+        detail: String,
+    ) -> AuditWrite {
+        AuditWrite::Session {
+            session_id: self.ids.session.clone(),
+            kind,
+            identity: self.ids.identity.clone(),
+            grant_id: self.ids.grant.clone(),
+            connection: self.ids.connection.clone(),
+            outcome,
+            detail,
+        }
+    }
+
     async fn audit(&self, kind: &str, outcome: &str, detail: Option<&str>) {
         let e = NewEvent {
             outcome: Some(outcome),
@@ -301,12 +318,8 @@ async fn run<S: Io>(
     let detail = format!("peer={peer} application_name={app:?}");
     if let Err(e) = ctx
         .gw
-        .store
-        .insert_event(&NewEvent {
-            outcome: Some("ok"),
-            detail: Some(&detail),
-            ..ctx.event("session_open")
-        })
+        .audit
+        .record(vec![ctx.session_event("session_open", "ok", detail)])
         .await
     {
         tracing::error!(error = %e, "cannot audit session open; refusing the session");
@@ -353,7 +366,14 @@ async fn run<S: Io>(
         stats.from_client.load(std::sync::atomic::Ordering::Relaxed),
         stats.to_client.load(std::sync::atomic::Ordering::Relaxed),
     );
-    ctx.audit("session_close", "ok", Some(&detail)).await;
+    if let Err(e) = ctx
+        .gw
+        .audit
+        .outcomes(vec![ctx.session_event("session_close", "ok", detail)])
+        .await
+    {
+        tracing::error!(error = %e, "cannot audit session close");
+    }
     tracing::info!(%reason, "session closed");
 }
 
@@ -485,7 +505,7 @@ async fn client_to_target<C: Io, U: Io>(
                     .statements
                     .fetch_add(writes.len() as u64, std::sync::atomic::Ordering::Relaxed);
                 // Durable before forwarded (DESIGN.md §4.3, `sync` mode): no audit, no statement.
-                if let Err(e) = ctx.gw.audit.statements(writes).await {
+                if let Err(e) = ctx.gw.audit.record(writes).await {
                     tracing::error!(error = %e, "audit write failed; ending session");
                     let _ = ctl
                         .send((
