@@ -41,6 +41,7 @@ struct Opts {
     clients: Vec<usize>,
     pg_port: u16,
     durability: Vec<String>,
+    perf: Option<PathBuf>,
 }
 
 fn parse_opts() -> Res<Opts> {
@@ -54,6 +55,7 @@ fn parse_opts() -> Res<Opts> {
         clients: vec![1, 8, 32],
         pg_port: 0,
         durability: vec!["sync".into(), "async".into()],
+        perf: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -72,6 +74,11 @@ fn parse_opts() -> Res<Opts> {
             "--scale" => o.scale = num(args.next())?,
             "--bulk-rows" => o.bulk_rows = num(args.next())?,
             "--pg-port" => o.pg_port = num(args.next())?,
+            "--perf" => {
+                o.perf = Some(PathBuf::from(
+                    args.next().ok_or("--perf needs a directory")?,
+                ))
+            }
             other => return fail(format!("unknown argument {other:?}; see bench/run --help")),
         }
     }
@@ -882,6 +889,9 @@ async fn run(mut o: Opts) -> Res<()> {
     let mut extra = serde_json::Map::new();
     let secs = o.seconds;
 
+    if let Some(dir) = &o.perf {
+        return profile(&o, dir).await;
+    }
     for (i, durability) in o.durability.iter().enumerate() {
         let mut rig = start_rig(&o, durability).await?;
         let paths = Arc::new(Paths {
@@ -1018,6 +1028,70 @@ async fn run(mut o: Opts) -> Res<()> {
         "postgres",
         &format!("DROP DATABASE IF EXISTS {DB} WITH (FORCE)"),
     )?;
+    Ok(())
+}
+
+/// `--perf DIR`: samples the gateway and `hoopctl connect` with `perf record` while the
+/// select-only load runs at 8 clients through the full path, once per audit durability mode,
+/// and prints where their CPU time goes.
+async fn profile(o: &Opts, dir: &Path) -> Res<()> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    for durability in &o.durability {
+        let rig = start_rig(o, durability).await?;
+        let paths = Arc::new(Paths {
+            pg_port: o.pg_port,
+            bouncer_port: rig.bouncer_port,
+            full_port: rig.full_port,
+            gateway_addr: rig.gateway_addr,
+            tunnel: rig.tunnel.clone(),
+            grant: rig.grant.clone(),
+        });
+        let mut recs = Vec::new();
+        for (who, pid) in [
+            ("gateway", rig.gateway.0.id()),
+            ("client", rig.connect.0.id()),
+        ] {
+            let data = dir.join(format!("{durability}-{who}.data"));
+            let child = Command::new("perf")
+                .args(["record", "-F", "499", "-o"])
+                .arg(&data)
+                .args(["-p", &pid.to_string()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .map_err(|e| format!("perf is not installed (apt-get install linux-perf): {e}"))?;
+            recs.push((who, data, child));
+        }
+        let tps = loadgen(&paths, PathKind::Full, 8, false, o.seconds, o.scale).await?;
+        println!("\n== audit {durability}: select-only c=8 full path: {tps:.0} tps");
+        for (who, data, mut child) in recs {
+            let _ = Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status();
+            let _ = child.wait();
+            let rep = Command::new("perf")
+                .args([
+                    "report",
+                    "--stdio",
+                    "--no-children",
+                    "--sort",
+                    "dso,symbol",
+                    "--percent-limit",
+                    "1.5",
+                    "-i",
+                ])
+                .arg(&data)
+                .output()
+                .map_err(|e| e.to_string())?;
+            println!("-- {who} ({durability}) --");
+            for l in String::from_utf8_lossy(&rep.stdout)
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            {
+                println!("{l}");
+            }
+        }
+    }
     Ok(())
 }
 

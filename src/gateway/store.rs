@@ -13,7 +13,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use sqlx::{Row, SqlSafeStr};
+use sqlx::{QueryBuilder, Row, SqlSafeStr, Sqlite};
 
 use crate::clock::now_ms;
 
@@ -173,6 +173,11 @@ fn migrator() -> Migrator {
             2,
             "statement seq",
             include_str!("../../migrations/0002_statement_seq.sql"),
+        ),
+        m(
+            3,
+            "statement results",
+            include_str!("../../migrations/0003_statement_results.sql"),
         ),
     ])
 }
@@ -613,12 +618,26 @@ impl Store {
         Ok(ids)
     }
 
-    /// Applies a batch of audit writes in one transaction: one fsync for all of them.
+    /// Applies a batch of audit writes in one transaction: one fsync, and one multi-row INSERT
+    /// per table, for all of them (each statement to SQLite is a round trip to its thread).
     pub async fn write_batch(&self, batch: &[AuditWrite]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        // 10 bound values per event row, 7 per result row: well under SQLite's 32766.
+        const CHUNK: usize = 1000;
         let now = now_ms();
-        for w in batch {
-            match w {
+        let events: Vec<&AuditWrite> = batch
+            .iter()
+            .filter(|w| !matches!(w, AuditWrite::Finish { .. }))
+            .collect();
+        let results: Vec<&AuditWrite> = batch
+            .iter()
+            .filter(|w| matches!(w, AuditWrite::Finish { .. }))
+            .collect();
+        let mut tx = self.pool.begin().await?;
+        for chunk in events.chunks(CHUNK) {
+            let mut qb = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO audit_events (time, kind, identity, grant_id, connection, session_id, seq, statement, outcome, detail) ",
+            );
+            qb.push_values(chunk, |mut b, w| match w {
                 AuditWrite::Statement {
                     session_id,
                     seq,
@@ -628,20 +647,16 @@ impl Store {
                     connection,
                     statement,
                 } => {
-                    sqlx::query(
-                        "INSERT INTO audit_events (time, kind, identity, grant_id, connection, session_id, seq, statement, outcome)
-                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'started')",
-                    )
-                    .bind(now)
-                    .bind(*kind)
-                    .bind(&**identity)
-                    .bind(&**grant_id)
-                    .bind(&**connection)
-                    .bind(&**session_id)
-                    .bind(seq)
-                    .bind(statement)
-                    .execute(&mut *tx)
-                    .await?;
+                    b.push_bind(now)
+                        .push_bind(*kind)
+                        .push_bind(&**identity)
+                        .push_bind(&**grant_id)
+                        .push_bind(&**connection)
+                        .push_bind(&**session_id)
+                        .push_bind(Some(*seq))
+                        .push_bind(Some(statement.as_str()))
+                        .push_bind("started")
+                        .push_bind(None::<&str>);
                 }
                 AuditWrite::Session {
                     session_id,
@@ -652,43 +667,45 @@ impl Store {
                     outcome,
                     detail,
                 } => {
-                    sqlx::query(
-                        "INSERT INTO audit_events (time, kind, identity, grant_id, connection, session_id, outcome, detail)
-                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    )
-                    .bind(now)
-                    .bind(*kind)
-                    .bind(&**identity)
-                    .bind(&**grant_id)
-                    .bind(&**connection)
-                    .bind(&**session_id)
-                    .bind(*outcome)
-                    .bind(detail)
-                    .execute(&mut *tx)
-                    .await?;
+                    b.push_bind(now)
+                        .push_bind(*kind)
+                        .push_bind(&**identity)
+                        .push_bind(&**grant_id)
+                        .push_bind(&**connection)
+                        .push_bind(&**session_id)
+                        .push_bind(None::<i64>)
+                        .push_bind(None::<&str>)
+                        .push_bind(*outcome)
+                        .push_bind(Some(detail.as_str()));
                 }
-                AuditWrite::Finish {
+                AuditWrite::Finish { .. } => {}
+            });
+            qb.build().execute(&mut *tx).await?;
+        }
+        for chunk in results.chunks(CHUNK) {
+            let mut qb = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO statement_results (session_id, seq, time, outcome, rows, duration_ms, detail) ",
+            );
+            qb.push_values(chunk, |mut b, w| {
+                if let AuditWrite::Finish {
                     session_id,
                     seq,
                     outcome,
                     rows,
                     duration_ms,
                     detail,
-                } => {
-                    sqlx::query(
-                        "UPDATE audit_events SET outcome = ?, rows = ?, duration_ms = ?, detail = COALESCE(?, detail)
-                         WHERE session_id = ? AND seq = ?",
-                    )
-                    .bind(*outcome)
-                    .bind(rows)
-                    .bind(duration_ms)
-                    .bind(detail)
-                    .bind(&**session_id)
-                    .bind(seq)
-                    .execute(&mut *tx)
-                    .await?;
+                } = w
+                {
+                    b.push_bind(&**session_id)
+                        .push_bind(*seq)
+                        .push_bind(now)
+                        .push_bind(*outcome)
+                        .push_bind(*rows)
+                        .push_bind(*duration_ms)
+                        .push_bind(detail.as_deref());
                 }
-            }
+            });
+            qb.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -697,10 +714,15 @@ impl Store {
     /// Events matching a filter, oldest first.
     pub async fn list_events(&self, f: &EventFilter) -> Result<Vec<EventRow>> {
         let rows = sqlx::query(
-            "SELECT * FROM (SELECT * FROM audit_events WHERE (?1 IS NULL OR time >= ?1)
-               AND (?2 IS NULL OR connection = ?2) AND (?3 IS NULL OR identity = ?3)
-               AND (?4 IS NULL OR session_id = ?4)
-             ORDER BY id DESC LIMIT ?5) ORDER BY id ASC",
+            "SELECT e.id, e.time, e.kind, e.identity, e.grant_id, e.connection, e.session_id, e.statement,
+                    COALESCE(r.outcome, e.outcome) AS outcome, COALESCE(r.rows, e.rows) AS rows,
+                    COALESCE(r.duration_ms, e.duration_ms) AS duration_ms, COALESCE(r.detail, e.detail) AS detail
+             FROM (SELECT * FROM audit_events WHERE (?1 IS NULL OR time >= ?1)
+                     AND (?2 IS NULL OR connection = ?2) AND (?3 IS NULL OR identity = ?3)
+                     AND (?4 IS NULL OR session_id = ?4)
+                   ORDER BY id DESC LIMIT ?5) e
+             LEFT JOIN statement_results r ON r.session_id = e.session_id AND r.seq = e.seq
+             ORDER BY e.id ASC",
         )
         .bind(f.since_ms)
         .bind(&f.connection)

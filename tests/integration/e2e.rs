@@ -381,3 +381,43 @@ async fn fast_path_function_calls_are_audited() {
         "{calls:#?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn async_audit_mode_still_records_every_statement() {
+    if !require_pg() {
+        return;
+    }
+    let db = TestDb::create();
+    let gw = TestGateway::start_with(
+        &pg_connection("pg", &db),
+        &[],
+        "[audit]\ndurability = \"async\"\n",
+    );
+    let alice = TestClient::new();
+    alice.login_token(&gw, "alice");
+    let out = alice.run(&[
+        "connect", "pg", "--reason", "async", "--", "psql", "-X", "-At", "-c", "select 1", "-c",
+        "select 2",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let admin = TestClient::new();
+    admin.login_token(&gw, "bob");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let events = audit(&admin, &["--connection", "pg"]);
+        let done = ["select 1", "select 2"].iter().all(|sql| {
+            events
+                .iter()
+                .any(|e| e["statement"] == *sql && e["outcome"] == "ok")
+        });
+        if done {
+            assert!(events.iter().any(|e| e["kind"] == "session_close"));
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "statements not recorded: {events:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
