@@ -233,6 +233,18 @@ fn free_port() -> u16 {
         .unwrap_or(0)
 }
 
+/// utime + stime of a process, in clock ticks (1/100 s).
+fn cpu_ticks(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+        })
+        .unwrap_or(0)
+}
+
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
@@ -354,6 +366,7 @@ async fn start_rig(o: &Opts, durability: &str) -> Res<Rig> {
         .args(["gateway", "serve", "--config"])
         .arg(&cfg_path)
         .env("HOOPCTL_LOG", "warn")
+        .envs(std::env::var("HOOPCTL_BENCH_GATEWAY_THREADS").ok().map(|n| ("TOKIO_WORKER_THREADS", n)))
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&log).map_err(|e| e.to_string())?)
         .spawn()
@@ -506,6 +519,8 @@ struct Paths {
     gateway_addr: std::net::SocketAddr,
     tunnel: Arc<rustls::ClientConfig>,
     grant: String,
+    /// Tunnel handshakes done, and how many of them resumed a TLS session.
+    handshakes: (AtomicU64, AtomicU64),
 }
 
 impl Paths {
@@ -543,6 +558,10 @@ impl Paths {
                     .connect(name, tcp)
                     .await
                     .map_err(|e| format!("tunnel: {e}"))?;
+                self.handshakes.0.fetch_add(1, Ordering::Relaxed);
+                if tls.get_ref().1.handshake_kind() == Some(rustls::HandshakeKind::Resumed) {
+                    self.handshakes.1.fetch_add(1, Ordering::Relaxed);
+                }
                 let pre = hoopctl::proto::preamble::Preamble {
                     grant: self.grant.clone(),
                     connection: "bench".into(),
@@ -901,6 +920,7 @@ async fn run(mut o: Opts) -> Res<()> {
             gateway_addr: rig.gateway_addr,
             tunnel: rig.tunnel.clone(),
             grant: rig.grant.clone(),
+            handshakes: Default::default(),
         });
         if i > 0 {
             // Other audit durability modes: the statement-heavy figures only, as extra rows.
@@ -975,6 +995,12 @@ async fn run(mut o: Opts) -> Res<()> {
             table.add("connect + first query p50", "ms", p, p50);
             table.add("connect + first query p99", "ms", p, p99);
         }
+        let (done, resumed) = (
+            paths.handshakes.0.load(Ordering::Relaxed),
+            paths.handshakes.1.load(Ordering::Relaxed),
+        );
+        eprintln!("  gateway-alone tunnel handshakes: {done}, of which resumed: {resumed}");
+        extra.insert("tunnel_handshakes".into(), json!({"total": done, "resumed": resumed}));
         // 100 idle sessions through the full path. pgbouncer goes first: its pooled server
         // connections would count against PostgreSQL's max_connections.
         rig.pgbouncer = None;
@@ -1045,6 +1071,7 @@ async fn profile(o: &Opts, dir: &Path) -> Res<()> {
             gateway_addr: rig.gateway_addr,
             tunnel: rig.tunnel.clone(),
             grant: rig.grant.clone(),
+            handshakes: Default::default(),
         });
         let mut recs = Vec::new();
         for (who, pid) in [
@@ -1062,8 +1089,18 @@ async fn profile(o: &Opts, dir: &Path) -> Res<()> {
                 .map_err(|e| format!("perf is not installed (apt-get install linux-perf): {e}"))?;
             recs.push((who, data, child));
         }
+        let pids = [rig.gateway.0.id(), rig.connect.0.id(), std::process::id()];
+        let before: Vec<u64> = pids.iter().map(|p| cpu_ticks(*p)).collect();
         let tps = loadgen(&paths, PathKind::Full, 8, false, o.seconds, o.scale).await?;
-        println!("\n== audit {durability}: select-only c=8 full path: {tps:.0} tps");
+        let used: Vec<f64> = pids
+            .iter()
+            .zip(&before)
+            .map(|(p, b)| (cpu_ticks(*p) - b) as f64 / 100.0 / (tps * o.seconds as f64) * 1e6)
+            .collect();
+        println!(
+            "\n== audit {durability}: select-only c=8 full path: {tps:.0} tps; CPU per transaction: gateway {:.0} us, hoopctl connect {:.0} us, load generator {:.0} us",
+            used[0], used[1], used[2]
+        );
         for (who, data, mut child) in recs {
             let _ = Command::new("kill")
                 .args(["-INT", &child.id().to_string()])

@@ -5,9 +5,10 @@
 //! - `sync` (default): a session forwards a statement only after the transaction holding its
 //!   event has committed (fsync'd). Concurrent sessions share fsyncs, so the cost per statement
 //!   falls as load rises. This is DESIGN.md §4.3.
-//! - `async`: the event is queued and the statement forwarded at once; the writer commits
-//!   continuously. A crash loses at most the queued events — bounded by [`QUEUE`], in practice
-//!   the last few milliseconds' worth. Use it only where that window is acceptable.
+//! - `async`: the event is queued and the statement forwarded at once; the writer commits every
+//!   [`ASYNC_LINGER`] (or sooner when a batch fills). A crash loses at most the queued events —
+//!   bounded by [`QUEUE`] writes, in practice the last ~10 ms' worth. Use it only where that
+//!   window is acceptable.
 
 use std::time::Duration;
 
@@ -20,6 +21,9 @@ use crate::gateway::store::{AuditWrite, Store};
 pub const QUEUE: usize = 10_000;
 /// Most writes in one transaction.
 const BATCH: usize = 1024;
+/// In `async` mode the writer gathers writes this long before committing: fewer, larger
+/// transactions (each an fsync), at the price of this much more loss window.
+pub const ASYNC_LINGER: Duration = Duration::from_millis(10);
 
 /// When a statement's audit event must be durable.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -53,7 +57,11 @@ impl AuditWriter {
     /// Starts the writer task on the current runtime.
     pub fn start(store: Store, durability: Durability) -> AuditWriter {
         let (tx, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(run(store, rx));
+        let linger = match durability {
+            Durability::Sync => Duration::ZERO,
+            Durability::Async => ASYNC_LINGER,
+        };
+        tokio::spawn(run(store, rx, linger));
         AuditWriter { tx, durability }
     }
 
@@ -94,16 +102,29 @@ impl AuditWriter {
     }
 }
 
-async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
+async fn run(store: Store, mut rx: mpsc::Receiver<Job>, linger: Duration) {
     let mut jobs = Vec::new();
     let mut writes = Vec::new();
     while let Some(first) = rx.recv().await {
+        let mut queued = first.writes.len();
         jobs.push(first);
-        // Everything that queued while the previous commit was in flight joins this one.
-        while jobs.iter().map(|j| j.writes.len()).sum::<usize>() < BATCH {
+        // Everything that queued while the previous commit was in flight joins this one (and,
+        // in async mode, whatever arrives within the linger).
+        let until = tokio::time::Instant::now() + linger;
+        while queued < BATCH {
             match rx.try_recv() {
-                Ok(j) => jobs.push(j),
-                Err(_) => break,
+                Ok(j) => {
+                    queued += j.writes.len();
+                    jobs.push(j);
+                }
+                Err(_) if linger.is_zero() => break,
+                Err(_) => match tokio::time::timeout_at(until, rx.recv()).await {
+                    Ok(Some(j)) => {
+                        queued += j.writes.len();
+                        jobs.push(j);
+                    }
+                    _ => break,
+                },
             }
         }
         writes.clear();
