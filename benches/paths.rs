@@ -366,7 +366,11 @@ async fn start_rig(o: &Opts, durability: &str) -> Res<Rig> {
         .args(["gateway", "serve", "--config"])
         .arg(&cfg_path)
         .env("HOOPCTL_LOG", "warn")
-        .envs(std::env::var("HOOPCTL_BENCH_GATEWAY_THREADS").ok().map(|n| ("TOKIO_WORKER_THREADS", n)))
+        .envs(
+            std::env::var("HOOPCTL_BENCH_GATEWAY_THREADS")
+                .ok()
+                .map(|n| ("TOKIO_WORKER_THREADS", n)),
+        )
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&log).map_err(|e| e.to_string())?)
         .spawn()
@@ -1000,7 +1004,10 @@ async fn run(mut o: Opts) -> Res<()> {
             paths.handshakes.1.load(Ordering::Relaxed),
         );
         eprintln!("  gateway-alone tunnel handshakes: {done}, of which resumed: {resumed}");
-        extra.insert("tunnel_handshakes".into(), json!({"total": done, "resumed": resumed}));
+        extra.insert(
+            "tunnel_handshakes".into(),
+            json!({"total": done, "resumed": resumed}),
+        );
         // 100 idle sessions through the full path. pgbouncer goes first: its pooled server
         // connections would count against PostgreSQL's max_connections.
         rig.pgbouncer = None;

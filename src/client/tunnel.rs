@@ -157,6 +157,9 @@ impl TunnelIdentity {
         tls.write_all(&pre.encode())
             .await
             .map_err(|e| fail(format!("tunnel: {e}")))?;
+        tls.flush()
+            .await
+            .map_err(|e| fail(format!("tunnel: {e}")))?;
         Ok(tls)
     }
 }

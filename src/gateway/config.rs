@@ -161,13 +161,26 @@ fn default_approvers() -> Vec<String> {
 }
 
 /// `[audit]`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuditSection {
     /// `sync`: a statement's event is committed before the statement is forwarded (default);
     /// `async`: queued and committed shortly after (bounded loss window on a crash).
     #[serde(default)]
     pub durability: crate::gateway::audit::Durability,
+    /// How long a store write waits for SQLite's lock before it fails — and, for a statement's
+    /// audit event, refuses the statement.
+    #[serde(default = "d_10s", deserialize_with = "de_duration")]
+    pub lock_timeout: Duration,
+}
+
+impl Default for AuditSection {
+    fn default() -> Self {
+        AuditSection {
+            durability: Default::default(),
+            lock_timeout: d_10s(),
+        }
+    }
 }
 
 /// `[policy]`.
@@ -479,6 +492,9 @@ fn de_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
 
 fn d_5s() -> Duration {
     Duration::from_secs(5)
+}
+fn d_10s() -> Duration {
+    Duration::from_secs(10)
 }
 fn d_10m() -> Duration {
     Duration::from_secs(600)

@@ -71,7 +71,7 @@ impl Gateway {
                 errs.join("\n  ")
             )
         })?;
-        let store = Store::open(&data_dir)
+        let store = Store::open_with(&data_dir, config.audit.lock_timeout)
             .await
             .with_context(|| format!("cannot open the store in {}", data_dir.display()))?
             .with_pending_ttl(config.grants.pending_timeout);

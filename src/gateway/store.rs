@@ -239,13 +239,18 @@ pub enum AuditWrite {
 impl Store {
     /// Opens (creating if needed) `store.db` in `data_dir` and applies migrations.
     pub async fn open(data_dir: &Path) -> Result<Store> {
+        Self::open_with(data_dir, Duration::from_secs(10)).await
+    }
+
+    /// Like [`Store::open`]; `lock_timeout` is how long a write waits for SQLite's lock.
+    pub async fn open_with(data_dir: &Path, lock_timeout: Duration) -> Result<Store> {
         let path = data_dir.join("store.db");
         let opts = SqliteConnectOptions::from_str("sqlite://")?
             .filename(&path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(10))
+            .busy_timeout(lock_timeout)
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)

@@ -421,3 +421,53 @@ async fn async_audit_mode_still_records_every_statement() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_statement_that_cannot_be_audited_is_not_run() {
+    use sqlx::Connection;
+    if !require_pg() {
+        return;
+    }
+    let db = TestDb::create();
+    let gw = TestGateway::start_with(
+        &pg_connection("pg", &db),
+        &[],
+        "[audit]\nlock_timeout = \"1s\"\n",
+    );
+    let alice = TestClient::new();
+    alice.login_token(&gw, "alice");
+    psql_admin(&db.name, "CREATE TABLE witness (n int)");
+    let tunnel = Tunnel::open(&alice, &["pg", "--reason", "audit failure"]);
+    let (client, conn) = tunnel
+        .pg_config(&db.name)
+        .connect(tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    let conn = tokio::spawn(conn);
+    client.simple_query("SELECT 1").await.unwrap();
+    // Another process takes the store's write lock and keeps it: audit writes now fail.
+    let store = gw.dir.path().join("data/store.db");
+    let mut locker = sqlx::SqliteConnection::connect(&format!("sqlite://{}", store.display()))
+        .await
+        .unwrap();
+    sqlx::query("BEGIN EXCLUSIVE")
+        .execute(&mut locker)
+        .await
+        .unwrap();
+    let err = client
+        .simple_query("INSERT INTO witness VALUES (1)")
+        .await
+        .unwrap_err();
+    let closed = tokio::time::timeout(Duration::from_secs(10), conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let db_msg = |e: &tokio_postgres::Error| e.as_db_error().map(|d| d.message().to_string());
+    let msg = db_msg(&err)
+        .or_else(|| closed.as_ref().err().and_then(db_msg))
+        .unwrap_or_else(|| format!("{err:?} / {closed:?}"));
+    assert!(msg.contains("cannot write its audit log"), "{msg}");
+    sqlx::query("ROLLBACK").execute(&mut locker).await.unwrap();
+    // The target never saw the statement.
+    assert_eq!(psql_admin(&db.name, "SELECT count(*) FROM witness"), "0");
+}

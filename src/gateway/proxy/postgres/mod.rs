@@ -74,6 +74,7 @@ async fn startup<S: Io>(client: &mut S, buf: &mut BytesMut) -> Result<Startup, S
                     match s {
                         Startup::Ssl | Startup::Gss => {
                             client.write_all(b"N").await.map_err(|e| e.to_string())?;
+                            client.flush().await.map_err(|e| e.to_string())?;
                         }
                         other => return Ok(other),
                     }
@@ -340,7 +341,7 @@ async fn run<S: Io>(
     hello.extend_from_slice(&up.greeting);
     hello.extend(codec::backend_key_data(pid, key));
     hello.extend_from_slice(&up.ready);
-    if client.write_all(&hello).await.is_err() {
+    if client.write_all(&hello).await.is_err() || client.flush().await.is_err() {
         return;
     }
 
@@ -525,7 +526,9 @@ async fn client_to_target<C: Io, U: Io>(
             stats
                 .from_client
                 .fetch_add(consumed as u64, std::sync::atomic::Ordering::Relaxed);
-            if uw.write_all(&buf[..consumed]).await.is_err() {
+            // Flush: over TLS, bytes the socket could not take yet wait in the TLS layer until
+            // the next write otherwise — and the last batch of a burst would never leave.
+            if uw.write_all(&buf[..consumed]).await.is_err() || uw.flush().await.is_err() {
                 return;
             }
             buf.advance(consumed);
@@ -639,7 +642,7 @@ async fn target_to_client<C: Io, U: Io>(
             stats
                 .to_client
                 .fetch_add(complete as u64, std::sync::atomic::Ordering::Relaxed);
-            if cw.write_all(&buf[..complete]).await.is_err() {
+            if cw.write_all(&buf[..complete]).await.is_err() || cw.flush().await.is_err() {
                 return "client went away".into();
             }
             buf.advance(complete);
