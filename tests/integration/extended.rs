@@ -181,3 +181,51 @@ async fn extended_protocol_copy_and_cancel() {
         "cancel not audited"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn large_results_stream_through_completely() {
+    let Some(Setup { gw: _gw, db, alice }) = setup_pg() else {
+        return;
+    };
+    let tunnel = Tunnel::open(&alice, &["pg", "--reason", "bulk"]);
+    let (client, conn) = tunnel
+        .pg_config(&db.name)
+        .connect(tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    // 100 MB in 100,000 rows, read slowly at first so the gateway's writes to the tunnel block:
+    // the last bytes of the burst must still arrive (they once waited in the TLS layer forever).
+    let stream = client
+        .query_raw(
+            "SELECT repeat('x', 1000) FROM generate_series(1, 100000)",
+            std::iter::empty::<i32>(),
+        )
+        .await
+        .unwrap();
+    tokio::pin!(stream);
+    let mut bytes = 0usize;
+    let mut rows = 0usize;
+    let read = async {
+        while let Some(row) = stream.next().await {
+            let row = row.unwrap();
+            bytes += row.get::<_, &str>(0).len();
+            rows += 1;
+            if rows.is_multiple_of(20_000) {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(120), read)
+        .await
+        .expect("the stream stalled");
+    assert_eq!((rows, bytes), (100_000, 100_000_000));
+    assert_eq!(
+        client
+            .query_one("SELECT 1::int4", &[])
+            .await
+            .unwrap()
+            .get::<_, i32>(0),
+        1
+    );
+}
