@@ -528,6 +528,18 @@ struct Paths {
 }
 
 impl Paths {
+    fn new(rig: &Rig, pg_port: u16) -> Paths {
+        Paths {
+            pg_port,
+            bouncer_port: rig.bouncer_port,
+            full_port: rig.full_port,
+            gateway_addr: rig.gateway_addr,
+            tunnel: rig.tunnel.clone(),
+            grant: rig.grant.clone(),
+            handshakes: Default::default(),
+        }
+    }
+
     fn tcp_port(&self, p: PathKind) -> Option<u16> {
         match p {
             PathKind::Direct => Some(self.pg_port),
@@ -917,15 +929,7 @@ async fn run(mut o: Opts) -> Res<()> {
     }
     for (i, durability) in o.durability.iter().enumerate() {
         let mut rig = start_rig(&o, durability).await?;
-        let paths = Arc::new(Paths {
-            pg_port: o.pg_port,
-            bouncer_port: rig.bouncer_port,
-            full_port: rig.full_port,
-            gateway_addr: rig.gateway_addr,
-            tunnel: rig.tunnel.clone(),
-            grant: rig.grant.clone(),
-            handshakes: Default::default(),
-        });
+        let paths = Arc::new(Paths::new(&rig, o.pg_port));
         if i > 0 {
             // Other audit durability modes: the statement-heavy figures only, as extra rows.
             eprintln!("== audit durability {durability}");
@@ -1071,15 +1075,7 @@ async fn profile(o: &Opts, dir: &Path) -> Res<()> {
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     for durability in &o.durability {
         let rig = start_rig(o, durability).await?;
-        let paths = Arc::new(Paths {
-            pg_port: o.pg_port,
-            bouncer_port: rig.bouncer_port,
-            full_port: rig.full_port,
-            gateway_addr: rig.gateway_addr,
-            tunnel: rig.tunnel.clone(),
-            grant: rig.grant.clone(),
-            handshakes: Default::default(),
-        });
+        let paths = Arc::new(Paths::new(&rig, o.pg_port));
         let mut recs = Vec::new();
         for (who, pid) in [
             ("gateway", rig.gateway.0.id()),
