@@ -103,16 +103,6 @@ impl Sessions {
         n
     }
 
-    /// Number of live sessions.
-    pub fn len(&self) -> usize {
-        self.live.lock().map(|m| m.len()).unwrap_or(0)
-    }
-
-    /// True when no session is live.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Looks up a cancel key.
     pub fn cancel_target(&self, pid: i32, secret: i32) -> Option<CancelTarget> {
         self.cancel.lock().ok()?.get(&(pid, secret)).cloned()

@@ -217,7 +217,7 @@ pub enum AuditWrite {
         /// Outcome.
         outcome: &'static str,
         /// Detail.
-        detail: String,
+        detail: Option<String>,
     },
     /// The result of a statement event.
     Finish {
@@ -592,35 +592,22 @@ impl Store {
 
     /// Appends an event and commits it; returns its id. Durable when this returns.
     pub async fn insert_event(&self, e: &NewEvent<'_>) -> Result<i64> {
-        let ids = self.insert_events(std::slice::from_ref(e)).await?;
-        Ok(ids.first().copied().unwrap_or_default())
-    }
-
-    /// Appends several events in one transaction (one fsync); returns their ids in order.
-    pub async fn insert_events(&self, events: &[NewEvent<'_>]) -> Result<Vec<i64>> {
-        let mut tx = self.pool.begin().await?;
-        let mut ids = Vec::with_capacity(events.len());
-        let now = now_ms();
-        for e in events {
-            let r = sqlx::query(
-                "INSERT INTO audit_events (time, kind, identity, grant_id, connection, session_id, statement, outcome, detail)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(now)
-            .bind(e.kind)
-            .bind(e.identity)
-            .bind(e.grant_id)
-            .bind(e.connection)
-            .bind(e.session_id)
-            .bind(e.statement)
-            .bind(e.outcome)
-            .bind(e.detail)
-            .execute(&mut *tx)
-            .await?;
-            ids.push(r.last_insert_rowid());
-        }
-        tx.commit().await?;
-        Ok(ids)
+        let r = sqlx::query(
+            "INSERT INTO audit_events (time, kind, identity, grant_id, connection, session_id, statement, outcome, detail)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(now_ms())
+        .bind(e.kind)
+        .bind(e.identity)
+        .bind(e.grant_id)
+        .bind(e.connection)
+        .bind(e.session_id)
+        .bind(e.statement)
+        .bind(e.outcome)
+        .bind(e.detail)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.last_insert_rowid())
     }
 
     /// Applies a batch of audit writes in one transaction: one fsync, and one multi-row INSERT
@@ -681,7 +668,7 @@ impl Store {
                         .push_bind(None::<i64>)
                         .push_bind(None::<&str>)
                         .push_bind(*outcome)
-                        .push_bind(Some(detail.as_str()));
+                        .push_bind(detail.as_deref());
                 }
                 AuditWrite::Finish { .. } => {}
             });

@@ -16,6 +16,20 @@ fn conns(db: &TestDb) -> String {
     s
 }
 
+/// A gateway with the plain and the gated connections; alice requests, bob approves.
+fn rig() -> Option<(TestGateway, TestDb, TestClient, TestClient)> {
+    if !require_pg() {
+        return None;
+    }
+    let db = TestDb::create();
+    let gw = TestGateway::start(&conns(&db), &[]);
+    let alice = TestClient::new();
+    alice.login_token(&gw, "alice");
+    let bob = TestClient::new();
+    bob.login_token(&gw, "bob");
+    Some((gw, db, alice, bob))
+}
+
 fn pending_for(approver: &TestClient, connection: &str) -> Option<Value> {
     let list = approver.json(&["grant", "list", "--all", "--pending"]);
     list.as_array()
@@ -41,15 +55,9 @@ fn wait_pending(approver: &TestClient, connection: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn connect_waits_for_approval_and_exits_denied_on_denial() {
-    if !require_pg() {
+    let Some((gw, _db, alice, bob)) = rig() else {
         return;
-    }
-    let db = TestDb::create();
-    let gw = TestGateway::start(&conns(&db), &[]);
-    let alice = TestClient::new();
-    alice.login_token(&gw, "alice");
-    let bob = TestClient::new();
-    bob.login_token(&gw, "bob");
+    };
 
     // The listing tells alice approval is needed.
     let list = alice.json(&["connections"]);
@@ -178,16 +186,10 @@ async fn pg_over_tunnel(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn revoked_and_expired_grants_end_certificates_and_sessions() {
-    if !require_pg() {
+    let Some((gw, db, alice, bob)) = rig() else {
         return;
-    }
-    let db = TestDb::create();
-    let gw = TestGateway::start(&conns(&db), &[]);
-    let alice = TestClient::new();
-    alice.login_token(&gw, "alice");
+    };
     let token = alice.token();
-    let bob = TestClient::new();
-    bob.login_token(&gw, "bob");
 
     // A live session of a grant that is revoked is closed with a PostgreSQL error.
     let g = request_grant(&gw, &token, "pg", "1h").await;

@@ -39,9 +39,8 @@ pub fn rand_suffix() -> String {
     format!("{n:012x}")[..12].to_string()
 }
 
-/// Runs SQL on the machine's server as `postgres` through psql.
-pub fn psql_admin(db: &str, sql: &str) -> String {
-    let out = Command::new("psql")
+fn psql_output(db: &str, sql: &str) -> std::io::Result<Output> {
+    Command::new("psql")
         .args([
             "-X",
             "-v",
@@ -51,13 +50,14 @@ pub fn psql_admin(db: &str, sql: &str) -> String {
             "127.0.0.1",
             "-U",
             "postgres",
-            "-d",
-            db,
-            "-c",
-            sql,
         ])
+        .args(["-d", db, "-c", sql])
         .output()
-        .expect("psql runs");
+}
+
+/// Runs SQL on the machine's server as `postgres` through psql.
+pub fn psql_admin(db: &str, sql: &str) -> String {
+    let out = psql_output(db, sql).expect("psql runs");
     assert!(
         out.status.success(),
         "psql {sql:?} failed: {}",
@@ -93,37 +93,9 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .args([
-                "-X",
-                "-q",
-                "-h",
-                "127.0.0.1",
-                "-U",
-                "postgres",
-                "-d",
-                "postgres",
-                "-c",
-            ])
-            .arg(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .output();
-        let _ = Command::new("psql")
-            .args([
-                "-X",
-                "-q",
-                "-h",
-                "127.0.0.1",
-                "-U",
-                "postgres",
-                "-d",
-                "postgres",
-                "-c",
-            ])
-            .arg(format!("DROP ROLE IF EXISTS {}", self.role))
-            .output();
+        let db = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        let _ = psql_output("postgres", &db);
+        let _ = psql_output("postgres", &format!("DROP ROLE IF EXISTS {}", self.role));
     }
 }
 

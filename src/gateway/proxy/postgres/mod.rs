@@ -33,7 +33,7 @@ use crate::gateway::Gateway;
 use crate::gateway::policy::Permit;
 use crate::gateway::proxy::Io;
 use crate::gateway::sessions::CancelTarget;
-use crate::gateway::store::{AuditWrite, NewEvent};
+use crate::gateway::store::AuditWrite;
 
 /// Start-up parameters passed on to the target; everything else is dropped.
 const FORWARDED_PARAMS: &[&str] = &[
@@ -121,7 +121,6 @@ pub async fn serve<S: Io>(
 struct Ctx {
     gw: Arc<Gateway>,
     permit: Permit,
-    session_id: String,
     ids: Ids,
 }
 
@@ -134,22 +133,11 @@ struct Ids {
 }
 
 impl Ctx {
-    fn event<'a>(&'a self, kind: &'a str) -> NewEvent<'a> {
-        NewEvent {
-            kind,
-            identity: Some(&self.permit.identity),
-            grant_id: Some(&self.permit.grant_id),
-            connection: Some(&self.permit.connection),
-            session_id: Some(&self.session_id),
-            ..Default::default()
-        }
-    }
-
     fn session_event(
         &self,
         kind: &'static str,
         outcome: &'static str,
-        detail: String,
+        detail: Option<String>,
     ) -> AuditWrite {
         AuditWrite::Session {
             session_id: self.ids.session.clone(),
@@ -162,13 +150,10 @@ impl Ctx {
         }
     }
 
-    async fn audit(&self, kind: &str, outcome: &str, detail: Option<&str>) {
-        let e = NewEvent {
-            outcome: Some(outcome),
-            detail,
-            ..self.event(kind)
-        };
-        if let Err(err) = self.gw.store.insert_event(&e).await {
+    /// Records a session event that follows what it describes (a refusal, a cancel).
+    async fn audit(&self, kind: &'static str, outcome: &'static str, detail: Option<&str>) {
+        let e = self.session_event(kind, outcome, detail.map(str::to_string));
+        if let Err(err) = self.gw.audit.outcomes(vec![e]).await {
             tracing::error!(error = %err, kind, "cannot write audit event");
         }
     }
@@ -188,17 +173,12 @@ async fn run<S: Io>(
         grant: Arc::from(permit.grant_id.as_str()),
         connection: Arc::from(permit.connection.as_str()),
     };
-    let ctx = Ctx {
-        gw,
-        permit,
-        session_id,
-        ids,
-    };
+    let ctx = Ctx { gw, permit, ids };
     // Register first: a revocation during start-up must reach this session too.
     let (mut guard, end_rx) = ctx
         .gw
         .sessions
-        .register(&ctx.session_id, &ctx.permit.grant_id);
+        .register(&ctx.ids.session, &ctx.permit.grant_id);
     let (minor, params) = match startup(&mut client, &mut buf).await {
         Ok(Startup::Startup { minor, params }) => (minor, params),
         Ok(Startup::Cancel { pid, key }) => return cancel(&ctx, pid, &key).await,
@@ -320,7 +300,7 @@ async fn run<S: Io>(
     if let Err(e) = ctx
         .gw
         .audit
-        .record(vec![ctx.session_event("session_open", "ok", detail)])
+        .record(vec![ctx.session_event("session_open", "ok", Some(detail))])
         .await
     {
         tracing::error!(error = %e, "cannot audit session open; refusing the session");
@@ -370,7 +350,7 @@ async fn run<S: Io>(
     if let Err(e) = ctx
         .gw
         .audit
-        .outcomes(vec![ctx.session_event("session_close", "ok", detail)])
+        .outcomes(vec![ctx.session_event("session_close", "ok", Some(detail))])
         .await
     {
         tracing::error!(error = %e, "cannot audit session close");
