@@ -74,6 +74,17 @@ fn parse_opts() -> Res<Opts> {
             "--scale" => o.scale = num(args.next())?,
             "--bulk-rows" => o.bulk_rows = num(args.next())?,
             "--pg-port" => o.pg_port = num(args.next())?,
+            "--durability" => {
+                let d = args
+                    .next()
+                    .ok_or("--durability needs sync, async or sync,async")?;
+                o.durability = d.split(',').map(str::to_string).collect();
+                if o.durability.iter().any(|d| d != "sync" && d != "async") {
+                    return fail(format!(
+                        "--durability {d:?}: expected sync, async or sync,async"
+                    ));
+                }
+            }
             "--perf" => {
                 o.perf = Some(PathBuf::from(
                     args.next().ok_or("--perf needs a directory")?,

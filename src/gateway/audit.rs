@@ -15,7 +15,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::gateway::store::{AuditWrite, Store};
+use crate::gateway::store::{AuditLog, AuditWrite, Store, StoreError};
 
 /// Most writes waiting for the writer; senders wait (back-pressure) when it is full.
 pub const QUEUE: usize = 10_000;
@@ -54,15 +54,16 @@ pub struct AuditWriter {
 pub struct AuditError(String);
 
 impl AuditWriter {
-    /// Starts the writer task on the current runtime.
-    pub fn start(store: Store, durability: Durability) -> AuditWriter {
+    /// Opens the writer's connection and starts its task on the current runtime.
+    pub async fn start(store: &Store, durability: Durability) -> Result<AuditWriter, StoreError> {
+        let log = store.audit_log().await?;
         let (tx, rx) = mpsc::channel(QUEUE);
         let linger = match durability {
             Durability::Sync => Duration::ZERO,
             Durability::Async => ASYNC_LINGER,
         };
-        tokio::spawn(run(store, rx, linger));
-        AuditWriter { tx, durability }
+        tokio::spawn(run(log, rx, linger));
+        Ok(AuditWriter { tx, durability })
     }
 
     /// The configured mode.
@@ -102,40 +103,39 @@ impl AuditWriter {
     }
 }
 
-async fn run(store: Store, mut rx: mpsc::Receiver<Job>, linger: Duration) {
+async fn run(mut log: AuditLog, mut rx: mpsc::Receiver<Job>, linger: Duration) {
     let mut jobs = Vec::new();
     let mut writes = Vec::new();
+    let mut behind = false;
     while let Some(first) = rx.recv().await {
         let mut queued = first.writes.len();
         jobs.push(first);
         // Everything that queued while the previous commit was in flight joins this one (and,
-        // in async mode, whatever arrives within the linger).
-        let until = tokio::time::Instant::now() + linger;
+        // in async mode, whatever arrives within the linger). The linger is a plain sleep, not
+        // a wait on the queue, which would wake this task (often on another thread) for every
+        // write; after a full batch the writer is behind and does not linger.
+        if !linger.is_zero() && !behind {
+            tokio::time::sleep(linger).await;
+        }
         while queued < BATCH {
             match rx.try_recv() {
                 Ok(j) => {
                     queued += j.writes.len();
                     jobs.push(j);
                 }
-                Err(_) if linger.is_zero() => break,
-                Err(_) => match tokio::time::timeout_at(until, rx.recv()).await {
-                    Ok(Some(j)) => {
-                        queued += j.writes.len();
-                        jobs.push(j);
-                    }
-                    _ => break,
-                },
+                Err(_) => break,
             }
         }
+        behind = queued >= BATCH;
         writes.clear();
-        for j in &jobs {
-            writes.extend(j.writes.iter().cloned());
+        for j in &mut jobs {
+            writes.append(&mut j.writes);
         }
-        let mut result = store.write_batch(&writes).await.map_err(|e| e.to_string());
+        let mut result = log.write_batch(&writes).await.map_err(|e| e.to_string());
         if result.is_err() {
             // One retry after a pause: a busy store (another writer) is the common cause.
             tokio::time::sleep(Duration::from_millis(50)).await;
-            result = store.write_batch(&writes).await.map_err(|e| e.to_string());
+            result = log.write_batch(&writes).await.map_err(|e| e.to_string());
         }
         if let Err(e) = &result {
             tracing::error!(error = %e, writes = writes.len(), "audit batch failed");

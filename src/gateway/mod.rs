@@ -77,7 +77,9 @@ impl Gateway {
             .with_pending_ttl(config.grants.pending_timeout);
         let ca = Ca::load_or_create(&data_dir)?;
         let tls = Arc::new(ca.server_config(&config.gateway.server_names)?);
-        let audit = audit::AuditWriter::start(store.clone(), config.audit.durability);
+        let audit = audit::AuditWriter::start(&store, config.audit.durability)
+            .await
+            .with_context(|| format!("cannot open the audit log in {}", data_dir.display()))?;
         Ok(Arc::new(Gateway {
             config,
             store,

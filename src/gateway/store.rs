@@ -4,16 +4,17 @@
 //! durable before the proxy forwards the statement it describes (DESIGN.md §4.3).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteRow, SqliteSynchronous,
 };
-use sqlx::{QueryBuilder, Row, SqlSafeStr, Sqlite};
+use sqlx::{Connection, Row, SqlSafeStr};
 
 use crate::clock::now_ms;
 
@@ -24,11 +25,40 @@ pub struct StoreError(#[from] sqlx::Error);
 
 type Result<T> = std::result::Result<T, StoreError>;
 
+fn encode_err(e: serde_json::Error) -> StoreError {
+    StoreError(sqlx::Error::Encode(Box::new(e)))
+}
+
+/// An `audit_events` row as the audit writer sends it (JSON array; `time` is bound apart):
+/// kind, identity, grant, connection, session, seq, statement, outcome, rows, duration, detail.
+type EventJson<'a> = (
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    &'a str,
+    Option<i64>,
+    Option<&'a str>,
+    &'a str,
+    Option<i64>,
+    Option<i64>,
+    Option<&'a str>,
+);
+
 /// Handle to the store; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    opts: SqliteConnectOptions,
     pending_ttl_ms: i64,
+}
+
+/// The audit writer's own connection. Not from the pool: a pooled connection finds its page
+/// cache stale whenever another connection wrote, and the writer then re-reads the pages it is
+/// about to append to on every commit.
+#[derive(Debug)]
+pub struct AuditLog {
+    conn: SqliteConnection,
 }
 
 /// A device authorization request.
@@ -179,6 +209,11 @@ fn migrator() -> Migrator {
             "statement results",
             include_str!("../../migrations/0003_statement_results.sql"),
         ),
+        m(
+            4,
+            "results as events",
+            include_str!("../../migrations/0004_results_as_events.sql"),
+        ),
     ])
 }
 
@@ -254,7 +289,7 @@ impl Store {
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(opts)
+            .connect_with(opts.clone())
             .await?;
         migrator()
             .run(&pool)
@@ -262,7 +297,15 @@ impl Store {
             .map_err(|e| StoreError(sqlx::Error::Migrate(Box::new(e))))?;
         Ok(Store {
             pool,
+            opts,
             pending_ttl_ms: 24 * 3600 * 1000,
+        })
+    }
+
+    /// Opens the audit writer's dedicated connection.
+    pub async fn audit_log(&self) -> Result<AuditLog> {
+        Ok(AuditLog {
+            conn: SqliteConnection::connect_with(&self.opts).await?,
         })
     }
 
@@ -610,110 +653,18 @@ impl Store {
         Ok(r.last_insert_rowid())
     }
 
-    /// Applies a batch of audit writes in one transaction: one fsync, and one multi-row INSERT
-    /// per table, for all of them (each statement to SQLite is a round trip to its thread).
-    pub async fn write_batch(&self, batch: &[AuditWrite]) -> Result<()> {
-        // 10 bound values per event row, 7 per result row: well under SQLite's 32766.
-        const CHUNK: usize = 1000;
-        let now = now_ms();
-        let events: Vec<&AuditWrite> = batch
-            .iter()
-            .filter(|w| !matches!(w, AuditWrite::Finish { .. }))
-            .collect();
-        let results: Vec<&AuditWrite> = batch
-            .iter()
-            .filter(|w| matches!(w, AuditWrite::Finish { .. }))
-            .collect();
-        let mut tx = self.pool.begin().await?;
-        for chunk in events.chunks(CHUNK) {
-            let mut qb = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO audit_events (time, kind, identity, grant_id, connection, session_id, seq, statement, outcome, detail) ",
-            );
-            qb.push_values(chunk, |mut b, w| match w {
-                AuditWrite::Statement {
-                    session_id,
-                    seq,
-                    kind,
-                    identity,
-                    grant_id,
-                    connection,
-                    statement,
-                } => {
-                    b.push_bind(now)
-                        .push_bind(*kind)
-                        .push_bind(&**identity)
-                        .push_bind(&**grant_id)
-                        .push_bind(&**connection)
-                        .push_bind(&**session_id)
-                        .push_bind(Some(*seq))
-                        .push_bind(Some(statement.as_str()))
-                        .push_bind("started")
-                        .push_bind(None::<&str>);
-                }
-                AuditWrite::Session {
-                    session_id,
-                    kind,
-                    identity,
-                    grant_id,
-                    connection,
-                    outcome,
-                    detail,
-                } => {
-                    b.push_bind(now)
-                        .push_bind(*kind)
-                        .push_bind(&**identity)
-                        .push_bind(&**grant_id)
-                        .push_bind(&**connection)
-                        .push_bind(&**session_id)
-                        .push_bind(None::<i64>)
-                        .push_bind(None::<&str>)
-                        .push_bind(*outcome)
-                        .push_bind(detail.as_deref());
-                }
-                AuditWrite::Finish { .. } => {}
-            });
-            qb.build().execute(&mut *tx).await?;
-        }
-        for chunk in results.chunks(CHUNK) {
-            let mut qb = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO statement_results (session_id, seq, time, outcome, rows, duration_ms, detail) ",
-            );
-            qb.push_values(chunk, |mut b, w| {
-                if let AuditWrite::Finish {
-                    session_id,
-                    seq,
-                    outcome,
-                    rows,
-                    duration_ms,
-                    detail,
-                } = w
-                {
-                    b.push_bind(&**session_id)
-                        .push_bind(*seq)
-                        .push_bind(now)
-                        .push_bind(*outcome)
-                        .push_bind(*rows)
-                        .push_bind(*duration_ms)
-                        .push_bind(detail.as_deref());
-                }
-            });
-            qb.build().execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Events matching a filter, oldest first.
     pub async fn list_events(&self, f: &EventFilter) -> Result<Vec<EventRow>> {
         let rows = sqlx::query(
             "SELECT e.id, e.time, e.kind, e.identity, e.grant_id, e.connection, e.session_id, e.statement,
                     COALESCE(r.outcome, e.outcome) AS outcome, COALESCE(r.rows, e.rows) AS rows,
                     COALESCE(r.duration_ms, e.duration_ms) AS duration_ms, COALESCE(r.detail, e.detail) AS detail
-             FROM (SELECT * FROM audit_events WHERE (?1 IS NULL OR time >= ?1)
+             FROM (SELECT * FROM audit_events WHERE kind <> 'result' AND (?1 IS NULL OR time >= ?1)
                      AND (?2 IS NULL OR connection = ?2) AND (?3 IS NULL OR identity = ?3)
                      AND (?4 IS NULL OR session_id = ?4)
                    ORDER BY id DESC LIMIT ?5) e
-             LEFT JOIN statement_results r ON r.session_id = e.session_id AND r.seq = e.seq
+             LEFT JOIN audit_events r
+                    ON r.kind = 'result' AND r.session_id = e.session_id AND r.seq = e.seq
              ORDER BY e.id ASC",
         )
         .bind(f.since_ms)
@@ -740,5 +691,224 @@ impl Store {
                 detail: r.get("detail"),
             })
             .collect())
+    }
+}
+
+impl AuditLog {
+    /// Appends a batch of audit writes with one INSERT: one transaction, one fsync.
+    pub async fn write_batch(&mut self, batch: &[AuditWrite]) -> Result<()> {
+        let now = now_ms();
+        // A statement whose outcome is in the same batch (usual in `async` mode) becomes one
+        // row; the outcome of a statement committed earlier becomes a `result` event.
+        let mut index: HashMap<(&str, i64), usize> = HashMap::new();
+        let mut events: Vec<EventJson> = Vec::with_capacity(batch.len());
+        for w in batch {
+            match w {
+                AuditWrite::Statement {
+                    session_id,
+                    seq,
+                    kind,
+                    identity,
+                    grant_id,
+                    connection,
+                    statement,
+                } => {
+                    index.insert((session_id, *seq), events.len());
+                    events.push((
+                        kind,
+                        Some(identity),
+                        Some(grant_id),
+                        Some(connection),
+                        session_id,
+                        Some(*seq),
+                        Some(statement),
+                        "started",
+                        None,
+                        None,
+                        None,
+                    ));
+                }
+                AuditWrite::Session {
+                    session_id,
+                    kind,
+                    identity,
+                    grant_id,
+                    connection,
+                    outcome,
+                    detail,
+                } => events.push((
+                    kind,
+                    Some(identity),
+                    Some(grant_id),
+                    Some(connection),
+                    session_id,
+                    None,
+                    None,
+                    outcome,
+                    None,
+                    None,
+                    detail.as_deref(),
+                )),
+                AuditWrite::Finish {
+                    session_id,
+                    seq,
+                    outcome,
+                    rows,
+                    duration_ms,
+                    detail,
+                } => match index.get(&(&**session_id, *seq)) {
+                    Some(&i) => {
+                        let e = &mut events[i];
+                        e.7 = outcome;
+                        e.8 = *rows;
+                        e.9 = Some(*duration_ms);
+                        e.10 = detail.as_deref();
+                    }
+                    None => events.push((
+                        "result",
+                        None,
+                        None,
+                        None,
+                        session_id,
+                        Some(*seq),
+                        None,
+                        outcome,
+                        *rows,
+                        Some(*duration_ms),
+                        detail.as_deref(),
+                    )),
+                },
+            }
+        }
+        // One cached statement whatever the batch size, committed on its own: the rows travel as
+        // one JSON array (re-preparing a multi-row VALUES statement per batch size cost more
+        // than the inserts themselves, and every statement is a round trip to SQLite's thread).
+        if events.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO audit_events (time, kind, identity, grant_id, connection, session_id,
+                 seq, statement, outcome, rows, duration_ms, detail)
+             SELECT ?1, value->>0, value->>1, value->>2, value->>3, value->>4, value->>5,
+                    value->>6, value->>7, value->>8, value->>9, value->>10
+             FROM json_each(?2) ORDER BY key",
+        )
+        .bind(now)
+        .bind(serde_json::to_string(&events).map_err(encode_err)?)
+        .execute(&mut self.conn)
+        .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn statement(session: &Arc<str>, seq: i64, sql: &str) -> AuditWrite {
+        AuditWrite::Statement {
+            session_id: session.clone(),
+            seq,
+            kind: "query",
+            identity: Arc::from("alice"),
+            grant_id: Arc::from("gr_1"),
+            connection: Arc::from("pg"),
+            statement: sql.to_string(),
+        }
+    }
+
+    fn finish(session: &Arc<str>, seq: i64, rows: i64) -> AuditWrite {
+        AuditWrite::Finish {
+            session_id: session.clone(),
+            seq,
+            outcome: "ok",
+            rows: Some(rows),
+            duration_ms: 3,
+            detail: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn outcomes_join_their_statement_in_the_same_batch_or_a_later_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let mut log = store.audit_log().await.unwrap();
+        let s: Arc<str> = Arc::from("se_1");
+        // seq 1 finishes in its own batch; seq 2 starts here and finishes in the next.
+        log.write_batch(&[
+            statement(&s, 1, "SELECT 1"),
+            finish(&s, 1, 1),
+            statement(&s, 2, "SELECT 2"),
+        ])
+        .await
+        .unwrap();
+        log.write_batch(&[finish(&s, 2, 7)]).await.unwrap();
+        let ev = store.list_events(&EventFilter::default()).await.unwrap();
+        let got: Vec<_> = ev
+            .iter()
+            .map(|e| {
+                (
+                    e.kind.as_str(),
+                    e.statement.as_deref(),
+                    e.outcome.as_deref(),
+                    e.rows,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("query", Some("SELECT 1"), Some("ok"), Some(1)),
+                ("query", Some("SELECT 2"), Some("ok"), Some(7)),
+            ]
+        );
+        // Filters apply to the statement, never hiding its outcome.
+        let f = EventFilter {
+            identity: Some("alice".into()),
+            ..Default::default()
+        };
+        assert_eq!(store.list_events(&f).await.unwrap().len(), 2);
+        // Three rows were appended, none rewritten: the outcome of seq 2 is an event of its own.
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_events")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 3);
+    }
+
+    #[tokio::test]
+    async fn migration_moves_recorded_outcomes_into_the_event_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = SqliteConnectOptions::from_str("sqlite://")
+            .unwrap()
+            .filename(dir.path().join("store.db"))
+            .create_if_missing(true);
+        let pool = SqlitePool::connect_with(opts).await.unwrap();
+        // A store as version 3 left it: one statement, its outcome in `statement_results`.
+        let mut v3 = migrator();
+        v3.migrations = Cow::Owned(v3.migrations.iter().take(3).cloned().collect());
+        v3.run(&pool).await.unwrap();
+        sqlx::query(
+            "INSERT INTO audit_events (time, kind, session_id, seq, statement, outcome)
+             VALUES (1, 'query', 'se_1', 1, 'SELECT 1', 'started')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO statement_results (session_id, seq, time, outcome, rows, duration_ms)
+             VALUES ('se_1', 1, 2, 'error', NULL, 5)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        let store = Store::open(dir.path()).await.unwrap();
+        let ev = store.list_events(&EventFilter::default()).await.unwrap();
+        assert_eq!(ev.len(), 1);
+        assert_eq!(ev[0].outcome.as_deref(), Some("error"));
+        assert_eq!(ev[0].duration_ms, Some(5));
     }
 }

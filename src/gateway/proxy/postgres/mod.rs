@@ -541,7 +541,9 @@ async fn target_to_client<C: Io, U: Io>(
     let mut buf = BytesMut::with_capacity(64 * 1024);
     let mut ctl_rx = Some(ctl_rx);
     let left = (ctx.permit.expires_at - now_ms()).max(0) as u64;
-    let deadline = tokio::time::Instant::now() + Duration::from_millis(left);
+    // One timer for the session, not one per message.
+    let expiry = tokio::time::sleep(Duration::from_millis(left));
+    tokio::pin!(expiry);
     let mut finished = Vec::new();
     loop {
         let ended = async {
@@ -562,7 +564,7 @@ async fn target_to_client<C: Io, U: Io>(
                 fatal(&mut cw, "57P01", &reason, Some("request a new grant with `hoopctl grant request`")).await;
                 return reason;
             }
-            _ = tokio::time::sleep_until(deadline) => {
+            _ = &mut expiry => {
                 let reason = format!(
                     "grant {} expired at {}; the session is closed",
                     ctx.permit.grant_id,
