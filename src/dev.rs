@@ -225,7 +225,7 @@ pub async fn run(args: DevArgs, profile_name: &str, out: Output) -> anyhow::Resu
 
 async fn login_dev(gw: &Gateway, profile_name: &str, base: &str) -> anyhow::Result<()> {
     let ttl = 12 * 3600 * 1000;
-    let t = auth::issue_tokens(&gw.store, &gw.config, "dev", None, ttl, false).await?;
+    let t = auth::issue_tokens(&gw.store, &gw.config, "dev", None, ttl, false, None).await?;
     let ca_dir = profile::config_dir()?.join("ca");
     std::fs::create_dir_all(&ca_dir)?;
     let ca_file = ca_dir.join(format!("{profile_name}.pem"));

@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand};
 pub use run::run;
 
 use crate::client::Output;
+use crate::client::ci::Provider;
 use crate::exit::EXIT_CODES_HELP;
 
 /// hoopctl: just-in-time, audited access to production data for CI jobs, scripts, bots and people.
@@ -29,6 +30,41 @@ pub struct Cli {
     /// Output format.
     #[arg(short = 'o', long, global = true, env = "HOOPCTL_OUTPUT", value_enum, default_value_t = Output::Text)]
     pub output: Output,
+    /// Log in as a workload with this CI job's OIDC token, kept in memory (docs/ci.md).
+    #[arg(
+        long,
+        global = true,
+        env = "HOOPCTL_CI",
+        help_heading = "Workload identity (CI)"
+    )]
+    pub ci: bool,
+    /// Where the CI token comes from (with --ci).
+    #[arg(long, global = true, env = "HOOPCTL_CI_PROVIDER", value_enum, default_value_t = Provider::Auto, help_heading = "Workload identity (CI)")]
+    pub provider: Provider,
+    /// Audience to request the CI token for (default: the gateway URL).
+    #[arg(
+        long,
+        global = true,
+        env = "HOOPCTL_AUDIENCE",
+        help_heading = "Workload identity (CI)"
+    )]
+    pub audience: Option<String>,
+    /// Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN).
+    #[arg(
+        long,
+        global = true,
+        env = "HOOPCTL_TOKEN_ENV",
+        help_heading = "Workload identity (CI)"
+    )]
+    pub token_env: Option<String>,
+    /// File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl).
+    #[arg(
+        long,
+        global = true,
+        env = "HOOPCTL_TOKEN_FILE",
+        help_heading = "Workload identity (CI)"
+    )]
+    pub token_file: Option<PathBuf>,
     /// The command.
     #[command(subcommand)]
     pub command: Command,
@@ -83,6 +119,9 @@ pub struct LoginArgs {
     /// Read an access token minted by `hoopctl gateway token` from stdin.
     #[arg(long, env = "HOOPCTL_TOKEN_STDIN")]
     pub token_stdin: bool,
+    /// With --ci: also save the profile and the (short-lived) token for later commands.
+    #[arg(long, env = "HOOPCTL_SAVE")]
+    pub save: bool,
 }
 
 /// `grant` verbs.
@@ -189,7 +228,7 @@ pub struct ConnectArgs {
 pub enum AuditCommand {
     /// List audit events, oldest first.
     #[command(
-        after_help = "Examples:\n  hoopctl audit list --since 2h --connection warehouse\n  hoopctl audit list --identity ci-nightly -o json"
+        after_help = "Examples:\n  hoopctl audit list --since 2h --connection warehouse\n  hoopctl audit list --identity ci-nightly -o json\n  hoopctl audit list --repository acme/warehouse --run 9876543210"
     )]
     List {
         /// Only events since this time (RFC 3339) or this long ago (2h, 1d).
@@ -204,6 +243,12 @@ pub enum AuditCommand {
         /// Only this session.
         #[arg(long, env = "HOOPCTL_SESSION")]
         session: Option<String>,
+        /// Only what CI runs of this repository did (workload provenance).
+        #[arg(long, env = "HOOPCTL_REPOSITORY")]
+        repository: Option<String>,
+        /// Only what this CI run did (its run, pipeline or build id).
+        #[arg(long, env = "HOOPCTL_RUN")]
+        run: Option<String>,
         /// At most this many (newest).
         #[arg(long, env = "HOOPCTL_LIMIT")]
         limit: Option<u32>,

@@ -5,7 +5,7 @@ use std::io::Read;
 use clap::CommandFactory;
 
 use super::{AuditCommand, Cli, Command, GatewayCommand, GrantCommand};
-use crate::client::{audit, connect, grant, login};
+use crate::client::{audit, ci, connect, grant, login};
 use crate::exit::{ExitKind, Failure};
 use crate::gateway;
 
@@ -13,12 +13,31 @@ use crate::gateway;
 pub async fn run(cli: Cli) -> anyhow::Result<u8> {
     let p = cli.profile.as_str();
     let out = cli.output;
+    if cli.ci {
+        ci::activate(ci::CiOptions {
+            provider: cli.provider,
+            audience: cli.audience,
+            token_env: cli.token_env,
+            token_file: cli.token_file,
+        });
+    } else if cli.provider != ci::Provider::Auto
+        || cli.audience.is_some()
+        || cli.token_env.is_some()
+        || cli.token_file.is_some()
+    {
+        return Err(Failure::new(
+            ExitKind::Usage,
+            "--provider, --audience, --token-env and --token-file go with --ci",
+        )
+        .into());
+    }
     match cli.command {
         Command::Login(a) => {
             let opts = login::LoginOptions {
                 gateway: a.gateway,
                 ca_file: a.ca_file,
                 token_stdin: a.token_stdin,
+                save: a.save,
             };
             login::login(p, opts, out).await?;
         }
@@ -67,6 +86,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             connection,
             identity,
             session,
+            repository,
+            run,
             limit,
         }) => {
             audit::list(
@@ -76,6 +97,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                     connection,
                     identity,
                     session,
+                    repository,
+                    run,
                     limit,
                 },
                 out,

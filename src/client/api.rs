@@ -98,6 +98,8 @@ pub struct Api {
     profile_name: String,
     profile: Mutex<Profile>,
     creds: Mutex<Credentials>,
+    /// Set with `--ci`: credentials live in memory and are renewed by a fresh token exchange.
+    ci: Option<&'static super::ci::CiOptions>,
 }
 
 #[derive(serde::Deserialize)]
@@ -108,8 +110,22 @@ struct TokenBody {
 }
 
 impl Api {
-    /// Loads the profile and its credentials.
+    /// Loads the profile and its credentials; with `--ci`, exchanges a workload token instead.
     pub async fn open(profile_name: &str) -> Result<Api, Failure> {
+        if let Some(ci) = super::ci::active() {
+            let profile = super::ci::profile(profile_name)?;
+            let http = http_client(profile.ca_file.as_deref())?;
+            let base = profile.gateway.trim_end_matches('/').to_string();
+            let creds = super::ci::exchange(ci, &http, &base).await?;
+            return Ok(Api {
+                http,
+                base,
+                profile_name: profile_name.to_string(),
+                profile: Mutex::new(profile),
+                creds: Mutex::new(creds),
+                ci: Some(ci),
+            });
+        }
         let profile = profile::load(profile_name)?;
         let creds = profile::load_credentials(profile_name, &profile).await?;
         let http = http_client(profile.ca_file.as_deref())?;
@@ -119,7 +135,13 @@ impl Api {
             profile_name: profile_name.to_string(),
             profile: Mutex::new(profile),
             creds: Mutex::new(creds),
+            ci: None,
         })
+    }
+
+    /// The credentials in use (for `login --ci --save`).
+    pub fn credentials(&self) -> Option<Credentials> {
+        self.creds.lock().ok().map(|c| c.clone())
     }
 
     /// The profile (for its CA file).
@@ -134,8 +156,16 @@ impl Api {
             .map(|c| (c.access_token.clone(), c.expires_at))
     }
 
-    /// Uses the refresh token; saves the new pair. Errors mean "log in again".
+    /// Uses the refresh token; saves the new pair. Errors mean "log in again". With `--ci`,
+    /// fetches a fresh platform token and exchanges it again (nothing is saved).
     async fn refresh(&self) -> Result<(), Failure> {
+        if let Some(ci) = self.ci {
+            let creds = super::ci::exchange(ci, &self.http, &self.base).await?;
+            if let Ok(mut c) = self.creds.lock() {
+                *c = creds;
+            }
+            return Ok(());
+        }
         let rt = self
             .creds
             .lock()

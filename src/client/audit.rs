@@ -16,6 +16,10 @@ pub struct AuditFilter {
     pub identity: Option<String>,
     /// Session id.
     pub session: Option<String>,
+    /// CI repository (workload provenance).
+    pub repository: Option<String>,
+    /// CI run id (workload provenance).
+    pub run: Option<String>,
     /// Most events shown.
     pub limit: Option<u32>,
 }
@@ -29,6 +33,8 @@ pub async fn list(profile: &str, f: AuditFilter, out: Output) -> Result<(), Fail
         ("connection", &f.connection),
         ("identity", &f.identity),
         ("session", &f.session),
+        ("repository", &f.repository),
+        ("run", &f.run),
     ] {
         if let Some(v) = v {
             q.push(format!("{k}={}", query_escape(v)));
@@ -74,6 +80,16 @@ pub async fn list(profile: &str, f: AuditFilter, out: Output) -> Result<(), Fail
                 }
                 if let Some(d) = &e.detail {
                     line.push_str(&format!(" ({d})"));
+                }
+                if let Some(p) = &e.provenance {
+                    let f = |k: &str| p.get(k).and_then(|v| v.as_str()).unwrap_or("-");
+                    line.push_str(&format!(
+                        " [ci {} repo={} run={} sha={}]",
+                        f("issuer"),
+                        f("repository"),
+                        f("run_id"),
+                        f("sha")
+                    ));
                 }
                 println!("{line}");
             }

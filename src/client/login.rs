@@ -74,6 +74,8 @@ pub struct LoginOptions {
     pub ca_file: Option<PathBuf>,
     /// Read a minted token from stdin instead of the device flow.
     pub token_stdin: bool,
+    /// With `--ci`: save the profile and token.
+    pub save: bool,
 }
 
 fn resolve_profile(name: &str, opts: &LoginOptions) -> Result<Profile, Failure> {
@@ -118,6 +120,15 @@ fn resolve_profile(name: &str, opts: &LoginOptions) -> Result<Profile, Failure> 
 
 /// Runs `hoopctl login`.
 pub async fn login(name: &str, opts: LoginOptions, out: Output) -> Result<(), Failure> {
+    if let Some(ci) = super::ci::active() {
+        return workload_login(name, ci, opts, out).await;
+    }
+    if opts.save {
+        return Err(Failure::new(
+            ExitKind::Usage,
+            "--save goes with --ci (a device-flow login is always saved)",
+        ));
+    }
     let mut p = resolve_profile(name, &opts)?;
     let http = http_client(p.ca_file.as_deref())?;
     let creds = if opts.token_stdin {
@@ -132,19 +143,7 @@ pub async fn login(name: &str, opts: LoginOptions, out: Output) -> Result<(), Fa
                 "--token-stdin: stdin was empty; pipe the token from `hoopctl gateway token`",
             ));
         }
-        let resp = http
-            .get(format!("{}/v1/whoami", p.gateway))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .map_err(|e| transport_error(&p.gateway, &e))?;
-        if !resp.status().is_success() {
-            return Err(super::api::problem(resp).await);
-        }
-        let who: WhoAmI = resp
-            .json()
-            .await
-            .map_err(|e| fail(format!("bad whoami answer: {e}")))?;
+        let who = whoami_with(&http, &p.gateway, &token).await?;
         Credentials {
             access_token: Secret::new(token),
             refresh_token: None,
@@ -169,6 +168,88 @@ pub async fn login(name: &str, opts: LoginOptions, out: Output) -> Result<(), Fa
                 who.identity,
                 who.groups.join(", ")
             );
+        }
+    }
+    Ok(())
+}
+
+/// Asks the gateway who `token` belongs to.
+async fn whoami_with(
+    http: &reqwest::Client,
+    gateway: &str,
+    token: &str,
+) -> Result<WhoAmI, Failure> {
+    let resp = http
+        .get(format!("{gateway}/v1/whoami"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .map_err(|e| transport_error(gateway, &e))?;
+    if !resp.status().is_success() {
+        return Err(super::api::problem(resp).await);
+    }
+    resp.json()
+        .await
+        .map_err(|e| fail(format!("bad whoami answer: {e}")))
+}
+
+/// `login --ci`: proves the exchange works and says who the job is. The token stays in memory
+/// unless `--save`; commands run later with `--ci` exchange again on their own.
+async fn workload_login(
+    name: &str,
+    ci: &super::ci::CiOptions,
+    opts: LoginOptions,
+    out: Output,
+) -> Result<(), Failure> {
+    if opts.token_stdin {
+        return Err(Failure::new(
+            ExitKind::Usage,
+            "--token-stdin and --ci are two different logins; pick one",
+        ));
+    }
+    let mut p = match (&opts.gateway, profile::load(name).ok()) {
+        (None, Some(p)) => p,
+        (Some(_), _) => resolve_profile(name, &opts)?,
+        (None, None) => super::ci::profile(name)?,
+    };
+    if p.ca_file.is_none()
+        && let Some(ca) = &opts.ca_file
+    {
+        p.ca_file = Some(ca.clone());
+    }
+    let http = http_client(p.ca_file.as_deref())?;
+    let creds = super::ci::exchange(ci, &http, &p.gateway).await?;
+    let who = whoami_with(&http, &p.gateway, creds.access_token.expose()).await?;
+    let saved = if opts.save {
+        let where_ = profile::store_credentials(name, &mut p, &creds).await?;
+        profile::save(name, &p)?;
+        Some(where_)
+    } else {
+        None
+    };
+    match out {
+        Output::Json => print_json(&serde_json::json!({
+            "profile": name, "gateway": p.gateway, "identity": who.identity, "kind": who.kind,
+            "groups": who.groups, "provenance": who.provenance,
+            "token_expires_at": who.token_expires_at, "saved": saved.is_some(),
+        })),
+        Output::Text => {
+            eprintln!(
+                "Logged in to {} as service account {} (groups: {}) until {}.",
+                p.gateway,
+                who.identity,
+                who.groups.join(", "),
+                who.token_expires_at
+            );
+            if let Some(prov) = &who.provenance {
+                eprintln!("Provenance: {prov}");
+            }
+            match saved {
+                Some(w) => eprintln!("{w}."),
+                None => eprintln!(
+                    "The token was not saved; run later commands with --ci (or log in with --save)."
+                ),
+            }
         }
     }
     Ok(())

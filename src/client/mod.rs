@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod ci;
 pub mod connect;
 pub mod grant;
 pub mod login;

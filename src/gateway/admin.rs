@@ -117,7 +117,16 @@ pub async fn mint_token(
     let data_dir = cfg.data_dir();
     std::fs::create_dir_all(&data_dir)?;
     let store = Store::open(&data_dir).await?;
-    let t = auth::issue_tokens(&store, &cfg, user, None, ttl.as_millis() as i64, false).await?;
+    let t = auth::issue_tokens(
+        &store,
+        &cfg,
+        user,
+        None,
+        ttl.as_millis() as i64,
+        false,
+        None,
+    )
+    .await?;
     let detail = format!(
         "minted with `hoopctl gateway token`, ttl {}",
         crate::clock::fmt_duration(ttl)

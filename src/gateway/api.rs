@@ -168,6 +168,8 @@ pub struct Caller {
     pub principal: Principal,
     /// When the token in use expires.
     pub token_expires_at: i64,
+    /// Workload provenance (JSON) when the token came from a CI token exchange.
+    pub provenance: Option<String>,
 }
 
 impl Caller {
@@ -227,6 +229,7 @@ impl FromRequestParts<Arc<Gateway>> for Caller {
         Ok(Caller {
             principal,
             token_expires_at: row.expires_at,
+            provenance: row.provenance,
         })
     }
 }
@@ -238,7 +241,11 @@ async fn metadata(State(gw): Gw) -> Json<serde_json::Value> {
         "device_authorization_endpoint": format!("{base}/oauth/device_authorization"),
         "token_endpoint": format!("{base}/oauth/token"),
         "revocation_endpoint": format!("{base}/oauth/revoke"),
-        "grant_types_supported": ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"],
+        "grant_types_supported": [
+            "urn:ietf:params:oauth:grant-type:device_code",
+            "refresh_token",
+            device::TOKEN_EXCHANGE,
+        ],
         "token_endpoint_auth_methods_supported": ["none"],
         "response_types_supported": [],
     }))
@@ -250,6 +257,10 @@ async fn whoami(caller: Caller) -> Json<WhoAmI> {
         kind: caller.principal.kind.as_str().to_string(),
         groups: caller.principal.groups.clone(),
         token_expires_at: fmt_ms(caller.token_expires_at),
+        provenance: caller
+            .provenance
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok()),
     })
 }
 
@@ -286,6 +297,8 @@ struct AuditQuery {
     connection: Option<String>,
     identity: Option<String>,
     session: Option<String>,
+    repository: Option<String>,
+    run: Option<String>,
     limit: Option<i64>,
 }
 
@@ -328,6 +341,8 @@ async fn audit(
             connection: q.connection,
             identity: q.identity,
             session_id: q.session,
+            repository: q.repository,
+            run_id: q.run,
             limit: Some(q.limit.unwrap_or(1000).clamp(1, 100_000)),
         })
         .await?;
@@ -346,6 +361,10 @@ async fn audit(
                 rows: r.rows,
                 duration_ms: r.duration_ms,
                 detail: r.detail,
+                provenance: r
+                    .provenance
+                    .as_deref()
+                    .and_then(|p| serde_json::from_str(p).ok()),
             })
             .collect(),
     ))

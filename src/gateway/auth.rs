@@ -95,12 +95,20 @@ pub fn verify_local_user(cfg: &Config, username: &str, password: &Secret<String>
     ok && exists
 }
 
-/// The principal for an identity name, from the config (users). `None` if unknown now.
+/// The principal for an identity name, from the config (users and service accounts). `None` if
+/// unknown now: removing an identity from the config ends what it could do.
 pub fn principal_for(cfg: &Config, identity: &str) -> Option<Principal> {
-    cfg.user(identity).map(|u| Principal {
-        name: u.name.clone(),
-        kind: PrincipalKind::User,
-        groups: u.groups.clone(),
+    if let Some(u) = cfg.user(identity) {
+        return Some(Principal {
+            name: u.name.clone(),
+            kind: PrincipalKind::User,
+            groups: u.groups.clone(),
+        });
+    }
+    cfg.service_account(identity).map(|s| Principal {
+        name: s.name.clone(),
+        kind: PrincipalKind::ServiceAccount,
+        groups: s.groups.clone(),
     })
 }
 
@@ -116,6 +124,9 @@ pub struct TokenResponse {
     /// Single-use refresh token (absent for minted automation tokens).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
+    /// RFC 8693: the type of token issued by a token exchange.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_token_type: Option<String>,
 }
 
 /// Issues an access token (and a refresh token unless `with_refresh` is false) for `identity`.
@@ -126,6 +137,7 @@ pub async fn issue_tokens(
     family: Option<&str>,
     access_ttl_ms: i64,
     with_refresh: bool,
+    provenance: Option<&str>,
 ) -> Result<TokenResponse, StoreError> {
     let now = now_ms();
     let fam = family
@@ -139,13 +151,21 @@ pub async fn issue_tokens(
             identity,
             &fam,
             now + access_ttl_ms,
+            provenance,
         )
         .await?;
     let refresh = if with_refresh {
         let r = new_token(REFRESH_PREFIX);
         let ttl = cfg.auth.refresh_token_ttl.as_millis() as i64;
         store
-            .insert_token(&hash_token(&r), "refresh", identity, &fam, now + ttl)
+            .insert_token(
+                &hash_token(&r),
+                "refresh",
+                identity,
+                &fam,
+                now + ttl,
+                provenance,
+            )
             .await?;
         Some(r)
     } else {
@@ -156,6 +176,7 @@ pub async fn issue_tokens(
         token_type: "Bearer".into(),
         expires_in: access_ttl_ms / 1000,
         refresh_token: refresh,
+        issued_token_type: None,
     })
 }
 

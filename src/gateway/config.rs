@@ -86,6 +86,12 @@ pub struct AuthSection {
     /// Users who log in on the `/device` page.
     #[serde(default)]
     pub users: Vec<LocalUser>,
+    /// Identities of workloads (CI jobs, Kubernetes pods), chosen by `[[auth.workload]]` bindings.
+    #[serde(default)]
+    pub service_accounts: Vec<ServiceAccountConfig>,
+    /// Trusted issuers of workload OIDC tokens, exchanged at `/oauth/token` (RFC 8693).
+    #[serde(default)]
+    pub workload: Vec<WorkloadIssuer>,
 }
 
 impl Default for AuthSection {
@@ -98,6 +104,8 @@ impl Default for AuthSection {
             max_login_age: d_7d(),
             admin_groups: default_admins(),
             users: Vec::new(),
+            service_accounts: Vec::new(),
+            workload: Vec::new(),
         }
     }
 }
@@ -117,6 +125,183 @@ pub struct LocalUser {
     /// Groups, used by policy.
     #[serde(default)]
     pub groups: Vec<String>,
+}
+
+/// `[[auth.service_accounts]]`: a workload identity.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceAccountConfig {
+    /// Identity name in grants and audit; distinct from every user name.
+    pub name: String,
+    /// Groups, used by policy.
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+/// How a workload issuer's claims map to provenance (repository, run, commit…).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WorkloadKind {
+    /// GitHub Actions.
+    Github,
+    /// GitLab CI/CD.
+    Gitlab,
+    /// CircleCI.
+    Circleci,
+    /// Buildkite.
+    Buildkite,
+    /// Kubernetes service-account tokens.
+    Kubernetes,
+    /// Anything else: provenance is the subject only.
+    #[default]
+    Generic,
+}
+
+/// Signature algorithms a workload issuer may use. Only asymmetric ones exist here: a token
+/// "signed" with a shared secret (or with no signature) cannot be verified against a JWKS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+pub enum WorkloadAlg {
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
+    RS256,
+    /// RSASSA-PKCS1-v1_5 with SHA-384.
+    RS384,
+    /// RSASSA-PKCS1-v1_5 with SHA-512.
+    RS512,
+    /// RSASSA-PSS with SHA-256.
+    PS256,
+    /// RSASSA-PSS with SHA-384.
+    PS384,
+    /// RSASSA-PSS with SHA-512.
+    PS512,
+    /// ECDSA P-256 with SHA-256.
+    ES256,
+    /// ECDSA P-384 with SHA-384.
+    ES384,
+}
+
+/// `[[auth.workload]]`: an issuer of workload tokens and the bindings that pick a service account.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadIssuer {
+    /// Name in errors and audit, e.g. `github`.
+    pub name: String,
+    /// The `iss` claim, exactly; also where OIDC discovery starts.
+    pub issuer: String,
+    /// The `aud` the token must carry (the client asks its platform for it).
+    pub audience: String,
+    /// Provenance mapping.
+    #[serde(default)]
+    pub kind: WorkloadKind,
+    /// JWKS URL; default: `jwks_uri` from the issuer's OIDC discovery document.
+    #[serde(default)]
+    pub jwks_url: Option<String>,
+    /// Accepted signature algorithms.
+    #[serde(default = "default_workload_algs")]
+    pub algorithms: Vec<WorkloadAlg>,
+    /// Oldest `iat` accepted.
+    #[serde(default = "d_15m", deserialize_with = "de_duration")]
+    pub max_token_age: Duration,
+    /// Lifetime of the gateway token issued (never more than `auth.access_token_ttl`).
+    #[serde(default = "d_15m", deserialize_with = "de_duration")]
+    pub token_ttl: Duration,
+    /// Clock skew allowed on `exp`, `nbf` and `iat`.
+    #[serde(default = "d_30s", deserialize_with = "de_duration")]
+    pub clock_skew: Duration,
+    /// Least time between JWKS fetches triggered by an unknown `kid`.
+    #[serde(default = "d_1m", deserialize_with = "de_duration")]
+    pub jwks_min_refresh: Duration,
+    /// Allow `http://` issuer and JWKS URLs (tests on loopback only).
+    #[serde(default)]
+    pub insecure_http: bool,
+    /// Claim conditions → service account. Exactly one must match a token.
+    #[serde(default)]
+    pub bindings: Vec<WorkloadBinding>,
+}
+
+fn default_workload_algs() -> Vec<WorkloadAlg> {
+    vec![WorkloadAlg::RS256, WorkloadAlg::ES256]
+}
+
+/// `[[auth.workload.bindings]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadBinding {
+    /// Name in errors; default `service_account`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The service account a matching token becomes.
+    pub service_account: String,
+    /// Every condition must hold (top-level claims; numbers compare as their decimal text).
+    pub claims: BTreeMap<String, ClaimCondition>,
+}
+
+impl WorkloadBinding {
+    /// Name in errors.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.service_account)
+    }
+}
+
+/// A condition on one claim: `"x"` (exactly), `["x", "y"]` (one of), `{ glob = "x*" }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimCondition {
+    /// Equal to.
+    Exact(String),
+    /// Equal to one of.
+    OneOf(Vec<String>),
+    /// Matches a glob: `*` any run of characters, `?` one character.
+    Glob(String),
+}
+
+impl<'de> Deserialize<'de> for ClaimCondition {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ClaimCondition;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string, an integer, a list of strings, or { glob = \"…\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(ClaimCondition::Exact(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(ClaimCondition::Exact(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(ClaimCondition::Exact(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    v.push(s);
+                }
+                if v.is_empty() {
+                    return Err(serde::de::Error::custom("an empty list matches nothing"));
+                }
+                Ok(ClaimCondition::OneOf(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut glob = None;
+                while let Some(k) = map.next_key::<String>()? {
+                    if k != "glob" || glob.is_some() {
+                        return Err(serde::de::Error::custom(format!(
+                            "unexpected key {k:?}: a table condition is {{ glob = \"…\" }}"
+                        )));
+                    }
+                    glob = Some(map.next_value::<String>()?);
+                }
+                glob.map(ClaimCondition::Glob)
+                    .ok_or_else(|| serde::de::Error::custom("expected { glob = \"…\" }"))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// `[grants]`.
@@ -414,6 +599,7 @@ impl Config {
                 ));
             }
         }
+        self.validate_workload(&mut p);
         if self.grants.max_duration < Duration::from_secs(10) {
             p.push("grants.max_duration must be at least 10s".into());
         }
@@ -445,6 +631,95 @@ impl Config {
             p.push("policy.files is empty: without a policy nobody can connect".into());
         }
         p
+    }
+
+    fn validate_workload(&self, p: &mut Vec<String>) {
+        let mut accounts = HashSet::new();
+        for sa in &self.auth.service_accounts {
+            if !valid_name(&sa.name) {
+                p.push(format!(
+                    "auth.service_accounts: name {:?} must be 1-64 characters of a-z, 0-9, '.', '_', '-', '@'",
+                    sa.name
+                ));
+            }
+            if self.user(&sa.name).is_some() {
+                p.push(format!(
+                    "auth.service_accounts: {:?} is also a user name; identities must be unique",
+                    sa.name
+                ));
+            }
+            if !accounts.insert(sa.name.as_str()) {
+                p.push(format!(
+                    "auth.service_accounts: {:?} is declared twice",
+                    sa.name
+                ));
+            }
+        }
+        let mut names = HashSet::new();
+        let mut issuers = HashSet::new();
+        for w in &self.auth.workload {
+            let at = format!("auth.workload {:?}", w.name);
+            if !valid_name(&w.name) || !names.insert(w.name.as_str()) {
+                p.push(format!(
+                    "{at}: names are unique, 1-64 characters of a-z, 0-9, '.', '_', '-', '@'"
+                ));
+            }
+            if !issuers.insert(w.issuer.as_str()) {
+                p.push(format!("{at}: issuer {:?} is configured twice", w.issuer));
+            }
+            for (what, url) in [
+                ("issuer", Some(&w.issuer)),
+                ("jwks_url", w.jwks_url.as_ref()),
+            ] {
+                let Some(url) = url else { continue };
+                let ok =
+                    url.starts_with("https://") || (w.insecure_http && url.starts_with("http://"));
+                if !ok {
+                    p.push(format!(
+                        "{at}: {what} {url:?} must be an https:// URL (http:// only with insecure_http = true, for tests)"
+                    ));
+                }
+            }
+            if w.audience.is_empty() {
+                p.push(format!("{at}: audience is empty"));
+            }
+            if w.algorithms.is_empty() {
+                p.push(format!("{at}: algorithms is empty"));
+            }
+            if w.token_ttl < Duration::from_secs(10) {
+                p.push(format!("{at}: token_ttl must be at least 10s"));
+            }
+            if w.clock_skew > Duration::from_secs(300) {
+                p.push(format!(
+                    "{at}: clock_skew above 5m would accept expired tokens"
+                ));
+            }
+            if w.bindings.is_empty() {
+                p.push(format!("{at}: no bindings, so no token from it can log in"));
+            }
+            for b in &w.bindings {
+                if !accounts.contains(b.service_account.as_str()) {
+                    p.push(format!(
+                        "{at}: binding {:?} names service account {:?}, which [[auth.service_accounts]] does not declare",
+                        b.label(),
+                        b.service_account
+                    ));
+                }
+                // A binding without conditions would admit every token the issuer signs — for a
+                // shared issuer such as GitHub's, every repository in the world.
+                if b.claims.is_empty() {
+                    p.push(format!(
+                        "{at}: binding {:?} has no claim conditions; bind on claims such as repository_id",
+                        b.label()
+                    ));
+                }
+            }
+        }
+    }
+
+    /// A service account by name.
+    pub fn service_account(&self, name: &str) -> Option<&ServiceAccountConfig> {
+        self.auth.service_accounts.iter().find(|s| s.name == name)
     }
 
     /// The data directory, resolved.
@@ -499,6 +774,12 @@ fn d_10s() -> Duration {
 fn d_10m() -> Duration {
     Duration::from_secs(600)
 }
+fn d_30s() -> Duration {
+    Duration::from_secs(30)
+}
+fn d_1m() -> Duration {
+    Duration::from_secs(60)
+}
 fn d_15m() -> Duration {
     Duration::from_secs(900)
 }
@@ -545,6 +826,99 @@ password = { env = "PG_PASS" }
             c.connections["pg"].password,
             Some(SecretRef::Env("PG_PASS".into()))
         );
+    }
+
+    const WORKLOAD: &str = r#"
+[[auth.service_accounts]]
+name = "etl"
+groups = ["ci"]
+
+[[auth.workload]]
+name = "github"
+kind = "github"
+issuer = "https://token.actions.githubusercontent.com"
+audience = "https://gateway.example.com"
+
+[[auth.workload.bindings]]
+service_account = "etl"
+claims = { repository_id = 123456, ref = "refs/heads/main", environment = ["prod", "staging"], workflow = { glob = "nightly*" } }
+"#;
+
+    fn workload(patch: impl Fn(&str) -> String) -> Result<Config, ConfigError> {
+        Config::parse(&format!("{MIN}{}", patch(WORKLOAD)), Path::new("/etc/hoop"))
+    }
+
+    #[test]
+    fn workload_bindings_parse_every_condition_form() {
+        let c = workload(|w| w.to_string()).unwrap();
+        let w = &c.auth.workload[0];
+        assert_eq!(w.kind, WorkloadKind::Github);
+        assert_eq!(w.algorithms, [WorkloadAlg::RS256, WorkloadAlg::ES256]);
+        assert_eq!(w.max_token_age, Duration::from_secs(900));
+        let b = &w.bindings[0].claims;
+        assert_eq!(b["repository_id"], ClaimCondition::Exact("123456".into()));
+        assert_eq!(
+            b["environment"],
+            ClaimCondition::OneOf(vec!["prod".into(), "staging".into()])
+        );
+        assert_eq!(b["workflow"], ClaimCondition::Glob("nightly*".into()));
+        assert_eq!(
+            crate::gateway::auth::principal_for(&c, "etl").map(|p| p.kind),
+            Some(crate::gateway::policy::PrincipalKind::ServiceAccount)
+        );
+    }
+
+    #[test]
+    fn unsafe_workload_configs_are_refused_with_the_reason() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "https://token.actions",
+                "http://token.actions",
+                "must be an https:// URL",
+            ),
+            (
+                "claims = { repository_id = 123456, ref = \"refs/heads/main\", environment = [\"prod\", \"staging\"], workflow = { glob = \"nightly*\" } }",
+                "claims = {}",
+                "has no claim conditions",
+            ),
+            (
+                "service_account = \"etl\"",
+                "service_account = \"nobody\"",
+                "does not declare",
+            ),
+            (
+                "audience = \"https://gateway.example.com\"",
+                "audience = \"x\"\nalgorithms = [\"HS256\"]",
+                "unknown variant `HS256`",
+            ),
+            (
+                "audience = \"https://gateway.example.com\"",
+                "audience = \"x\"\nalgorithms = [\"none\"]",
+                "unknown variant `none`",
+            ),
+            (
+                "workflow = { glob = \"nightly*\" }",
+                "workflow = { regex = \".*\" }",
+                "a table condition is { glob",
+            ),
+            (
+                "environment = [\"prod\", \"staging\"]",
+                "environment = []",
+                "empty list matches nothing",
+            ),
+        ];
+        for (from, to, want) in cases {
+            let err = workload(|w| w.replace(from, to)).unwrap_err().0;
+            assert!(err.contains(want), "{to}: {err}");
+        }
+        // A service account may not share a user's name.
+        let err = Config::parse(
+            &format!("{MIN}{WORKLOAD}\n[[auth.users]]\nname = \"etl\"\npassword_hash = \"x\"\n"),
+            Path::new("/"),
+        )
+        .unwrap_err()
+        .0;
+        assert!(err.contains("is also a user name"), "{err}");
     }
 
     #[test]

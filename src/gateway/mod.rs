@@ -17,6 +17,7 @@ pub mod serve;
 pub mod sessions;
 pub mod store;
 pub mod tunnel;
+pub mod workload;
 
 use std::sync::Arc;
 
@@ -50,6 +51,8 @@ pub struct Gateway {
     pub password_checks: tokio::sync::Semaphore,
     /// Group-committing writer of statement events.
     pub audit: audit::AuditWriter,
+    /// Trusted workload token issuers and their key caches.
+    pub workloads: workload::Workloads,
 }
 
 impl Gateway {
@@ -80,7 +83,10 @@ impl Gateway {
         let audit = audit::AuditWriter::start(&store, config.audit.durability)
             .await
             .with_context(|| format!("cannot open the audit log in {}", data_dir.display()))?;
+        let workloads =
+            workload::Workloads::new(&config.auth.workload).map_err(anyhow::Error::msg)?;
         Ok(Arc::new(Gateway {
+            workloads,
             config,
             store,
             ca,

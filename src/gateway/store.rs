@@ -95,6 +95,8 @@ pub struct TokenRow {
     pub used_at: Option<i64>,
     /// When revoked.
     pub revoked_at: Option<i64>,
+    /// Workload provenance (JSON) of a token from a CI token exchange.
+    pub provenance: Option<String>,
 }
 
 /// A stored grant.
@@ -120,6 +122,8 @@ pub struct GrantRow {
     pub decided_by: Option<String>,
     /// Their reason.
     pub decision_reason: Option<String>,
+    /// Workload provenance (JSON), from the requester's token.
+    pub provenance: Option<String>,
 }
 
 /// A new audit event.
@@ -141,6 +145,8 @@ pub struct NewEvent<'a> {
     pub outcome: Option<&'a str>,
     /// Detail.
     pub detail: Option<&'a str>,
+    /// Workload provenance (JSON), for events without a grant.
+    pub provenance: Option<&'a str>,
 }
 
 /// Filter for [`Store::list_events`].
@@ -154,6 +160,10 @@ pub struct EventFilter {
     pub identity: Option<String>,
     /// Only this session.
     pub session_id: Option<String>,
+    /// Only events of CI runs of this repository.
+    pub repository: Option<String>,
+    /// Only events of this CI run id.
+    pub run_id: Option<String>,
     /// At most this many (newest kept), default 1000.
     pub limit: Option<i64>,
 }
@@ -185,6 +195,8 @@ pub struct EventRow {
     pub duration_ms: Option<i64>,
     /// Detail.
     pub detail: Option<String>,
+    /// Workload provenance (JSON): the event's own, or its grant's.
+    pub provenance: Option<String>,
 }
 
 fn migrator() -> Migrator {
@@ -213,6 +225,11 @@ fn migrator() -> Migrator {
             4,
             "results as events",
             include_str!("../../migrations/0004_results_as_events.sql"),
+        ),
+        m(
+            5,
+            "provenance",
+            include_str!("../../migrations/0005_provenance.sql"),
         ),
     ])
 }
@@ -435,9 +452,10 @@ impl Store {
         identity: &str,
         family: &str,
         expires_at: i64,
+        provenance: Option<&str>,
     ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO tokens (token_hash, kind, identity, family, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO tokens (token_hash, kind, identity, family, created_at, expires_at, provenance) VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(hash)
         .bind(kind)
@@ -445,6 +463,7 @@ impl Store {
         .bind(family)
         .bind(now_ms())
         .bind(expires_at)
+        .bind(provenance)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -463,6 +482,7 @@ impl Store {
             expires_at: r.get("expires_at"),
             used_at: r.get("used_at"),
             revoked_at: r.get("revoked_at"),
+            provenance: r.get("provenance"),
         }))
     }
 
@@ -505,8 +525,8 @@ impl Store {
     /// Stores a new grant.
     pub async fn insert_grant(&self, g: &GrantRow) -> Result<()> {
         sqlx::query(
-            "INSERT INTO grants (id, identity, connection, reason, status, duration_ms, created_at, activated_at, expires_at, decided_by, decision_reason)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO grants (id, identity, connection, reason, status, duration_ms, created_at, activated_at, expires_at, decided_by, decision_reason, provenance)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&g.id)
         .bind(&g.identity)
@@ -519,6 +539,7 @@ impl Store {
         .bind(g.expires_at)
         .bind(&g.decided_by)
         .bind(&g.decision_reason)
+        .bind(&g.provenance)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -536,6 +557,7 @@ impl Store {
             expires_at: r.get("expires_at"),
             decided_by: r.get("decided_by"),
             decision_reason: r.get("decision_reason"),
+            provenance: r.get("provenance"),
         }
     }
 
@@ -636,8 +658,8 @@ impl Store {
     /// Appends an event and commits it; returns its id. Durable when this returns.
     pub async fn insert_event(&self, e: &NewEvent<'_>) -> Result<i64> {
         let r = sqlx::query(
-            "INSERT INTO audit_events (time, kind, identity, grant_id, connection, session_id, statement, outcome, detail)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit_events (time, kind, identity, grant_id, connection, session_id, statement, outcome, detail, provenance)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(now_ms())
         .bind(e.kind)
@@ -648,6 +670,7 @@ impl Store {
         .bind(e.statement)
         .bind(e.outcome)
         .bind(e.detail)
+        .bind(e.provenance)
         .execute(&self.pool)
         .await?;
         Ok(r.last_insert_rowid())
@@ -658,11 +681,16 @@ impl Store {
         let rows = sqlx::query(
             "SELECT e.id, e.time, e.kind, e.identity, e.grant_id, e.connection, e.session_id, e.statement,
                     COALESCE(r.outcome, e.outcome) AS outcome, COALESCE(r.rows, e.rows) AS rows,
-                    COALESCE(r.duration_ms, e.duration_ms) AS duration_ms, COALESCE(r.detail, e.detail) AS detail
-             FROM (SELECT * FROM audit_events WHERE kind <> 'result' AND (?1 IS NULL OR time >= ?1)
-                     AND (?2 IS NULL OR connection = ?2) AND (?3 IS NULL OR identity = ?3)
-                     AND (?4 IS NULL OR session_id = ?4)
-                   ORDER BY id DESC LIMIT ?5) e
+                    COALESCE(r.duration_ms, e.duration_ms) AS duration_ms, COALESCE(r.detail, e.detail) AS detail,
+                    e.prov AS provenance
+             FROM (SELECT a.*, COALESCE(a.provenance, g.provenance) AS prov
+                   FROM audit_events a LEFT JOIN grants g ON g.id = a.grant_id
+                   WHERE a.kind <> 'result' AND (?1 IS NULL OR a.time >= ?1)
+                     AND (?2 IS NULL OR a.connection = ?2) AND (?3 IS NULL OR a.identity = ?3)
+                     AND (?4 IS NULL OR a.session_id = ?4)
+                     AND (?6 IS NULL OR prov ->> '$.repository' = ?6)
+                     AND (?7 IS NULL OR prov ->> '$.run_id' = ?7)
+                   ORDER BY a.id DESC LIMIT ?5) e
              LEFT JOIN audit_events r
                     ON r.kind = 'result' AND r.session_id = e.session_id AND r.seq = e.seq
              ORDER BY e.id ASC",
@@ -672,6 +700,8 @@ impl Store {
         .bind(&f.identity)
         .bind(&f.session_id)
         .bind(f.limit.unwrap_or(1000))
+        .bind(&f.repository)
+        .bind(&f.run_id)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
@@ -689,6 +719,7 @@ impl Store {
                 rows: r.get("rows"),
                 duration_ms: r.get("duration_ms"),
                 detail: r.get("detail"),
+                provenance: r.get("provenance"),
             })
             .collect())
     }

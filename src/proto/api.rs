@@ -143,6 +143,9 @@ pub struct WhoAmI {
     pub groups: Vec<String>,
     /// When the access token in use expires.
     pub token_expires_at: String,
+    /// Where a workload's token came from (CI run, repository, commit…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<serde_json::Value>,
 }
 
 /// One audit event.
@@ -172,6 +175,9 @@ pub struct AuditEvent {
     pub duration_ms: Option<i64>,
     /// Extra detail (error message, peer address…).
     pub detail: Option<String>,
+    /// Workload provenance of the event (or of its grant): issuer, repository, run id, sha…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<serde_json::Value>,
 }
 
 /// RFC 9457 problem details: the body of every API error.

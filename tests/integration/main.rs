@@ -1,6 +1,7 @@
 //! hoopctl integration tests: one binary; real gateway processes, real PostgreSQL, real psql
 //! and tokio-postgres clients, real TLS.
 
+mod issuer;
 mod util;
 
 mod approval;
@@ -11,3 +12,4 @@ mod e2e;
 mod extended;
 mod props;
 mod tls_negative;
+mod workload;

@@ -455,6 +455,25 @@ impl TestClient {
             .env_remove("PGDATABASE")
             .env_remove("PGUSER")
             .stdin(Stdio::null());
+        // A CI job's test run must not look like a CI job to the client under test.
+        for v in [
+            "HOOPCTL_CI",
+            "HOOPCTL_GATEWAY",
+            "HOOPCTL_CA_FILE",
+            "HOOPCTL_AUDIENCE",
+            "HOOPCTL_TOKEN_ENV",
+            "HOOPCTL_TOKEN_FILE",
+            "HOOPCTL_CI_PROVIDER",
+            "GITHUB_ACTIONS",
+            "ACTIONS_ID_TOKEN_REQUEST_URL",
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+            "GITLAB_CI",
+            "CIRCLECI",
+            "BUILDKITE",
+            "KUBERNETES_SERVICE_HOST",
+        ] {
+            c.env_remove(v);
+        }
         c
     }
 

@@ -15,6 +15,7 @@ use crate::clock::now_ms;
 use crate::gateway::Gateway;
 use crate::gateway::auth::{self, hash_token, new_token, new_user_code, normalize_user_code};
 use crate::gateway::store::{DeviceRow, NewEvent};
+use crate::gateway::workload::WorkloadError;
 use crate::proto::OAUTH_CLIENT_ID;
 use crate::secret::Secret;
 
@@ -80,7 +81,19 @@ pub struct TokenForm {
     device_code: Option<String>,
     refresh_token: Option<String>,
     client_id: Option<String>,
+    subject_token: Option<String>,
+    subject_token_type: Option<String>,
+    requested_token_type: Option<String>,
 }
+
+/// RFC 8693 token exchange.
+pub const TOKEN_EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
+/// The subject token types a workload may present: a JWT (or an OIDC ID token, which is one).
+const JWT_TYPES: &[&str] = &[
+    "urn:ietf:params:oauth:token-type:jwt",
+    "urn:ietf:params:oauth:token-type:id_token",
+];
+const ACCESS_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:access_token";
 
 pub async fn token(State(gw): State<Arc<Gateway>>, Form(f): Form<TokenForm>) -> Response {
     match token_inner(&gw, f).await {
@@ -160,7 +173,7 @@ async fn token_inner(gw: &Gateway, f: TokenForm) -> Result<Response, ApiError> {
                     }
                     let identity = d.identity.unwrap_or_default();
                     let t = auth::issue_tokens(
-                        &gw.store, &gw.config, &identity, None, access_ttl, true,
+                        &gw.store, &gw.config, &identity, None, access_ttl, true, None,
                     )
                     .await?;
                     gw.store
@@ -246,16 +259,120 @@ async fn token_inner(gw: &Gateway, f: TokenForm) -> Result<Response, ApiError> {
                 Some(&row.family),
                 access_ttl,
                 true,
+                row.provenance.as_deref(),
             )
             .await?;
             Ok(Json(t).into_response())
         }
+        TOKEN_EXCHANGE => exchange(gw, f).await,
         other => Ok(oauth_error(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
             &format!("grant_type {other:?} is not supported"),
         )),
     }
+}
+
+/// A workload's platform token for a gateway token (RFC 8693). Every outcome is audited.
+async fn exchange(gw: &Gateway, f: TokenForm) -> Result<Response, ApiError> {
+    let Some(subject) = f.subject_token.filter(|t| !t.is_empty()) else {
+        return Ok(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "subject_token is missing",
+        ));
+    };
+    if !f
+        .subject_token_type
+        .as_deref()
+        .is_some_and(|t| JWT_TYPES.contains(&t))
+    {
+        return Ok(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            &format!("subject_token_type must be {}", JWT_TYPES[0]),
+        ));
+    }
+    if f.requested_token_type
+        .as_deref()
+        .is_some_and(|t| t != ACCESS_TOKEN_TYPE)
+    {
+        return Ok(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            &format!("requested_token_type can only be {ACCESS_TOKEN_TYPE}"),
+        ));
+    }
+    if gw.workloads.is_empty() {
+        return Ok(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "this gateway trusts no workload issuers; its operator configures them in [[auth.workload]] (docs/ci.md)",
+        ));
+    }
+    let v = match gw.workloads.verify(&subject, now_ms()).await {
+        Ok(v) => v,
+        Err(e) => {
+            let (status, code, outcome) = match &e {
+                WorkloadError::Refused(_) => (StatusCode::BAD_REQUEST, "invalid_grant", "denied"),
+                WorkloadError::Ambiguous(_) => {
+                    tracing::error!(error = %e, "workload bindings overlap");
+                    (StatusCode::INTERNAL_SERVER_ERROR, "server_error", "error")
+                }
+                WorkloadError::Unavailable(_) => {
+                    tracing::warn!(error = %e, "workload issuer unavailable");
+                    (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "temporarily_unavailable",
+                        "error",
+                    )
+                }
+            };
+            let msg = e.to_string();
+            gw.store
+                .insert_event(&NewEvent {
+                    kind: "workload_login",
+                    outcome: Some(outcome),
+                    detail: Some(&msg),
+                    ..Default::default()
+                })
+                .await?;
+            return Ok(oauth_error(status, code, &msg));
+        }
+    };
+    let ttl = v
+        .issuer
+        .token_ttl
+        .min(gw.config.auth.access_token_ttl)
+        .as_millis() as i64;
+    let prov = serde_json::to_string(&v.provenance)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    let mut t = auth::issue_tokens(
+        &gw.store,
+        &gw.config,
+        &v.service_account,
+        None,
+        ttl,
+        false,
+        Some(&prov),
+    )
+    .await?;
+    t.issued_token_type = Some(ACCESS_TOKEN_TYPE.into());
+    let detail = format!(
+        "issuer={} subject={}",
+        v.provenance.issuer, v.provenance.subject
+    );
+    gw.store
+        .insert_event(&NewEvent {
+            kind: "workload_login",
+            identity: Some(&v.service_account),
+            outcome: Some("ok"),
+            detail: Some(&detail),
+            provenance: Some(&prov),
+            ..Default::default()
+        })
+        .await?;
+    Ok(Json(t).into_response())
 }
 
 #[derive(Debug, Deserialize)]

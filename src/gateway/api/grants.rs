@@ -125,6 +125,7 @@ pub async fn create(
         decision_reason: detail
             .as_ref()
             .map(|d| format!("denied by policy {d}").trim_end().to_string()),
+        provenance: caller.provenance.clone(),
     };
     gw.store.insert_grant(&row).await?;
     let kind = match status {

@@ -65,6 +65,7 @@ fn grant(status: &str, connection: &str, expires_at: i64) -> GrantRow {
         expires_at: Some(expires_at),
         decided_by: None,
         decision_reason: None,
+        provenance: None,
     }
 }
 

@@ -1,0 +1,496 @@
+//! Issue 4: CI workload identity. A local issuer signs real RS256/ES256 tokens and serves real
+//! discovery and JWKS documents; a stand-in plays GitHub's token request endpoint.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::issuer::{GITHUB_REQUEST_TOKEN, Issuer, jws, now};
+use crate::util::*;
+
+const AUD: &str = "hoopctl-test";
+const EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
+const JWT: &str = "urn:ietf:params:oauth:token-type:jwt";
+
+/// `[[auth.workload]]` trusting `iss`, with bindings: repository 4242 on main → warehouse-ci;
+/// environment "prod" → prod-deployer (overlapping on purpose: a token with both is ambiguous).
+fn workload_config(iss: &Issuer, extra_issuer: &str) -> String {
+    format!(
+        r#"
+[[auth.service_accounts]]
+name = "warehouse-ci"
+groups = ["developers"]
+
+[[auth.service_accounts]]
+name = "prod-deployer"
+groups = []
+
+[[auth.workload]]
+name = "gha"
+kind = "github"
+issuer = "{url}"
+audience = "{AUD}"
+insecure_http = true
+algorithms = ["RS256", "ES256"]
+jwks_min_refresh = "2s"
+{extra_issuer}
+
+[[auth.workload.bindings]]
+service_account = "warehouse-ci"
+claims = {{ repository_id = 4242, ref = {{ glob = "refs/heads/ma*" }} }}
+
+[[auth.workload.bindings]]
+name = "deployers"
+service_account = "prod-deployer"
+claims = {{ environment = ["prod", "production"] }}
+"#,
+        url = iss.url()
+    )
+}
+
+fn github_claims() -> Value {
+    json!({
+        "sub": "repo:acme/warehouse:ref:refs/heads/main",
+        "repository": "acme/warehouse", "repository_id": "4242", "repository_owner_id": "77",
+        "ref": "refs/heads/main", "sha": "0123456789abcdef0123456789abcdef01234567",
+        "run_id": "987654", "run_attempt": "2", "workflow": "nightly", "actor": "octocat",
+    })
+}
+
+/// Environment of a GitHub Actions job and nothing else CI-like.
+fn github_job(cmd: &mut Command, iss: &Issuer, gw: &TestGateway) {
+    cmd.env("GITHUB_ACTIONS", "true")
+        .env("ACTIONS_ID_TOKEN_REQUEST_URL", iss.github_request_url())
+        .env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", GITHUB_REQUEST_TOKEN)
+        .env("HOOPCTL_GATEWAY", &gw.url)
+        .env("HOOPCTL_CA_FILE", &gw.ca)
+        .env("HOOPCTL_AUDIENCE", AUD);
+}
+
+async fn exchange(gw: &TestGateway, token: &str) -> (reqwest::StatusCode, Value) {
+    let r = gw
+        .reqwest()
+        .post(format!("{}/oauth/token", gw.url))
+        .form(&[
+            ("grant_type", EXCHANGE),
+            ("subject_token", token),
+            ("subject_token_type", JWT),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    (status, r.json().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn github_job_connects_with_only_its_platform_token_and_is_traced() {
+    if !require_pg() {
+        return;
+    }
+    let iss = Issuer::start();
+    iss.set_github_claims(github_claims());
+    let db = TestDb::create();
+    psql_admin(
+        &db.name,
+        &format!(
+            "CREATE TABLE orders (id int); INSERT INTO orders VALUES (1), (2), (3); ALTER TABLE orders OWNER TO {}",
+            db.role
+        ),
+    );
+    let gw = TestGateway::start_full(
+        &pg_connection("pg", &db),
+        &[],
+        &workload_config(&iss, ""),
+        "",
+    );
+    let job = TestClient::new();
+
+    // The one-liner of a CI job: no login step, no stored secret.
+    let mut cmd = job.cmd();
+    github_job(&mut cmd, &iss, &gw);
+    let out = cmd
+        .args([
+            "connect",
+            "pg",
+            "--ci",
+            "--reason",
+            "nightly refresh",
+            "--",
+            "psql",
+            "-X",
+            "-At",
+            "-c",
+            "SELECT count(*) FROM orders",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "connect --ci failed: {}",
+        stderr(&out)
+    );
+    assert_eq!(stdout(&out).trim(), "3");
+    // Nothing was written to the runner: no profile, no credentials file.
+    assert!(
+        job.all_files().is_empty(),
+        "a --ci run left files behind in the config dir"
+    );
+
+    // `login --ci` says who the job is, with its provenance.
+    let mut cmd = job.cmd();
+    github_job(&mut cmd, &iss, &gw);
+    let out = cmd.args(["login", "--ci", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let who: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(who["identity"], "warehouse-ci");
+    assert_eq!(who["kind"], "service_account");
+    assert_eq!(who["provenance"]["repository"], "acme/warehouse");
+    assert_eq!(who["saved"], false);
+
+    // Every event of the run names the repository, the run and the commit.
+    let admin = TestClient::new();
+    admin.login_token(&gw, "bob");
+    let events = audit(
+        &admin,
+        &["--repository", "acme/warehouse", "--run", "987654"],
+    );
+    let kinds: Vec<&str> = events.iter().filter_map(|e| e["kind"].as_str()).collect();
+    for k in ["workload_login", "grant_active", "session_open", "query"] {
+        assert!(kinds.contains(&k), "no {k} event for the run: {kinds:?}");
+    }
+    for e in &events {
+        assert_eq!(e["provenance"]["run_id"], "987654", "{e}");
+        assert_eq!(
+            e["provenance"]["sha"],
+            "0123456789abcdef0123456789abcdef01234567"
+        );
+    }
+    let q = events.iter().find(|e| e["kind"] == "query").unwrap();
+    assert_eq!(q["identity"], "warehouse-ci");
+    assert_eq!(q["statement"], "SELECT count(*) FROM orders");
+    assert_eq!(
+        q["provenance"]["url"],
+        "https://github.com/acme/warehouse/actions/runs/987654"
+    );
+    // Another run shows nothing of this one.
+    assert!(audit(&admin, &["--run", "111"]).is_empty());
+
+    // A job of another repository is refused with a reason, exit code 3 (denied).
+    let mut other = github_claims();
+    other["repository_id"] = json!("5555");
+    iss.set_github_claims(other);
+    let mut cmd = job.cmd();
+    github_job(&mut cmd, &iss, &gw);
+    let out = cmd.args(["whoami", "--ci"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no binding of issuer gha matches"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Without `id-token: write` GitHub gives no request URL: the error says what to add.
+    let out = job
+        .cmd()
+        .env("GITHUB_ACTIONS", "true")
+        .env("HOOPCTL_GATEWAY", &gw.url)
+        .args(["whoami", "--ci"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("id-token: write"), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forged_expired_and_unbound_tokens_are_refused_each_with_its_reason() {
+    let iss = Issuer::start();
+    let gw = TestGateway::start_full("", &[], &workload_config(&iss, ""), "");
+    let good = iss.claims(
+        AUD,
+        json!({"repository_id": 4242, "ref": "refs/heads/main"}),
+    );
+    let t = now();
+    let with = |patch: Value| {
+        let mut c = good.clone();
+        if let (Some(m), Value::Object(p)) = (c.as_object_mut(), patch) {
+            m.extend(p);
+        }
+        c
+    };
+
+    // The baseline passes, with both key types.
+    for key in [0, 1] {
+        let (s, body) = exchange(&gw, &iss.sign(&good, key)).await;
+        assert!(s.is_success(), "key {key}: {body}");
+        assert_eq!(
+            body["issued_token_type"],
+            "urn:ietf:params:oauth:token-type:access_token"
+        );
+        assert!(body["expires_in"].as_i64().unwrap() <= 900);
+        assert!(
+            body.get("refresh_token").is_none(),
+            "workloads get no refresh token"
+        );
+    }
+
+    let valid = iss.sign(&good, 0);
+    let parts: Vec<&str> = valid.split('.').collect();
+    let rsa_jwk = iss.public_jwk(0);
+    let hs256 = {
+        // The classic confusion attack: HMAC keyed with the issuer's *public* key.
+        let header = json!({"alg": "HS256", "typ": "JWT", "kid": "rsa-1"});
+        let msg = format!(
+            "{}.{}",
+            b64(header.to_string().as_bytes()),
+            b64(good.to_string().as_bytes())
+        );
+        let key =
+            aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, rsa_jwk.to_string().as_bytes());
+        let tag = aws_lc_rs::hmac::sign(&key, msg.as_bytes());
+        format!("{msg}.{}", b64(tag.as_ref()))
+    };
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        b64(with(json!({"repository_id": 4242, "sub": "someone-else"}))
+            .to_string()
+            .as_bytes()),
+        parts[2]
+    );
+    let cases: Vec<(&str, String, &str, &str)> = vec![
+        (
+            "wrong issuer",
+            iss.sign(&with(json!({"iss": "https://evil.example"})), 0),
+            "invalid_grant",
+            "is not trusted",
+        ),
+        (
+            "wrong audience",
+            iss.sign(&with(json!({"aud": "someone-else"})), 0),
+            "invalid_grant",
+            "audience",
+        ),
+        (
+            "expired",
+            iss.sign(&with(json!({"exp": t - 120})), 0),
+            "invalid_grant",
+            "expired",
+        ),
+        (
+            "not yet valid",
+            iss.sign(&with(json!({"nbf": t + 300, "exp": t + 600})), 0),
+            "invalid_grant",
+            "not valid before",
+        ),
+        (
+            "too old",
+            iss.sign(&with(json!({"iat": t - 3600})), 0),
+            "invalid_grant",
+            "accepts tokens at most",
+        ),
+        (
+            "alg none",
+            jws(&json!({"alg": "none", "typ": "JWT"}), &good, None),
+            "invalid_grant",
+            "alg \"none\"",
+        ),
+        (
+            "HS256 with the public key",
+            hs256,
+            "invalid_grant",
+            "algorithm \"HS256\" is not accepted",
+        ),
+        (
+            "unknown kid",
+            iss.sign_with_header(&json!({"alg": "RS256", "kid": "nope"}), &good, 0),
+            "invalid_grant",
+            "not in the JWKS",
+        ),
+        (
+            "tampered payload",
+            tampered,
+            "invalid_grant",
+            "signature does not verify",
+        ),
+        (
+            "stripped signature",
+            format!("{}.{}.", parts[0], parts[1]),
+            "invalid_grant",
+            "no signature",
+        ),
+        (
+            "no binding",
+            iss.sign(&with(json!({"repository_id": 9999})), 0),
+            "invalid_grant",
+            "no binding of issuer gha matches",
+        ),
+        (
+            "two bindings",
+            iss.sign(&with(json!({"environment": "prod"})), 0),
+            "server_error",
+            "bindings warehouse-ci, deployers of issuer gha all match",
+        ),
+        (
+            "not a JWT",
+            "not-a-token".to_string(),
+            "invalid_grant",
+            "not a JWS compact token",
+        ),
+    ];
+    for (name, token, code, text) in &cases {
+        let (status, body) = exchange(&gw, token).await;
+        assert!(!status.is_success(), "{name}: accepted: {body}");
+        assert_eq!(body["error"], *code, "{name}: {body}");
+        let d = body["error_description"].as_str().unwrap_or_default();
+        assert!(d.contains(text), "{name}: expected {text:?} in {d:?}");
+        assert!(
+            !d.contains(token.as_str()),
+            "{name}: the error quotes the token"
+        );
+    }
+
+    // Each refusal is in the audit log with its reason; the two good exchanges too.
+    let admin = TestClient::new();
+    admin.login_token(&gw, "bob");
+    let logins: Vec<Value> = audit(&admin, &[])
+        .into_iter()
+        .filter(|e| e["kind"] == "workload_login")
+        .collect();
+    let refused: Vec<&Value> = logins.iter().filter(|e| e["outcome"] != "ok").collect();
+    assert_eq!(refused.len(), cases.len(), "{logins:#?}");
+    for ((name, _, _, text), e) in cases.iter().zip(&refused) {
+        assert!(
+            e["detail"].as_str().unwrap_or_default().contains(text),
+            "{name}: audit detail {e}"
+        );
+    }
+    assert_eq!(logins.iter().filter(|e| e["outcome"] == "ok").count(), 2);
+}
+
+fn b64(b: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rotated_keys_are_picked_up_and_unknown_kids_cannot_flood_the_issuer() {
+    let iss = Issuer::start();
+    let gw = TestGateway::start_full("", &[], &workload_config(&iss, ""), "");
+    let claims = iss.claims(
+        AUD,
+        json!({"repository_id": 4242, "ref": "refs/heads/main"}),
+    );
+    let (s, body) = exchange(&gw, &iss.sign(&claims, 0)).await;
+    assert!(s.is_success(), "{body}");
+    assert_eq!(iss.jwks_fetches(), 1);
+
+    // The issuer rotates: the new key is accepted without a restart (one refetch).
+    iss.rotate("rsa-2");
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let (s, body) = exchange(&gw, &iss.sign(&claims, 0)).await;
+    assert!(s.is_success(), "token from the rotated key: {body}");
+    assert_eq!(iss.jwks_fetches(), 2);
+
+    // 300 tokens with random kids in a burst: refused, and the JWKS is fetched at most once
+    // per jwks_min_refresh (2s) however many arrive.
+    let started = Instant::now();
+    let before = iss.jwks_fetches();
+    let client = gw.reqwest();
+    let mut tasks = Vec::new();
+    for i in 0..300 {
+        let kid = format!("random-{i}-{}", rand_suffix());
+        let token = jws(&json!({"alg": "RS256", "kid": kid}), &claims, None) + "c2ln";
+        let (client, url) = (client.clone(), gw.url.clone());
+        tasks.push(tokio::spawn(async move {
+            let r = client
+                .post(format!("{url}/oauth/token"))
+                .form(&[
+                    ("grant_type", EXCHANGE),
+                    ("subject_token", &token),
+                    ("subject_token_type", JWT),
+                ])
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        }));
+    }
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        assert_eq!(status, 400, "{body}");
+        assert!(
+            body["error_description"]
+                .as_str()
+                .unwrap()
+                .contains("not in the JWKS"),
+            "{body}"
+        );
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let fetched = iss.jwks_fetches() - before;
+    let allowed = 1 + (elapsed / 2.0).floor() as u64;
+    assert!(
+        fetched <= allowed,
+        "{fetched} JWKS fetches in {elapsed:.1}s; the limit allows {allowed}"
+    );
+    // The right key still works after the flood.
+    let (s, body) = exchange(&gw, &iss.sign(&claims, 0)).await;
+    assert!(s.is_success(), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_job_outlives_its_gateway_token_without_losing_its_tunnel_or_sessions() {
+    if !require_pg() {
+        return;
+    }
+    let iss = Issuer::start();
+    iss.set_github_claims(github_claims());
+    let db = TestDb::create();
+    let gw = TestGateway::start_full(
+        &pg_connection("pg", &db),
+        &[],
+        &format!(
+            "[grants]\ncertificate_ttl = \"10s\"\n{}",
+            workload_config(&iss, "token_ttl = \"10s\"")
+        ),
+        "",
+    );
+    let job = TestClient::new();
+    let mut cmd = job.cmd();
+    github_job(&mut cmd, &iss, &gw);
+    // One session spans the token's whole life; a second one starts after it expired (and
+    // after the certificate was renewed with a re-exchanged token).
+    let script = "psql -X -At -c 'SELECT 1' -c 'SELECT pg_sleep(13)' -c 'SELECT 2' && psql -X -At -c 'SELECT 3'";
+    let out = cmd
+        .args([
+            "connect", "pg", "--ci", "--reason", "long job", "--", "sh", "-c", script,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<String> = stdout(&out)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    assert_eq!(lines, ["1", "2", "3"], "{}", stderr(&out));
+    let admin = TestClient::new();
+    admin.login_token(&gw, "bob");
+    let events = audit(&admin, &[]);
+    let logins = events
+        .iter()
+        .filter(|e| e["kind"] == "workload_login" && e["outcome"] == "ok")
+        .count();
+    assert!(
+        logins >= 2,
+        "the job never re-exchanged its token ({logins} logins)"
+    );
+    let certs = events
+        .iter()
+        .filter(|e| e["kind"] == "certificate_issued")
+        .count();
+    assert!(certs >= 2, "the certificate was never renewed ({certs})");
+}
