@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             [CompletionResult]::new('connections', 'connections', [CompletionResultType]::ParameterValue, 'List the connections you may request')
             [CompletionResult]::new('grant', 'grant', [CompletionResultType]::ParameterValue, 'Request, list and decide just-in-time grants')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read the gateway''s audit log (admins)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Run a whole gateway, a dev user and a demo connection on this machine, in one process')
@@ -247,6 +248,8 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need access; needed when no active grant exists')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Duration of a new grant, e.g. 30m')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait (with --wait)')
+            [CompletionResult]::new('--health-addr', '--health-addr', [CompletionResultType]::ParameterName, 'Serve /startup, /readiness and /liveness on this address (e.g. 127.0.0.1:9090)')
+            [CompletionResult]::new('--max-sigterm-delay', '--max-sigterm-delay', [CompletionResultType]::ParameterName, 'On SIGTERM, let open connections finish for up to this long (CMD always gets 10s)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -255,6 +258,24 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for an approver if the grant needs one')
+            [CompletionResult]::new('--exit-zero-on-sigterm', '--exit-zero-on-sigterm', [CompletionResultType]::ParameterName, 'Exit 0 after a SIGTERM instead of 143')
+            [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;wait' {
+            [CompletionResult]::new('--health-addr', '--health-addr', [CompletionResultType]::ParameterName, 'The address given to `connect --health-addr`')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the CI token comes from (with --ci)')
+            [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'Audience to request the CI token for (default: the gateway URL)')
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)')
             [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -482,6 +503,7 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             [CompletionResult]::new('connections', 'connections', [CompletionResultType]::ParameterValue, 'List the connections you may request')
             [CompletionResult]::new('grant', 'grant', [CompletionResultType]::ParameterValue, 'Request, list and decide just-in-time grants')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read the gateway''s audit log (admins)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Run a whole gateway, a dev user and a demo connection on this machine, in one process')
@@ -525,6 +547,9 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             break
         }
         'hoopctl;help;connect' {
+            break
+        }
+        'hoopctl;help;wait' {
             break
         }
         'hoopctl;help;audit' {

@@ -46,6 +46,9 @@ _hoopctl() {
             hoopctl,logout)
                 cmd="hoopctl__subcmd__logout"
                 ;;
+            hoopctl,wait)
+                cmd="hoopctl__subcmd__wait"
+                ;;
             hoopctl,whoami)
                 cmd="hoopctl__subcmd__whoami"
                 ;;
@@ -163,6 +166,9 @@ _hoopctl() {
             hoopctl__subcmd__help,logout)
                 cmd="hoopctl__subcmd__help__subcmd__logout"
                 ;;
+            hoopctl__subcmd__help,wait)
+                cmd="hoopctl__subcmd__help__subcmd__wait"
+                ;;
             hoopctl__subcmd__help,whoami)
                 cmd="hoopctl__subcmd__help__subcmd__whoami"
                 ;;
@@ -206,7 +212,7 @@ _hoopctl() {
 
     case "${cmd}" in
         hoopctl)
-            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version login logout whoami connections grant connect audit completions dev gateway help"
+            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version login logout whoami connections grant connect wait audit completions dev gateway help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -448,7 +454,7 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__connect)
-            opts="-o -h -V --port --reason --duration --wait --timeout --profile --output --ci --provider --audience --token-env --token-file --help --version"
+            opts="-o -h -V --port --reason --duration --wait --timeout --health-addr --max-sigterm-delay --exit-zero-on-sigterm --profile --output --ci --provider --audience --token-env --token-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -467,6 +473,14 @@ _hoopctl() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-sigterm-delay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1350,7 +1364,7 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__help)
-            opts="login logout whoami connections grant connect audit completions dev gateway help"
+            opts="login logout whoami connections grant connect wait audit completions dev gateway help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1657,6 +1671,20 @@ _hoopctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hoopctl__subcmd__help__subcmd__wait)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hoopctl__subcmd__help__subcmd__whoami)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1728,6 +1756,56 @@ _hoopctl() {
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "auto github gitlab circleci buildkite kubernetes env file" -- "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__wait)
+            opts="-o -h -V --health-addr --timeout --profile --output --ci --provider --audience --token-env --token-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --health-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

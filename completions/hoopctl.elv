@@ -36,6 +36,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand connections 'List the connections you may request'
             cand grant 'Request, list and decide just-in-time grants'
             cand connect 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
+            cand wait 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)'
             cand audit 'Read the gateway''s audit log (admins)'
             cand completions 'Print a shell completion script'
             cand dev 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
@@ -226,6 +227,8 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand --reason 'Why you need access; needed when no active grant exists'
             cand --duration 'Duration of a new grant, e.g. 30m'
             cand --timeout 'How long to wait (with --wait)'
+            cand --health-addr 'Serve /startup, /readiness and /liveness on this address (e.g. 127.0.0.1:9090)'
+            cand --max-sigterm-delay 'On SIGTERM, let open connections finish for up to this long (CMD always gets 10s)'
             cand --profile 'Gateway profile to use (one per gateway)'
             cand -o 'Output format'
             cand --output 'Output format'
@@ -234,6 +237,23 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
             cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
             cand --wait 'Wait for an approver if the grant needs one'
+            cand --exit-zero-on-sigterm 'Exit 0 after a SIGTERM instead of 143'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;wait'= {
+            cand --health-addr 'The address given to `connect --health-addr`'
+            cand --timeout 'Give up after this long'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
             cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -440,6 +460,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand connections 'List the connections you may request'
             cand grant 'Request, list and decide just-in-time grants'
             cand connect 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
+            cand wait 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)'
             cand audit 'Read the gateway''s audit log (admins)'
             cand completions 'Print a shell completion script'
             cand dev 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
@@ -472,6 +493,8 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         &'hoopctl;help;grant;revoke'= {
         }
         &'hoopctl;help;connect'= {
+        }
+        &'hoopctl;help;wait'= {
         }
         &'hoopctl;help;audit'= {
             cand list 'List audit events, oldest first'

@@ -47,6 +47,7 @@ complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "whoami" -d 'Show wh
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "connections" -d 'List the connections you may request'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "grant" -d 'Request, list and decide just-in-time grants'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "connect" -d 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "wait" -d 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "audit" -d 'Read the gateway\'s audit log (admins)'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "dev" -d 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
@@ -251,6 +252,8 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l port -d 'Loc
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l reason -d 'Why you need access; needed when no active grant exists' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l duration -d 'Duration of a new grant, e.g. 30m' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l timeout -d 'How long to wait (with --wait)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l health-addr -d 'Serve /startup, /readiness and /liveness on this address (e.g. 127.0.0.1:9090)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l max-sigterm-delay -d 'On SIGTERM, let open connections finish for up to this long (CMD always gets 10s)' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l profile -d 'Gateway profile to use (one per gateway)' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON (one object, or JSON lines for streams)'"
@@ -266,9 +269,29 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l audience -d 
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l wait -d 'Wait for an approver if the grant needs one'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l exit-zero-on-sigterm -d 'Exit 0 after a SIGTERM instead of 143'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand wait" -l health-addr -d 'The address given to `connect --health-addr`' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand wait" -l timeout -d 'Give up after this long' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand wait" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand wait" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand wait" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+github\t'GitHub Actions (`permissions: id-token: write`)'
+gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
+circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
+buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
+kubernetes\t'A Kubernetes projected service-account token file'
+env\t'An environment variable (--token-env)'
+file\t'A file (--token-file)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand wait" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand wait" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand wait" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand wait" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand wait" -s V -l version -d 'Print version'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l profile -d 'Gateway profile to use (one per gateway)' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON (one object, or JSON lines for streams)'"
@@ -472,17 +495,18 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "hash-password" -d 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "token" -d 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "login" -d 'Log in to a gateway (OAuth device flow; or a minted token with --token-stdin)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "logout" -d 'Revoke this profile\'s login at the gateway and forget it locally'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "whoami" -d 'Show who this profile is logged in as'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "connections" -d 'List the connections you may request'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "grant" -d 'Request, list and decide just-in-time grants'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "connect" -d 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "audit" -d 'Read the gateway\'s audit log (admins)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "dev" -d 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "gateway" -d 'Run and administer a gateway'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect audit completions dev gateway help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "login" -d 'Log in to a gateway (OAuth device flow; or a minted token with --token-stdin)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "logout" -d 'Revoke this profile\'s login at the gateway and forget it locally'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "whoami" -d 'Show who this profile is logged in as'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "connections" -d 'List the connections you may request'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "grant" -d 'Request, list and decide just-in-time grants'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "connect" -d 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "wait" -d 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "audit" -d 'Read the gateway\'s audit log (admins)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "dev" -d 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "gateway" -d 'Run and administer a gateway'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from grant" -f -a "request" -d 'Ask for access to a connection'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from grant" -f -a "list" -d 'List your grants (or everyone\'s with --all, for approvers)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from grant" -f -a "approve" -d 'Approve a pending grant (approver groups)'

@@ -42,7 +42,8 @@ Exit codes:
   3  denied by policy or by an approver
   4  approval still pending (timed out waiting, or --wait not given)
   5  not logged in, or credentials expired: run `hoopctl login`
-  (connect -- CMD exits with CMD's own status)";
+  (connect -- CMD exits with CMD's own status; connect without CMD exits 143
+   after SIGTERM, or 0 with --exit-zero-on-sigterm)";
 
 /// An error that carries its exit kind. Raised in the client; mapped to a code in `main`.
 #[derive(Debug)]

@@ -92,6 +92,11 @@ pub enum Command {
         after_help = "Examples:\n  hoopctl connect warehouse --reason \"nightly refresh\"\n  hoopctl connect warehouse --reason \"nightly refresh\" -- psql -c 'select count(*) from orders'\n  hoopctl connect prod --reason \"incident 42\" --wait --timeout 30m -- ./export.sh\n\nCMD gets PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE=disable and DATABASE_URL."
     )]
     Connect(ConnectArgs),
+    /// Wait until a `connect --health-addr` tunnel is ready (for a later CI step).
+    #[command(
+        after_help = "Example:\n  hoopctl connect warehouse --ci --reason etl --health-addr 127.0.0.1:9090 &\n  hoopctl wait --health-addr 127.0.0.1:9090 --timeout 2m\n\nExits 0 once /startup answers 200; 1 when --timeout passes first."
+    )]
+    Wait(WaitCmdArgs),
     /// Read the gateway's audit log (admins).
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -201,6 +206,17 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(s).map_err(|e| format!("{e} (use e.g. 30s, 15m, 2h)"))
 }
 
+/// `wait` flags.
+#[derive(Debug, Args)]
+pub struct WaitCmdArgs {
+    /// The address given to `connect --health-addr`.
+    #[arg(long, env = "HOOPCTL_HEALTH_ADDR", default_value = "127.0.0.1:9090")]
+    pub health_addr: std::net::SocketAddr,
+    /// Give up after this long.
+    #[arg(long, env = "HOOPCTL_WAIT_TIMEOUT", default_value = "1m", value_parser = parse_duration)]
+    pub timeout: Duration,
+}
+
 /// `connect` flags.
 #[derive(Debug, Args)]
 pub struct ConnectArgs {
@@ -218,6 +234,15 @@ pub struct ConnectArgs {
     /// Waiting for approval.
     #[command(flatten)]
     pub wait: WaitArgs,
+    /// Serve /startup, /readiness and /liveness on this address (e.g. 127.0.0.1:9090).
+    #[arg(long, env = "HOOPCTL_HEALTH_ADDR")]
+    pub health_addr: Option<std::net::SocketAddr>,
+    /// On SIGTERM, let open connections finish for up to this long (CMD always gets 10s).
+    #[arg(long, env = "HOOPCTL_MAX_SIGTERM_DELAY", default_value = "0s", value_parser = parse_duration)]
+    pub max_sigterm_delay: Duration,
+    /// Exit 0 after a SIGTERM instead of 143.
+    #[arg(long, env = "HOOPCTL_EXIT_ZERO_ON_SIGTERM")]
+    pub exit_zero_on_sigterm: bool,
     /// Command to run with the tunnel's PG* variables; hoopctl exits with its status.
     #[arg(last = true)]
     pub command: Vec<String>,

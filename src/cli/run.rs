@@ -78,9 +78,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                 duration: a.duration,
                 wait: a.wait.wait(),
                 command: a.command,
+                health_addr: a.health_addr,
+                max_sigterm_delay: a.max_sigterm_delay,
+                exit_zero_on_sigterm: a.exit_zero_on_sigterm,
             };
             return Ok(connect::connect(p, opts, out).await?);
         }
+        Command::Wait(a) => crate::client::health::wait(a.health_addr, a.timeout).await?,
         Command::Audit(AuditCommand::List {
             since,
             connection,

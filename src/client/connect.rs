@@ -9,7 +9,8 @@ use tokio::net::TcpListener;
 
 use super::api::{Api, query_escape};
 use super::grant::{approval_hint, request, wait_for};
-use super::tunnel::{self, TunnelIdentity};
+use super::health::{self, Health};
+use super::tunnel::{self, Conns, TunnelIdentity};
 use super::{Output, print_json};
 use crate::clock::{now_ms, parse_rfc3339_ms};
 use crate::exit::{ExitKind, Failure};
@@ -30,6 +31,51 @@ pub struct ConnectOptions {
     pub wait: Option<Duration>,
     /// Command to run against the tunnel.
     pub command: Vec<String>,
+    /// Where to serve `/startup`, `/readiness`, `/liveness`.
+    pub health_addr: Option<std::net::SocketAddr>,
+    /// On SIGTERM, how long open connections may take to finish.
+    pub max_sigterm_delay: Duration,
+    /// Exit 0 (not 143) after a SIGTERM.
+    pub exit_zero_on_sigterm: bool,
+}
+
+/// After a forwarded signal, CMD gets at least this long to exit before it is killed.
+const CHILD_GRACE: Duration = Duration::from_secs(10);
+
+/// A lifecycle event of `connect -o json`: one JSON object per line.
+fn event(out: Output, kind: &str, fields: serde_json::Value) {
+    if out != Output::Json {
+        return;
+    }
+    let mut v = serde_json::json!({ "event": kind });
+    if let (Some(m), serde_json::Value::Object(f)) = (v.as_object_mut(), fields) {
+        m.extend(f);
+    }
+    print_json(&v);
+}
+
+/// Tells the user (or the JSON reader) that a grant waits for an approver.
+fn announce_pending(g: &Grant, out: Output) {
+    match out {
+        Output::Text => eprintln!("{}", approval_hint(g)),
+        Output::Json => event(
+            out,
+            "grant_pending",
+            serde_json::json!({"grant": g.id, "connection": g.connection, "hint": approval_hint(g)}),
+        ),
+    }
+}
+
+/// Waits for a pending grant; announces the approval.
+async fn await_approval(api: &Api, g: &Grant, t: Duration, out: Output) -> Result<Grant, Failure> {
+    announce_pending(g, out);
+    let g = wait_for(api, &g.id, t, out).await?;
+    event(
+        out,
+        "grant_approved",
+        serde_json::json!({"grant": g.id, "decided_by": g.decided_by, "expires_at": g.expires_at}),
+    );
+    Ok(g)
 }
 
 /// How long the tunnel outlives its grant so sessions receive the gateway's closing error.
@@ -62,12 +108,7 @@ async fn find_or_request(api: &Api, o: &ConnectOptions, out: Output) -> Result<G
     }
     if let Some(g) = mine.iter().find(|g| g.status == GrantStatus::Pending) {
         return match o.wait {
-            Some(t) => {
-                if out == Output::Text {
-                    eprintln!("{}", approval_hint(g));
-                }
-                wait_for(api, &g.id, t, out).await
-            }
+            Some(t) => await_approval(api, g, t, out).await,
             None => Err(Failure::new(
                 ExitKind::ApprovalPending,
                 format!("{}; then run this again, or pass --wait", approval_hint(g)),
@@ -83,28 +124,52 @@ async fn find_or_request(api: &Api, o: &ConnectOptions, out: Output) -> Result<G
             ),
         )
     })?;
-    let g = request(
-        api,
-        &o.connection,
-        reason,
-        o.duration.as_deref(),
-        o.wait,
-        out,
-    )
-    .await?;
-    if g.status == GrantStatus::Pending {
-        return Err(Failure::new(
+    let g = request(api, &o.connection, reason, o.duration.as_deref(), None, out).await?;
+    match (g.status, o.wait) {
+        (GrantStatus::Pending, Some(t)) => await_approval(api, &g, t, out).await,
+        (GrantStatus::Pending, None) => Err(Failure::new(
             ExitKind::ApprovalPending,
             format!("{}; then run this again, or pass --wait", approval_hint(&g)),
-        ));
+        )),
+        _ => Ok(g),
     }
-    Ok(g)
 }
 
 /// Runs `hoopctl connect`. Returns the exit code (CMD's, or 0).
 pub async fn connect(profile: &str, o: ConnectOptions, out: Output) -> Result<u8, Failure> {
+    let health = Arc::new(Health::default());
+    // Probes first: an orchestrator can see "alive, not started" while a grant waits.
+    if let Some(addr) = o.health_addr {
+        health::serve(addr, health.clone()).await?;
+    }
+    let (code, reason) = match run(profile, &o, out, &health).await {
+        Ok(r) => r,
+        Err(e) => {
+            health.set_failed();
+            event(
+                out,
+                "closed",
+                serde_json::json!({"reason": e.message, "exit_code": e.kind.code()}),
+            );
+            return Err(e);
+        }
+    };
+    event(
+        out,
+        "closed",
+        serde_json::json!({"reason": reason, "exit_code": code}),
+    );
+    Ok(code)
+}
+
+async fn run(
+    profile: &str,
+    o: &ConnectOptions,
+    out: Output,
+    health: &Health,
+) -> Result<(u8, String), Failure> {
     let api = Arc::new(Api::open(profile).await?);
-    let grant = find_or_request(&api, &o, out).await?;
+    let grant = find_or_request(&api, o, out).await?;
     let grant_end = grant
         .expires_at
         .as_deref()
@@ -134,11 +199,21 @@ pub async fn connect(profile: &str, o: ConnectOptions, out: Output) -> Result<u8
         "postgresql://{}@127.0.0.1:{port}/{database}?sslmode=disable",
         who.identity
     );
+    let conns = Arc::new(Conns::default());
+    let server = tokio::spawn(tunnel::serve(listener, id.clone(), conns.clone()));
+    // Signals are ours from here on; before, the default action ends the process.
+    let mut signals = Signals::new()?;
+    health.set_started();
     match out {
-        Output::Json => print_json(&serde_json::json!({
-            "connection": o.connection, "host": "127.0.0.1", "port": port, "database": database,
-            "user": who.identity, "grant": grant.id, "expires_at": grant.expires_at, "url": url,
-        })),
+        Output::Json => event(
+            out,
+            "ready",
+            serde_json::json!({
+                "connection": o.connection, "host": "127.0.0.1", "port": port,
+                "address": format!("127.0.0.1:{port}"), "database": database,
+                "user": who.identity, "grant": grant.id, "expires_at": grant.expires_at, "url": url,
+            }),
+        ),
         Output::Text => eprintln!(
             "Tunnel to {} open on 127.0.0.1:{port} (grant {}, until {}).\n  psql \"{url}\"\n{}",
             o.connection,
@@ -151,7 +226,6 @@ pub async fn connect(profile: &str, o: ConnectOptions, out: Output) -> Result<u8
             }
         ),
     }
-    let server = tokio::spawn(tunnel::serve(listener, id.clone()));
     let renewer = {
         let (api, id) = (api.clone(), id.clone());
         tokio::spawn(async move {
@@ -168,15 +242,40 @@ pub async fn connect(profile: &str, o: ConnectOptions, out: Output) -> Result<u8
         })
     };
     let grant_ended = grant_watch(api.clone(), grant.id.clone(), grant_end);
+    let sigterm_code = |sig: Sig| match (sig, o.exit_zero_on_sigterm) {
+        (Sig::Term, true) => 0,
+        (s, _) => 128 + s.number(),
+    };
     let result = if o.command.is_empty() {
         tokio::select! {
-            _ = shutdown_signal() => { eprintln!("Closing the tunnel."); Ok(0) }
+            sig = signals.next() => {
+                if sig == Sig::Int {
+                    if out == Output::Text {
+                        eprintln!("Closing the tunnel.");
+                    }
+                    Ok((0, "interrupted".to_string()))
+                } else {
+                    // Stop taking connections; let open ones finish, up to the delay.
+                    health.set_draining();
+                    server.abort();
+                    let open = conns.active();
+                    let drained = conns.drained(o.max_sigterm_delay).await;
+                    if out == Output::Text {
+                        eprintln!("{sig:?}: closing the tunnel ({open} open connection(s){}).",
+                            if drained { ", all finished" } else { "; the rest are cut" });
+                    }
+                    Ok((sigterm_code(sig), format!("{sig:?}").to_lowercase()))
+                }
+            }
             e = grant_ended => {
                 // Open sessions get the gateway's own "grant expired" error before we go.
                 tokio::time::sleep(GRACE).await;
                 Err(e)
             }
-            r = renewer => Err(r.unwrap_or_else(|e| fail(e.to_string()))),
+            r = renewer => {
+                health.set_failed();
+                Err(r.unwrap_or_else(|e| fail(e.to_string())))
+            }
         }
     } else {
         let mut cmd = tokio::process::Command::new(&o.command[0]);
@@ -196,10 +295,34 @@ pub async fn connect(profile: &str, o: ConnectOptions, out: Output) -> Result<u8
                 format!("cannot run {:?}: {e}", o.command[0]),
             )
         })?;
+        let pid = child.id();
         tokio::select! {
             s = child.wait() => {
                 let s = s.map_err(|e| fail(format!("waiting for {:?}: {e}", o.command[0])))?;
-                Ok(exit_code(s))
+                Ok((exit_code(s), "command exited".to_string()))
+            }
+            sig = signals.next() => {
+                // Pass the signal on and give CMD time to finish; further signals go on too.
+                health.set_draining();
+                forward(pid, sig);
+                let limit = o.max_sigterm_delay.max(CHILD_GRACE);
+                let deadline = tokio::time::Instant::now() + limit;
+                let status = loop {
+                    tokio::select! {
+                        s = child.wait() => break s.ok(),
+                        again = signals.next() => forward(pid, again),
+                        _ = tokio::time::sleep_until(deadline) => {
+                            let _ = child.kill().await;
+                            break None;
+                        }
+                    }
+                };
+                let code = match (sig, o.exit_zero_on_sigterm, status) {
+                    (Sig::Term, true, _) => 0,
+                    (_, _, Some(s)) => exit_code(s),
+                    (s, _, None) => sigterm_code(s),
+                };
+                Ok((code, format!("{sig:?}").to_lowercase()))
             }
             e = grant_ended => {
                 // The command sees the gateway's error on its sessions; give it time to exit.
@@ -212,6 +335,89 @@ pub async fn connect(profile: &str, o: ConnectOptions, out: Output) -> Result<u8
     };
     server.abort();
     result
+}
+
+/// The signals `connect` handles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sig {
+    Int,
+    Term,
+    Hup,
+}
+
+impl Sig {
+    fn number(self) -> u8 {
+        match self {
+            Sig::Int => 2,
+            Sig::Term => 15,
+            Sig::Hup => 1,
+        }
+    }
+}
+
+#[cfg(unix)]
+struct Signals {
+    int: tokio::signal::unix::Signal,
+    term: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Signals {
+    fn new() -> Result<Signals, Failure> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let on = |k| signal(k).map_err(|e| fail(format!("cannot handle signals: {e}")));
+        Ok(Signals {
+            int: on(SignalKind::interrupt())?,
+            term: on(SignalKind::terminate())?,
+            hup: on(SignalKind::hangup())?,
+        })
+    }
+
+    async fn next(&mut self) -> Sig {
+        tokio::select! {
+            _ = self.int.recv() => Sig::Int,
+            _ = self.term.recv() => Sig::Term,
+            _ = self.hup.recv() => Sig::Hup,
+        }
+    }
+}
+
+#[cfg(not(unix))]
+struct Signals;
+
+#[cfg(not(unix))]
+impl Signals {
+    fn new() -> Result<Signals, Failure> {
+        Ok(Signals)
+    }
+
+    async fn next(&mut self) -> Sig {
+        let _ = tokio::signal::ctrl_c().await;
+        Sig::Int
+    }
+}
+
+/// Sends `sig` to CMD.
+fn forward(pid: Option<u32>, sig: Sig) {
+    #[cfg(unix)]
+    {
+        use rustix::process::{Pid, Signal, kill_process};
+        let s = match sig {
+            Sig::Int => Signal::INT,
+            Sig::Term => Signal::TERM,
+            Sig::Hup => Signal::HUP,
+        };
+        if let Some(p) = pid
+            .and_then(|p| i32::try_from(p).ok())
+            .and_then(Pid::from_raw)
+            && let Err(e) = kill_process(p, s)
+        {
+            tracing::debug!(error = %e, "could not pass the signal on");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (pid, sig);
 }
 
 fn exit_code(s: std::process::ExitStatus) -> u8 {

@@ -386,14 +386,19 @@ pub async fn whoami(name: &str, out: Output) -> Result<(), Failure> {
     let who: WhoAmI = api.get("/v1/whoami").await?;
     match out {
         Output::Json => print_json(&who),
-        Output::Text => println!(
-            "{} ({}) on {}\ngroups: {}\ntoken expires: {}",
-            who.identity,
-            who.kind,
-            api.base,
-            who.groups.join(", "),
-            who.token_expires_at
-        ),
+        Output::Text => {
+            println!(
+                "{} ({}) on {}\ngroups: {}\ntoken expires: {}",
+                who.identity,
+                who.kind,
+                api.base,
+                who.groups.join(", "),
+                who.token_expires_at
+            );
+            if let Some(p) = &who.provenance {
+                println!("provenance: {p}");
+            }
+        }
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod ci;
 pub mod connect;
 pub mod grant;
+pub mod health;
 pub mod login;
 pub mod profile;
 pub mod tunnel;

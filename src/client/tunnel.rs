@@ -2,6 +2,7 @@
 //! mutual TLS to the gateway under a short-lived certificate. The private key is generated here
 //! and never leaves the process; the certificate is renewed before it expires.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -10,6 +11,7 @@ use rustls::ClientConfig;
 use rustls::pki_types::ServerName;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
 use tokio_rustls::TlsConnector;
 
 use super::api::Api;
@@ -167,8 +169,47 @@ impl TunnelIdentity {
     }
 }
 
-/// Accepts local connections forever, tunnelling each one.
-pub async fn serve(listener: TcpListener, id: Arc<TunnelIdentity>) {
+/// The tunnelled connections in flight, so a SIGTERM can drain them.
+#[derive(Debug, Default)]
+pub struct Conns {
+    active: AtomicUsize,
+    idle: Notify,
+}
+
+struct ConnGuard(Arc<Conns>);
+
+impl Drop for ConnGuard {
+    fn drop(&mut self) {
+        if self.0.active.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.0.idle.notify_waiters();
+        }
+    }
+}
+
+impl Conns {
+    /// Connections open now.
+    pub fn active(&self) -> usize {
+        self.active.load(Ordering::SeqCst)
+    }
+
+    /// Waits until no connection is open, or `limit` passes. True when all closed.
+    pub async fn drained(&self, limit: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let idle = self.idle.notified();
+            if self.active() == 0 {
+                return true;
+            }
+            if tokio::time::timeout_at(deadline, idle).await.is_err() {
+                return self.active() == 0;
+            }
+        }
+    }
+}
+
+/// Accepts local connections until aborted, tunnelling each one. Connections already open
+/// live on when this task is aborted (their own tasks), which is what draining relies on.
+pub async fn serve(listener: TcpListener, id: Arc<TunnelIdentity>, conns: Arc<Conns>) {
     loop {
         let (mut local, peer) = match listener.accept().await {
             Ok(x) => x,
@@ -180,7 +221,10 @@ pub async fn serve(listener: TcpListener, id: Arc<TunnelIdentity>) {
         };
         let _ = local.set_nodelay(true);
         let id = id.clone();
+        conns.active.fetch_add(1, Ordering::SeqCst);
+        let guard = ConnGuard(conns.clone());
         tokio::spawn(async move {
+            let _guard = guard;
             match id.open().await {
                 Ok(mut remote) => {
                     // 64 KiB each way (tokio's default is 8 KiB): a bulk result then crosses in

@@ -494,3 +494,198 @@ async fn a_job_outlives_its_gateway_token_without_losing_its_tunnel_or_sessions(
         .count();
     assert!(certs >= 2, "the certificate was never renewed ({certs})");
 }
+
+fn sigterm(child: &std::process::Child) {
+    let ok = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill -TERM failed");
+}
+
+async fn probe(addr: &str, path: &str) -> Option<u16> {
+    reqwest::get(format!("http://{addr}{path}"))
+        .await
+        .ok()
+        .map(|r| r.status().as_u16())
+}
+
+/// Reads JSON lines from a child's stdout on a thread of their own.
+fn json_lines(stdout: std::process::ChildStdout) -> std::sync::mpsc::Receiver<Value> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Ok(v) = serde_json::from_str(&line) {
+                let _ = tx.send(v);
+            }
+        }
+    });
+    rx
+}
+
+fn next_event(rx: &std::sync::mpsc::Receiver<Value>, kind: &str) -> Value {
+    loop {
+        let v = rx
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no {kind} event"));
+        if v["event"] == kind {
+            return v;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connect_lifecycle_probes_wait_events_and_sigterm_drain() {
+    if !require_pg() {
+        return;
+    }
+    let db = TestDb::create();
+    let conns = format!(
+        "{}{}",
+        pg_connection("pg", &db),
+        pg_connection("gated", &db)
+    );
+    let gw = TestGateway::start(&conns, &[]);
+    let alice = TestClient::new();
+    alice.login_token(&gw, "alice");
+    let bob = TestClient::new();
+    bob.login_token(&gw, "bob");
+    let health = format!("127.0.0.1:{}", free_port());
+
+    // Nothing listens yet: `wait` gives up after its timeout with exit code 1.
+    let t = Instant::now();
+    let out = alice.run(&["wait", "--health-addr", &health, "--timeout", "1s"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not ready after"), "{}", stderr(&out));
+    assert!(t.elapsed() < Duration::from_secs(10));
+
+    let mut child = alice
+        .cmd()
+        .args([
+            "connect",
+            "gated",
+            "--reason",
+            "lifecycle",
+            "--wait",
+            "--timeout",
+            "1m",
+            "--health-addr",
+            &health,
+            "--max-sigterm-delay",
+            "8s",
+            "-o",
+            "json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let events = json_lines(child.stdout.take().unwrap());
+
+    // While the grant waits for an approver: alive, not started, not ready.
+    let pending = next_event(&events, "grant_pending");
+    assert_eq!(probe(&health, "/liveness").await, Some(200));
+    assert_eq!(probe(&health, "/startup").await, Some(503));
+    assert_eq!(probe(&health, "/readiness").await, Some(503));
+
+    bob.ok(&["grant", "approve", pending["grant"].as_str().unwrap()]);
+    let out = alice.run(&["wait", "--health-addr", &health, "--timeout", "30s"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    next_event(&events, "grant_approved");
+    let ready = next_event(&events, "ready");
+    assert_eq!(probe(&health, "/startup").await, Some(200));
+    assert_eq!(probe(&health, "/readiness").await, Some(200));
+
+    // A statement in flight when SIGTERM arrives finishes; new connections are refused.
+    let port = ready["port"].as_u64().unwrap() as u16;
+    let mut cfg = tokio_postgres::Config::new();
+    cfg.host("127.0.0.1")
+        .port(port)
+        .user(ready["user"].as_str().unwrap())
+        .dbname(ready["database"].as_str().unwrap());
+    let (client, conn) = cfg.connect(tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn);
+    let slow = tokio::spawn(async move {
+        client
+            .query_one("SELECT pg_sleep(2), 42::int4", &[])
+            .await
+            .map(|r| r.get::<_, i32>(1))
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    sigterm(&child);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while probe(&health, "/readiness").await != Some(503) {
+        assert!(Instant::now() < deadline, "readiness never flipped to 503");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_ok()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the draining tunnel still accepts connections"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(slow.await.unwrap().expect("in-flight statement"), 42);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(143));
+    let closed = next_event(&events, "closed");
+    assert_eq!(closed["exit_code"], 143);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connect_passes_signals_to_its_command() {
+    let Some(Setup {
+        gw: _gw,
+        db: _db,
+        alice,
+    }) = setup_pg()
+    else {
+        return;
+    };
+    let script = "trap 'echo got-term; exit 7' TERM; echo started; sleep 30 & wait";
+    for (extra, want) in [(None, 7), (Some("--exit-zero-on-sigterm"), 0)] {
+        let mut args = vec!["connect", "pg", "--reason", "signals"];
+        args.extend(extra);
+        args.extend(["--", "sh", "-c", script]);
+        let mut child = alice
+            .cmd()
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for l in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                let _ = tx.send(l);
+            }
+        });
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30)).unwrap(), "started");
+        let t = Instant::now();
+        sigterm(&child);
+        assert_eq!(
+            rx.recv_timeout(Duration::from_secs(10)).unwrap(),
+            "got-term"
+        );
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(want), "{extra:?}");
+        assert!(
+            t.elapsed() < Duration::from_secs(8),
+            "the command was not told at once"
+        );
+    }
+}
