@@ -163,10 +163,7 @@ async fn github(audience: &str) -> Result<String, Failure> {
     let url = from_env("ACTIONS_ID_TOKEN_REQUEST_URL", hint)?;
     let bearer = from_env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", hint)?;
     // The real endpoint is https; plain http only on loopback (a local stand-in).
-    let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
-        .iter()
-        .any(|p| url.starts_with(p) && url[p.len()..].starts_with([':', '/']));
-    if !url.starts_with("https://") && !loopback {
+    if !crate::proto::url_allowed(&url, true) {
         return Err(usage(format!(
             "--ci: ACTIONS_ID_TOKEN_REQUEST_URL {url:?} is not an https:// URL"
         )));
@@ -186,13 +183,10 @@ async fn github(audience: &str) -> Result<String, Failure> {
         .await
         .map_err(|e| transport_error(&url, &e))?;
     if !resp.status().is_success() {
-        return Err(Failure::new(
-            ExitKind::Failure,
-            format!(
-                "--ci: GitHub refused the OIDC token request ({}); {hint}",
-                resp.status()
-            ),
-        ));
+        return Err(usage(format!(
+            "--ci: GitHub refused the OIDC token request ({}); {hint}",
+            resp.status()
+        )));
     }
     #[derive(Deserialize)]
     struct Body {
@@ -219,38 +213,43 @@ async fn buildkite(audience: &str) -> Result<String, Failure> {
             ))
         })?;
     if !out.status.success() {
-        return Err(Failure::new(
-            ExitKind::Failure,
-            format!(
-                "--ci: buildkite-agent oidc request-token failed: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ),
-        ));
+        return Err(usage(format!(
+            "--ci: buildkite-agent oidc request-token failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
     }
     String::from_utf8(out.stdout)
         .map_err(|_| Failure::new(ExitKind::Failure, "--ci: buildkite-agent printed non-UTF-8"))
 }
 
-/// The profile to use in CI: the saved one if there is one, else `HOOPCTL_GATEWAY` and
-/// `HOOPCTL_CA_FILE` (a runner usually has no saved profile).
+/// The profile to use in CI: `HOOPCTL_GATEWAY` (and `HOOPCTL_CA_FILE`) when set — the job's own
+/// settings win over a profile an earlier job may have left on a shared runner — else the saved
+/// profile.
 pub fn profile(name: &str) -> Result<Profile, Failure> {
-    if let Ok(p) = profile::load(name) {
-        return Ok(p);
-    }
-    let gateway = env("HOOPCTL_GATEWAY").ok_or_else(|| {
-        Failure::new(
-            ExitKind::NotLoggedIn,
-            "--ci: which gateway? set HOOPCTL_GATEWAY=https://HOST:PORT (and HOOPCTL_CA_FILE when its CA is private)",
-        )
-    })?;
+    let saved = profile::load(name).ok();
+    let Some(gateway) = env("HOOPCTL_GATEWAY") else {
+        return saved.ok_or_else(|| {
+            Failure::new(
+                ExitKind::NotLoggedIn,
+                "--ci: which gateway? set HOOPCTL_GATEWAY=https://HOST:PORT (and HOOPCTL_CA_FILE when its CA is private)",
+            )
+        });
+    };
     if !gateway.starts_with("https://") {
         return Err(usage(format!(
             "HOOPCTL_GATEWAY {gateway:?} must be an https:// URL"
         )));
     }
+    let gateway = gateway.trim_end_matches('/').to_string();
+    // The saved CA is only for the saved gateway.
+    let ca_file = env("HOOPCTL_CA_FILE").map(PathBuf::from).or_else(|| {
+        saved
+            .filter(|p| p.gateway == gateway)
+            .and_then(|p| p.ca_file)
+    });
     Ok(Profile {
-        gateway: gateway.trim_end_matches('/').to_string(),
-        ca_file: env("HOOPCTL_CA_FILE").map(PathBuf::from),
+        gateway,
+        ca_file,
         credentials: String::new(),
     })
 }

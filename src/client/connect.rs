@@ -168,8 +168,20 @@ async fn run(
     out: Output,
     health: &Health,
 ) -> Result<(u8, String), Failure> {
+    // Signals are ours from the start: a SIGTERM while a grant waits for its approver ends
+    // the wait with the same exit code and `closed` event as later.
+    let mut signals = Signals::new()?;
     let api = Arc::new(Api::open(profile).await?);
-    let grant = find_or_request(&api, o, out).await?;
+    let grant = tokio::select! {
+        g = find_or_request(&api, o, out) => g?,
+        sig = signals.next() => {
+            let code = match (sig, o.exit_zero_on_sigterm && o.command.is_empty()) {
+                (Sig::Term, true) => 0,
+                (s, _) => 128 + s.number(),
+            };
+            return Ok((code, format!("{} before the tunnel opened", sig.name())));
+        }
+    };
     let grant_end = grant
         .expires_at
         .as_deref()
@@ -196,13 +208,12 @@ async fn run(
         .and_then(|d| d.clone())
         .unwrap_or_default();
     let url = format!(
-        "postgresql://{}@127.0.0.1:{port}/{database}?sslmode=disable",
-        who.identity
+        "postgresql://{}@127.0.0.1:{port}/{}?sslmode=disable",
+        query_escape(&who.identity),
+        query_escape(&database)
     );
     let conns = Arc::new(Conns::default());
     let server = tokio::spawn(tunnel::serve(listener, id.clone(), conns.clone()));
-    // Signals are ours from here on; before, the default action ends the process.
-    let mut signals = Signals::new()?;
     health.set_started();
     match out {
         Output::Json => event(
@@ -235,14 +246,27 @@ async fn run(
                     // The certificate already runs to the grant's end.
                     std::future::pending::<()>().await;
                 }
-                if let Err(e) = id.renew(&api).await {
-                    return e;
+                // A failed renewal is retried until the certificate in use runs out.
+                while let Err(e) = id.renew(&api).await {
+                    let left = id.not_after_ms() - now_ms();
+                    if left < 5_000 {
+                        return e;
+                    }
+                    eprintln!(
+                        "hoopctl: renewing the tunnel certificate failed ({}); retrying",
+                        e.message
+                    );
+                    tokio::time::sleep(Duration::from_millis(
+                        (left / 4).clamp(1_000, 10_000) as u64
+                    ))
+                    .await;
                 }
             }
         })
     };
     let grant_ended = grant_watch(api.clone(), grant.id.clone(), grant_end);
-    let sigterm_code = |sig: Sig| match (sig, o.exit_zero_on_sigterm) {
+    // --exit-zero-on-sigterm is about the tunnel; with CMD, CMD's status is the answer.
+    let sigterm_code = |sig: Sig| match (sig, o.exit_zero_on_sigterm && o.command.is_empty()) {
         (Sig::Term, true) => 0,
         (s, _) => 128 + s.number(),
     };
@@ -261,10 +285,10 @@ async fn run(
                     let open = conns.active();
                     let drained = conns.drained(o.max_sigterm_delay).await;
                     if out == Output::Text {
-                        eprintln!("{sig:?}: closing the tunnel ({open} open connection(s){}).",
+                        eprintln!("{}: closing the tunnel ({open} open connection(s){}).", sig.name(),
                             if drained { ", all finished" } else { "; the rest are cut" });
                     }
-                    Ok((sigterm_code(sig), format!("{sig:?}").to_lowercase()))
+                    Ok((sigterm_code(sig), sig.name().to_string()))
                 }
             }
             e = grant_ended => {
@@ -317,12 +341,19 @@ async fn run(
                         }
                     }
                 };
-                let code = match (sig, o.exit_zero_on_sigterm, status) {
-                    (Sig::Term, true, _) => 0,
-                    (_, _, Some(s)) => exit_code(s),
-                    (s, _, None) => sigterm_code(s),
+                let code = match status {
+                    Some(s) => exit_code(s),
+                    None => sigterm_code(sig),
                 };
-                Ok((code, format!("{sig:?}").to_lowercase()))
+                Ok((code, sig.name().to_string()))
+            }
+            r = renewer => {
+                // Open sessions go on; new ones cannot start. Say so, and let CMD finish.
+                let e = r.unwrap_or_else(|e| fail(e.to_string()));
+                health.set_failed();
+                eprintln!("hoopctl: {}; connections already open go on, new ones will fail", e.message);
+                let s = child.wait().await.map_err(|e| fail(format!("waiting for {:?}: {e}", o.command[0])))?;
+                Ok((exit_code(s), "command exited after the certificate could not be renewed".to_string()))
             }
             e = grant_ended => {
                 // The command sees the gateway's error on its sessions; give it time to exit.
@@ -346,6 +377,14 @@ enum Sig {
 }
 
 impl Sig {
+    fn name(self) -> &'static str {
+        match self {
+            Sig::Int => "interrupted",
+            Sig::Term => "terminated",
+            Sig::Hup => "hung up",
+        }
+    }
+
     fn number(self) -> u8 {
         match self {
             Sig::Int => 2,

@@ -672,11 +672,9 @@ impl Config {
                 ("jwks_url", w.jwks_url.as_ref()),
             ] {
                 let Some(url) = url else { continue };
-                let ok =
-                    url.starts_with("https://") || (w.insecure_http && url.starts_with("http://"));
-                if !ok {
+                if !crate::proto::url_allowed(url, w.insecure_http) {
                     p.push(format!(
-                        "{at}: {what} {url:?} must be an https:// URL (http:// only with insecure_http = true, for tests)"
+                        "{at}: {what} {url:?} must be an https:// URL (http:// only to a loopback address with insecure_http = true, for tests)"
                     ));
                 }
             }
@@ -688,6 +686,11 @@ impl Config {
             }
             if w.token_ttl < Duration::from_secs(10) {
                 p.push(format!("{at}: token_ttl must be at least 10s"));
+            }
+            if w.jwks_min_refresh < Duration::from_secs(1) {
+                p.push(format!(
+                    "{at}: jwks_min_refresh must be at least 1s, or unknown key ids could make the gateway fetch on every request"
+                ));
             }
             if w.clock_skew > Duration::from_secs(300) {
                 p.push(format!(

@@ -47,6 +47,30 @@ pub enum WorkloadError {
     Unavailable(String),
 }
 
+impl WorkloadError {
+    /// What the caller is told: overlapping bindings are named only in the log and the audit.
+    pub fn client_message(&self) -> String {
+        match self {
+            WorkloadError::Ambiguous(_) => "gateway configuration error: more than one binding \
+                matches this token; the gateway operator must make them exclusive (the gateway \
+                log and audit name them)"
+                .into(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Refused exchanges audited per minute; beyond that they are counted and summarised, so an
+/// unauthenticated flood cannot grow the audit log without bound.
+pub const REFUSALS_AUDITED_PER_MINUTE: u32 = 100;
+
+#[derive(Debug)]
+struct RefusalWindow {
+    start: Instant,
+    audited: u32,
+    suppressed: u64,
+}
+
 fn refused(msg: impl Into<String>) -> WorkloadError {
     WorkloadError::Refused(msg.into())
 }
@@ -103,21 +127,34 @@ pub struct Verified {
 #[derive(Debug)]
 pub struct Workloads {
     issuers: Vec<Issuer>,
+    refusals: std::sync::Mutex<RefusalWindow>,
 }
 
 #[derive(Debug)]
 struct Issuer {
     cfg: Arc<WorkloadIssuer>,
     http: reqwest::Client,
-    /// Held across a fetch so concurrent misses wait for one fetch instead of starting many.
-    keys: tokio::sync::Mutex<KeyCache>,
+    /// Read by every verification; written only to install a fetched JWKS (never held across
+    /// an await, so a slow issuer never blocks tokens whose keys are cached).
+    keys: std::sync::RwLock<KeyCache>,
+    /// Held across a fetch: concurrent misses wait for one fetch instead of starting many.
+    fetching: tokio::sync::Mutex<FetchState>,
 }
 
 #[derive(Default)]
 struct KeyCache {
-    keys: HashMap<String, Key>,
-    jwks_uri: Option<String>,
+    /// Keys by `kid`.
+    named: HashMap<String, Key>,
+    /// Every usable key, named or not (a token without `kid` may use the only key of its type).
+    all: Vec<Key>,
     fetched: Option<Instant>,
+    /// Why the last fetch failed, while no fetch has succeeded since.
+    last_error: Option<String>,
+}
+
+#[derive(Default)]
+struct FetchState {
+    jwks_uri: Option<String>,
     attempted: Option<Instant>,
     fetches: u64,
 }
@@ -125,7 +162,15 @@ struct KeyCache {
 impl std::fmt::Debug for KeyCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("KeyCache")
-            .field("kids", &self.keys.keys().collect::<Vec<_>>())
+            .field("kids", &self.named.keys().collect::<Vec<_>>())
+            .field("keys", &self.all.len())
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for FetchState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FetchState")
             .field("fetches", &self.fetches)
             .finish()
     }
@@ -221,10 +266,42 @@ impl Workloads {
             issuers.push(Issuer {
                 cfg: Arc::new(w.clone()),
                 http,
-                keys: tokio::sync::Mutex::new(KeyCache::default()),
+                keys: std::sync::RwLock::new(KeyCache::default()),
+                fetching: tokio::sync::Mutex::new(FetchState::default()),
             });
         }
-        Ok(Workloads { issuers })
+        Ok(Workloads {
+            issuers,
+            refusals: std::sync::Mutex::new(RefusalWindow {
+                start: Instant::now(),
+                audited: 0,
+                suppressed: 0,
+            }),
+        })
+    }
+
+    /// Whether this refusal gets its own audit event, and how many earlier ones were left out
+    /// (to be recorded in one summary event) when a new minute starts.
+    pub fn admit_refusal(&self) -> (bool, u64) {
+        let Ok(mut w) = self.refusals.lock() else {
+            return (true, 0);
+        };
+        let mut left_out = 0;
+        if w.start.elapsed() >= Duration::from_secs(60) {
+            left_out = w.suppressed;
+            *w = RefusalWindow {
+                start: Instant::now(),
+                audited: 0,
+                suppressed: 0,
+            };
+        }
+        if w.audited < REFUSALS_AUDITED_PER_MINUTE {
+            w.audited += 1;
+            (true, left_out)
+        } else {
+            w.suppressed += 1;
+            (false, left_out)
+        }
     }
 
     /// Whether any issuer is configured.
@@ -236,7 +313,7 @@ impl Workloads {
     pub async fn jwks_fetches(&self, issuer: &str) -> u64 {
         for i in &self.issuers {
             if i.cfg.name == issuer {
-                return i.keys.lock().await.fetches;
+                return i.fetching.lock().await.fetches;
             }
         }
         0
@@ -312,7 +389,7 @@ impl Workloads {
                 iat - now_s
             )));
         }
-        let age = now_s - iat;
+        let age = now_s.saturating_sub(iat);
         if age > cfg.max_token_age.as_secs() as i64 + skew {
             return Err(refused(format!(
                 "the token is {} old; issuer {} accepts tokens at most {} old (fetch a fresh one)",
@@ -384,7 +461,11 @@ fn describe(
         K::InvalidIssuer => format!("the token's issuer is not {}", quote(&cfg.issuer)),
         K::MissingRequiredClaim(c) => format!("the token has no {c} claim"),
         K::InvalidAlgorithm => "the token's algorithm does not match its key".into(),
-        other => format!("the token is invalid: {other:?}"),
+        other => {
+            // The library's text can quote claim fragments: log it, answer generically.
+            tracing::debug!(issuer = %cfg.name, error = ?other, "workload token refused");
+            "the token is malformed or its claims have the wrong types".into()
+        }
     })
 }
 
@@ -402,22 +483,25 @@ fn holds(c: &ClaimCondition, v: &str) -> bool {
     match c {
         ClaimCondition::Exact(x) => x == v,
         ClaimCondition::OneOf(xs) => xs.iter().any(|x| x == v),
-        ClaimCondition::Glob(g) => glob(g.as_bytes(), v.as_bytes()),
+        ClaimCondition::Glob(g) => glob(g, v),
     }
 }
 
-/// `*` matches any run of characters (including `/`), `?` one byte; everything else itself.
-/// Iterative with one backtrack point: linear in practice, no recursion on hostile input.
-pub fn glob(p: &[u8], s: &[u8]) -> bool {
+/// `*` matches any run of characters (including `/`), `?` one character; everything else
+/// itself. Iterative with one backtrack point: no recursion on hostile input, O(len²) at worst
+/// on values bounded by the 16 KiB token limit.
+pub fn glob(pattern: &str, value: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let s: Vec<char> = value.chars().collect();
     let (mut pi, mut si) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while si < s.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi] == s[si]) {
-            pi += 1;
-            si += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
+        if pi < p.len() && p[pi] == '*' {
             star = Some((pi, si));
             pi += 1;
+        } else if pi < p.len() && (p[pi] == '?' || p[pi] == s[si]) {
+            pi += 1;
+            si += 1;
         } else if let Some((sp, ss)) = star {
             pi = sp + 1;
             si = ss + 1;
@@ -426,7 +510,7 @@ pub fn glob(p: &[u8], s: &[u8]) -> bool {
             return false;
         }
     }
-    while pi < p.len() && p[pi] == b'*' {
+    while pi < p.len() && p[pi] == '*' {
         pi += 1;
     }
     pi == p.len()
@@ -506,40 +590,79 @@ fn provenance(cfg: &WorkloadIssuer, c: &Map<String, Value>) -> Provenance {
 }
 
 impl Issuer {
+    fn cached(&self, kid: Option<&str>, alg: WorkloadAlg) -> (Option<Key>, bool, Option<String>) {
+        match self.keys.read() {
+            Ok(c) => (
+                lookup(&c, kid, alg),
+                c.fetched.is_none_or(|t| t.elapsed() > JWKS_TTL),
+                c.last_error.clone(),
+            ),
+            Err(_) => (None, true, None),
+        }
+    }
+
     /// The verification key for `kid`, fetching the JWKS when the cache is cold, stale, or does
     /// not know `kid` — the last at most once per `jwks_min_refresh`.
     async fn key(&self, kid: Option<&str>, alg: WorkloadAlg) -> Result<Key, WorkloadError> {
-        let mut cache = self.keys.lock().await;
-        let stale = cache.fetched.is_none_or(|t| t.elapsed() > JWKS_TTL);
-        let known = |c: &KeyCache| lookup(c, kid, alg);
-        if stale || known(&cache).is_none() {
-            let may = cache
-                .attempted
-                .is_none_or(|t| t.elapsed() >= self.cfg.jwks_min_refresh);
-            if may {
-                cache.attempted = Some(Instant::now());
-                cache.fetches += 1;
-                match self.fetch(&mut cache).await {
-                    Ok(()) => {}
-                    // Keep serving the keys we have when a refresh fails; fail only when none fit.
-                    Err(e) if known(&cache).is_none() => return Err(e),
-                    Err(e) => {
-                        tracing::warn!(issuer = %self.cfg.name, error = %e, "JWKS refresh failed; using cached keys")
+        let (mut key, stale, _) = self.cached(kid, alg);
+        if key.is_none() || stale {
+            // A stale key still verifies while someone else refreshes; a miss waits for the fetch.
+            let guard = match key {
+                Some(_) => self.fetching.try_lock().ok(),
+                None => Some(self.fetching.lock().await),
+            };
+            if let Some(mut st) = guard {
+                let (again, stale, _) = self.cached(kid, alg);
+                let may = st
+                    .attempted
+                    .is_none_or(|t| t.elapsed() >= self.cfg.jwks_min_refresh);
+                if (again.is_none() || stale) && may {
+                    st.attempted = Some(Instant::now());
+                    st.fetches += 1;
+                    let fetched = self.fetch(&mut st).await;
+                    if let Ok(mut c) = self.keys.write() {
+                        match fetched {
+                            Ok((named, all)) => {
+                                c.named = named;
+                                c.all = all;
+                                c.fetched = Some(Instant::now());
+                                c.last_error = None;
+                            }
+                            Err(e) => {
+                                tracing::warn!(issuer = %self.cfg.name, error = %e, "JWKS fetch failed");
+                                c.last_error = Some(e);
+                            }
+                        }
                     }
                 }
+                key = self.cached(kid, alg).0;
             }
         }
-        let key = known(&cache).ok_or_else(|| match kid {
-            Some(k) => refused(format!(
-                "signing key {} is not in the JWKS of issuer {}",
-                quote(k),
-                self.cfg.name
-            )),
-            None => refused(format!(
-                "the token names no key (kid) and issuer {} has no single {alg:?} key",
-                self.cfg.name
-            )),
-        })?;
+        let key = match key {
+            Some(k) => k,
+            None => {
+                let (_, _, err) = self.cached(kid, alg);
+                return Err(match (err, kid) {
+                    // The issuer could not be reached: an outage, not a bad token.
+                    (Some(e), _) => {
+                        tracing::warn!(issuer = %self.cfg.name, error = %e, "no usable JWKS");
+                        WorkloadError::Unavailable(format!(
+                            "the signing keys of issuer {} cannot be fetched now; try again later",
+                            self.cfg.name
+                        ))
+                    }
+                    (None, Some(k)) => refused(format!(
+                        "signing key {} is not in the JWKS of issuer {}",
+                        quote(k),
+                        self.cfg.name
+                    )),
+                    (None, None) => refused(format!(
+                        "the token names no key (kid) and issuer {} has no single {alg:?} key",
+                        self.cfg.name
+                    )),
+                });
+            }
+        };
         if key.family != alg.family() {
             return Err(refused(format!(
                 "key {} of issuer {} is not a key for {alg:?}",
@@ -560,8 +683,10 @@ impl Issuer {
         Ok(key)
     }
 
-    async fn fetch(&self, cache: &mut KeyCache) -> Result<(), WorkloadError> {
-        let uri = match (&self.cfg.jwks_url, &cache.jwks_uri) {
+    /// Discovery (once) and the JWKS. Errors are for the log: they may name internal URLs.
+    #[allow(clippy::type_complexity)]
+    async fn fetch(&self, st: &mut FetchState) -> Result<(HashMap<String, Key>, Vec<Key>), String> {
+        let uri = match (&self.cfg.jwks_url, &st.jwks_uri) {
             (Some(u), _) => u.clone(),
             (None, Some(u)) => u.clone(),
             (None, None) => {
@@ -571,46 +696,45 @@ impl Issuer {
                 );
                 let doc: Value = self.get_json(&url).await?;
                 if doc.get("issuer").and_then(Value::as_str) != Some(self.cfg.issuer.as_str()) {
-                    return Err(WorkloadError::Unavailable(format!(
-                        "the discovery document of issuer {} names another issuer",
-                        self.cfg.name
-                    )));
+                    return Err(format!("{url} names another issuer"));
                 }
                 let u = doc
                     .get("jwks_uri")
                     .and_then(Value::as_str)
-                    .ok_or_else(|| {
-                        WorkloadError::Unavailable(format!(
-                            "the discovery document of issuer {} has no jwks_uri",
-                            self.cfg.name
-                        ))
-                    })?
+                    .ok_or_else(|| format!("{url} has no jwks_uri"))?
                     .to_string();
-                cache.jwks_uri = Some(u.clone());
+                if !crate::proto::url_allowed(&u, self.cfg.insecure_http) {
+                    return Err(format!("jwks_uri {u:?} is not an https:// URL"));
+                }
+                st.jwks_uri = Some(u.clone());
                 u
             }
         };
-        let set: JwkSet = serde_json::from_value(self.get_json(&uri).await?).map_err(|e| {
-            WorkloadError::Unavailable(format!(
-                "the JWKS of issuer {} is malformed: {e}",
-                self.cfg.name
-            ))
-        })?;
-        let mut keys = HashMap::new();
-        for (i, jwk) in set.keys.iter().enumerate() {
-            if let Some(k) = usable(jwk) {
-                let id = jwk.common.key_id.clone().unwrap_or_else(|| format!("#{i}"));
-                keys.insert(id, k);
+        let set: JwkSet = serde_json::from_value(self.get_json(&uri).await?)
+            .map_err(|e| format!("the JWKS at {uri} is malformed: {e}"))?;
+        let mut named: HashMap<String, Key> = HashMap::new();
+        let mut dup = Vec::new();
+        let mut all = Vec::new();
+        for jwk in &set.keys {
+            let Some(k) = usable(jwk) else { continue };
+            if let Some(id) = &jwk.common.key_id
+                && named.insert(id.clone(), k.clone()).is_some()
+            {
+                dup.push(id.clone());
             }
+            all.push(k);
         }
-        tracing::info!(issuer = %self.cfg.name, keys = keys.len(), "fetched JWKS");
-        cache.keys = keys;
-        cache.fetched = Some(Instant::now());
-        Ok(())
+        // Two keys under one kid: which one is meant is unknowable, so neither is used by kid.
+        for id in dup {
+            tracing::warn!(issuer = %self.cfg.name, kid = %id, "JWKS has duplicate kid; ignoring it");
+            named.remove(&id);
+        }
+        tracing::info!(issuer = %self.cfg.name, keys = all.len(), "fetched JWKS");
+        Ok((named, all))
     }
 
-    async fn get_json(&self, url: &str) -> Result<Value, WorkloadError> {
-        let fail = |m: String| WorkloadError::Unavailable(format!("issuer {}: {m}", self.cfg.name));
+    async fn get_json(&self, url: &str) -> Result<Value, String> {
+        let fail = |m: String| m;
         let mut resp = self
             .http
             .get(url)
@@ -662,9 +786,9 @@ fn usable(jwk: &Jwk) -> Option<Key> {
 
 fn lookup(c: &KeyCache, kid: Option<&str>, alg: WorkloadAlg) -> Option<Key> {
     match kid {
-        Some(k) => c.keys.get(k).cloned(),
+        Some(k) => c.named.get(k).cloned(),
         None => {
-            let mut fit = c.keys.values().filter(|k| k.family == alg.family());
+            let mut fit = c.all.iter().filter(|k| k.family == alg.family());
             match (fit.next(), fit.next()) {
                 (Some(k), None) => Some(k.clone()),
                 _ => None,
@@ -679,19 +803,23 @@ mod tests {
 
     #[test]
     fn glob_matches_like_a_shell_pattern_without_classes() {
-        assert!(glob(b"refs/heads/*", b"refs/heads/main"));
-        assert!(glob(b"refs/heads/*", b"refs/heads/release/1.2"));
-        assert!(!glob(b"refs/heads/*", b"refs/tags/v1"));
-        assert!(glob(b"nightly-?", b"nightly-1"));
-        assert!(!glob(b"nightly-?", b"nightly-12"));
-        assert!(glob(b"*", b""));
-        assert!(glob(b"a*b*c", b"axxbyyc"));
-        assert!(!glob(b"a*b*c", b"axxbyy"));
-        assert!(glob(b"acme/*-etl", b"acme/x-etl"));
+        assert!(glob("refs/heads/*", "refs/heads/main"));
+        assert!(glob("refs/heads/*", "refs/heads/release/1.2"));
+        assert!(!glob("refs/heads/*", "refs/tags/v1"));
+        assert!(glob("nightly-?", "nightly-1"));
+        assert!(!glob("nightly-?", "nightly-12"));
+        assert!(glob("*", ""));
+        assert!(glob("a*b*c", "axxbyyc"));
+        assert!(!glob("a*b*c", "axxbyy"));
+        assert!(glob("acme/*-etl", "acme/x-etl"));
         // Hostile input stays fast: many stars against a long near-miss.
         let p = "*a".repeat(50);
         let s = "a".repeat(49) + "b";
-        assert!(!glob(p.as_bytes(), s.as_bytes()));
+        assert!(!glob(&p, &s));
+        // A `*` in the value is just a character; `?` is one character, not one byte.
+        assert!(glob("a*", "a*b"));
+        assert!(glob("caf?", "café"));
+        assert!(!glob("caf??", "café"));
     }
 
     #[test]

@@ -75,7 +75,8 @@ pub async fn device_authorization(
     .into_response())
 }
 
-#[derive(Debug, Deserialize)]
+/// The token endpoint's form. No `Debug`: it holds codes and tokens.
+#[derive(Deserialize)]
 pub struct TokenForm {
     grant_type: String,
     device_code: Option<String>,
@@ -328,16 +329,31 @@ async fn exchange(gw: &Gateway, f: TokenForm) -> Result<Response, ApiError> {
                     )
                 }
             };
-            let msg = e.to_string();
-            gw.store
-                .insert_event(&NewEvent {
-                    kind: "workload_login",
-                    outcome: Some(outcome),
-                    detail: Some(&msg),
-                    ..Default::default()
-                })
-                .await?;
-            return Ok(oauth_error(status, code, &msg));
+            let (audit_this, left_out) = gw.workloads.admit_refusal();
+            if left_out > 0 {
+                let d = format!(
+                    "{left_out} more refused workload logins in the last minute were not audited one by one"
+                );
+                gw.store
+                    .insert_event(&NewEvent {
+                        kind: "workload_login",
+                        outcome: Some("suppressed"),
+                        detail: Some(&d),
+                        ..Default::default()
+                    })
+                    .await?;
+            }
+            if audit_this {
+                gw.store
+                    .insert_event(&NewEvent {
+                        kind: "workload_login",
+                        outcome: Some(outcome),
+                        detail: Some(&e.to_string()),
+                        ..Default::default()
+                    })
+                    .await?;
+            }
+            return Ok(oauth_error(status, code, &e.client_message()));
         }
     };
     let ttl = v
