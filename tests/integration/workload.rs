@@ -776,6 +776,19 @@ async fn gitlab_kubernetes_env_and_file_token_sources() {
         let who: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
         assert_eq!(who["identity"], "warehouse-ci", "{name}");
     }
+    // `login --ci --save` keeps the profile and the short-lived token for later commands.
+    let saved = job
+        .cmd()
+        .env("HOOPCTL_GATEWAY", &gw.url)
+        .env("HOOPCTL_CA_FILE", &gw.ca)
+        .env("HOOPCTL_ID_TOKEN", &token)
+        .env("GITLAB_CI", "true")
+        .args(["login", "--ci", "--save"])
+        .output()
+        .unwrap();
+    assert!(saved.status.success(), "{}", stderr(&saved));
+    assert_eq!(job.json(&["whoami"])["identity"], "warehouse-ci");
+    assert!(!job.all_files().is_empty());
     // Nothing to detect: a usage error that lists the ways to say where the token is.
     let out = run(&[], &[]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
