@@ -11,6 +11,7 @@ pub mod auth;
 pub mod ca;
 pub mod config;
 pub mod init;
+pub mod masking;
 pub mod policy;
 pub mod proxy;
 pub mod serve;

@@ -1,0 +1,440 @@
+//! Content detectors: find PHI-shaped substrings in any textual value.
+//!
+//! One pass decides whether anything may be there: a byte prefilter (every detector needs a digit,
+//! `@` or `:`), then one [`RegexSet`] scan. Only the detectors the set reports run their own
+//! regex, and only their candidates reach the validators (SSN area/group/serial rules, Luhn, the
+//! NPI's `80840` Luhn, IPv6 parsing), so clean text costs one scan and PHI-dense text a few.
+//!
+//! Precision limits, stated in docs/masking.md: a 9-digit number that is a valid SSN is reported
+//! as an SSN (an expression such as `replace(ssn, '-', '')` must not leak); NANP phone numbers
+//! need separators or a `+1`; card numbers need a known issuer prefix and a valid Luhn digit.
+
+use std::str::FromStr;
+
+use regex::{Regex, RegexSet};
+
+/// What a detector looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// US Social Security number.
+    Ssn,
+    /// Medical record number (configured patterns).
+    Mrn,
+    /// E-mail address.
+    Email,
+    /// NANP or E.164 phone number.
+    Phone,
+    /// Payment card number (Luhn).
+    CreditCard,
+    /// US National Provider Identifier.
+    Npi,
+    /// IPv4 address.
+    Ipv4,
+    /// IPv6 address.
+    Ipv6,
+}
+
+impl Kind {
+    /// Every kind, in priority order: when two matches overlap, the earlier kind wins.
+    pub const ALL: [Kind; 8] = [
+        Kind::Ssn,
+        Kind::Mrn,
+        Kind::CreditCard,
+        Kind::Npi,
+        Kind::Email,
+        Kind::Phone,
+        Kind::Ipv6,
+        Kind::Ipv4,
+    ];
+
+    /// Name in config, audit counts and placeholders.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Ssn => "ssn",
+            Kind::Mrn => "mrn",
+            Kind::Email => "email",
+            Kind::Phone => "phone",
+            Kind::CreditCard => "credit_card",
+            Kind::Npi => "npi",
+            Kind::Ipv4 => "ipv4",
+            Kind::Ipv6 => "ipv6",
+        }
+    }
+}
+
+/// The default MRN pattern: the label `MRN` followed by 6 to 10 digits. Hospitals' own formats
+/// vary too much to guess; configure `mrn_patterns` for unlabelled ones.
+pub const DEFAULT_MRN: &str = r"(?i)\bMRN[\s:#-]*\d{6,10}\b";
+
+const SSN: &str = r"\b\d{3}-\d{2}-\d{4}\b|\b\d{3} \d{2} \d{4}\b|\b\d{9}\b";
+const EMAIL: &str = r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b";
+const PHONE: &str =
+    r"(?:\+1[-. ]?)?(?:\(\d{3}\) ?|\b\d{3}[-. ])\d{3}[-. ]\d{4}\b|\+[1-9]\d{7,14}\b";
+const CARD: &str = r"\b\d(?:[ -]?\d){12,18}\b";
+const NPI: &str = r"\b[12]\d{9}\b";
+const IPV4: &str =
+    r"\b(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\b";
+const IPV6: &str = r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%[0-9A-Za-z]+)?";
+
+/// One finding in a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    /// What it is.
+    pub kind: Kind,
+    /// Byte range in the value.
+    pub start: usize,
+    /// End (exclusive).
+    pub end: usize,
+}
+
+/// The compiled detectors.
+#[derive(Debug, Clone)]
+pub struct Detectors {
+    set: RegexSet,
+    each: Vec<(Kind, Regex)>,
+}
+
+/// A detector pattern that does not compile.
+#[derive(Debug, thiserror::Error)]
+#[error("masking pattern {pattern:?}: {error}")]
+pub struct PatternError {
+    pattern: String,
+    error: String,
+}
+
+impl Detectors {
+    /// Compiles `kinds` (MRN with `mrn_patterns`, or [`DEFAULT_MRN`] when empty).
+    pub fn new(kinds: &[Kind], mrn_patterns: &[String]) -> Result<Detectors, PatternError> {
+        let mut each = Vec::new();
+        for k in Kind::ALL.iter().filter(|k| kinds.contains(k)) {
+            let patterns: Vec<String> = match k {
+                Kind::Ssn => vec![SSN.into()],
+                Kind::Mrn if mrn_patterns.is_empty() => vec![DEFAULT_MRN.into()],
+                Kind::Mrn => mrn_patterns.to_vec(),
+                Kind::Email => vec![EMAIL.into()],
+                Kind::Phone => vec![PHONE.into()],
+                Kind::CreditCard => vec![CARD.into()],
+                Kind::Npi => vec![NPI.into()],
+                Kind::Ipv4 => vec![IPV4.into()],
+                Kind::Ipv6 => vec![IPV6.into()],
+            };
+            for p in patterns {
+                let re = regex::RegexBuilder::new(&p)
+                    .size_limit(1 << 22)
+                    .build()
+                    .map_err(|e| PatternError {
+                        pattern: p.clone(),
+                        error: e.to_string(),
+                    })?;
+                each.push((*k, re));
+            }
+        }
+        let set =
+            RegexSet::new(each.iter().map(|(_, r)| r.as_str())).map_err(|e| PatternError {
+                pattern: "(all)".into(),
+                error: e.to_string(),
+            })?;
+        Ok(Detectors { set, each })
+    }
+
+    /// Every finding in `text`, sorted, without overlaps (on overlap the earlier-listed kind
+    /// in [`Kind::ALL`] wins, then the longer match).
+    pub fn find(&self, text: &str) -> Vec<Found> {
+        let mut out = Vec::new();
+        if self.each.is_empty()
+            || !text
+                .bytes()
+                .any(|b| b.is_ascii_digit() || b == b'@' || b == b':')
+        {
+            return out;
+        }
+        let hits = self.set.matches(text);
+        if !hits.matched_any() {
+            return out;
+        }
+        for i in hits.iter() {
+            let (kind, re) = &self.each[i];
+            for m in re.find_iter(text) {
+                if valid(*kind, m.as_str()) {
+                    out.push(Found {
+                        kind: *kind,
+                        start: m.start(),
+                        end: m.end(),
+                    });
+                }
+            }
+        }
+        resolve_overlaps(out)
+    }
+}
+
+fn rank(k: Kind) -> usize {
+    Kind::ALL.iter().position(|x| *x == k).unwrap_or(usize::MAX)
+}
+
+fn resolve_overlaps(mut v: Vec<Found>) -> Vec<Found> {
+    v.sort_by_key(|f| (rank(f.kind), f.start, std::cmp::Reverse(f.end)));
+    let mut kept: Vec<Found> = Vec::with_capacity(v.len());
+    for f in v {
+        if kept.iter().all(|k| f.end <= k.start || f.start >= k.end) {
+            kept.push(f);
+        }
+    }
+    kept.sort_by_key(|f| f.start);
+    kept
+}
+
+fn digits(s: &str) -> Vec<u8> {
+    s.bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| b - b'0')
+        .collect()
+}
+
+/// Luhn over decimal digits.
+pub fn luhn(d: &[u8]) -> bool {
+    let mut sum = 0u32;
+    for (i, &x) in d.iter().rev().enumerate() {
+        let mut v = u32::from(x);
+        if i % 2 == 1 {
+            v *= 2;
+            if v > 9 {
+                v -= 9;
+            }
+        }
+        sum += v;
+    }
+    !d.is_empty() && sum.is_multiple_of(10)
+}
+
+/// SSA rules: area not 000, 666 or 900–999; group not 00; serial not 0000.
+pub fn ssn_valid(d: &[u8]) -> bool {
+    if d.len() != 9 {
+        return false;
+    }
+    let n = |r: std::ops::Range<usize>| d[r].iter().fold(0u32, |a, &x| a * 10 + u32::from(x));
+    let (area, group, serial) = (n(0..3), n(3..5), n(5..9));
+    area != 0 && area != 666 && area < 900 && group != 0 && serial != 0
+}
+
+/// Issuer prefixes of the major card networks (Visa, Mastercard, Amex, Discover, JCB, Diners,
+/// UnionPay, Maestro), with their lengths.
+fn card_network(d: &[u8]) -> bool {
+    let p = |n: usize| d.iter().take(n).fold(0u32, |a, &x| a * 10 + u32::from(x));
+    let len = d.len();
+    match d.first() {
+        Some(4) => matches!(len, 13 | 16 | 19),
+        Some(5) => {
+            (51..=55).contains(&p(2)) && len == 16 || p(2) == 50 || (56..=58).contains(&p(2))
+        }
+        Some(2) => (2221..=2720).contains(&p(4)) && len == 16,
+        Some(3) => {
+            (matches!(p(2), 34 | 37) && len == 15)
+                || ((3528..=3589).contains(&p(4)) && (16..=19).contains(&len))
+                || (matches!(p(2), 36 | 38 | 39) || (300..=305).contains(&p(3)))
+                    && (14..=19).contains(&len)
+        }
+        Some(6) => {
+            (p(4) == 6011 || p(2) == 65 || (644..=649).contains(&p(3)) || p(2) == 62 || p(2) == 67)
+                && (16..=19).contains(&len)
+        }
+        _ => false,
+    }
+}
+
+fn valid(kind: Kind, m: &str) -> bool {
+    match kind {
+        Kind::Ssn => ssn_valid(&digits(m)),
+        Kind::CreditCard => {
+            let d = digits(m);
+            (13..=19).contains(&d.len()) && card_network(&d) && luhn(&d)
+        }
+        Kind::Npi => {
+            let mut d = vec![8, 0, 8, 4, 0];
+            d.extend(digits(m));
+            luhn(&d)
+        }
+        Kind::Ipv6 => {
+            let addr = m.split('%').next().unwrap_or(m);
+            m.matches(':').count() >= 2 && std::net::Ipv6Addr::from_str(addr).is_ok()
+        }
+        Kind::Phone => {
+            let d = digits(m);
+            if m.starts_with('+') && !m.starts_with("+1") {
+                (8..=15).contains(&d.len())
+            } else {
+                // NANP: area and exchange codes start with 2-9.
+                let d = if d.len() == 11 { &d[1..] } else { &d[..] };
+                d.len() == 10 && d[0] >= 2 && d[3] >= 2
+            }
+        }
+        Kind::Mrn | Kind::Email | Kind::Ipv4 => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all() -> Detectors {
+        Detectors::new(&Kind::ALL, &[]).unwrap()
+    }
+
+    fn kinds(text: &str) -> Vec<(Kind, &str)> {
+        all()
+            .find(text)
+            .into_iter()
+            .map(|f| (f.kind, &text[f.start..f.end]))
+            .collect()
+    }
+
+    #[test]
+    fn finds_each_kind_in_free_text() {
+        let text = "Pt SSN 123-45-6789, MRN: 00123456, mail ada@example.org, call (415) 555-0132 \
+                    or +44 20 7946 0958? card 4111 1111 1111 1111, NPI 1234567893, from \
+                    10.1.2.3 and fe80::1ff:fe23:4567:890a.";
+        let got = kinds(text);
+        assert!(got.contains(&(Kind::Ssn, "123-45-6789")), "{got:?}");
+        assert!(got.contains(&(Kind::Mrn, "MRN: 00123456")), "{got:?}");
+        assert!(got.contains(&(Kind::Email, "ada@example.org")), "{got:?}");
+        assert!(got.contains(&(Kind::Phone, "(415) 555-0132")), "{got:?}");
+        assert!(
+            got.contains(&(Kind::CreditCard, "4111 1111 1111 1111")),
+            "{got:?}"
+        );
+        assert!(got.contains(&(Kind::Npi, "1234567893")), "{got:?}");
+        assert!(got.contains(&(Kind::Ipv4, "10.1.2.3")), "{got:?}");
+        assert!(
+            got.contains(&(Kind::Ipv6, "fe80::1ff:fe23:4567:890a")),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn validators_reject_lookalikes() {
+        for clean in [
+            "000-12-3456",            // area 000
+            "666-12-3456",            // area 666
+            "912-34-5678",            // area 9xx
+            "123-00-4567",            // group 00
+            "123-45-0000",            // serial 0000
+            "4111 1111 1111 1112",    // bad Luhn
+            "1234567890",             // NPI with a bad check digit
+            "12:30:45",               // a time, not IPv6
+            "version 1.2.3",          // not an address
+            "call 555-0132",          // 7 digits
+            "(115) 555-0132",         // NANP area cannot start with 1
+            "256.1.1.1",              // not IPv4
+            "plain words, no digits", // nothing
+        ] {
+            assert_eq!(kinds(clean), vec![], "{clean}");
+        }
+    }
+
+    #[test]
+    fn unformatted_ssn_is_found_because_expressions_strip_dashes() {
+        assert_eq!(kinds("123456789"), vec![(Kind::Ssn, "123456789")]);
+        assert_eq!(kinds("id 1234567890123"), vec![]);
+    }
+
+    #[test]
+    fn luhn_and_ssn_rules() {
+        assert!(luhn(&[4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]));
+        assert!(!luhn(&[]));
+        assert!(ssn_valid(&[1, 2, 3, 4, 5, 6, 7, 8, 9]));
+        assert!(!ssn_valid(&[9, 2, 3, 4, 5, 6, 7, 8, 9]));
+    }
+
+    #[test]
+    fn a_bad_mrn_pattern_is_a_config_error() {
+        let e = Detectors::new(&[Kind::Mrn], &["(unclosed".into()]).unwrap_err();
+        assert!(e.to_string().contains("(unclosed"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn check_digit(prefix: &[u8]) -> u8 {
+        (0..10)
+            .find(|c| {
+                let mut d = prefix.to_vec();
+                d.push(*c);
+                luhn(&d)
+            })
+            .unwrap_or(0)
+    }
+
+    fn found_exactly(text: &str, value: &str, kind: Kind) -> bool {
+        static D: std::sync::OnceLock<Detectors> = std::sync::OnceLock::new();
+        let d = D.get_or_init(|| Detectors::new(&Kind::ALL, &[]).unwrap());
+        let at = text.find(value).unwrap();
+        d.find(text)
+            .iter()
+            .any(|f| f.kind == kind && f.start == at && f.end == at + value.len())
+    }
+
+    proptest! {
+        #[test]
+        fn valid_ssns_are_found(area in 1u32..900, group in 1u32..100, serial in 1u32..10000,
+                                pre in "[a-z ]{0,12}", post in "[a-z ]{0,12}") {
+            prop_assume!(area != 666);
+            let v = format!("{area:03}-{group:02}-{serial:04}");
+            let text = format!("{pre} {v} {post}");
+            prop_assert!(found_exactly(&text, &v, Kind::Ssn), "{text}");
+        }
+
+        #[test]
+        fn luhn_valid_visa_numbers_are_found(body in proptest::collection::vec(0u8..10, 14),
+                                             spaced in any::<bool>()) {
+            let mut d = vec![4];
+            d.extend(body);
+            d.push(check_digit(&d));
+            let s: String = d.iter().map(|x| char::from(b'0' + x)).collect();
+            let v = if spaced {
+                format!("{} {} {} {}", &s[0..4], &s[4..8], &s[8..12], &s[12..16])
+            } else {
+                s
+            };
+            let text = format!("card {v} exp 12/29");
+            prop_assert!(found_exactly(&text, &v, Kind::CreditCard), "{text}");
+        }
+
+        #[test]
+        fn valid_npis_are_found(first in 1u8..3, body in proptest::collection::vec(0u8..10, 8)) {
+            let mut d = vec![first];
+            d.extend(body);
+            let mut with = vec![8, 0, 8, 4, 0];
+            with.extend(&d);
+            d.push(check_digit(&with));
+            let v: String = d.iter().map(|x| char::from(b'0' + x)).collect();
+            let text = format!("provider {v}.");
+            prop_assert!(found_exactly(&text, &v, Kind::Npi), "{text}");
+        }
+
+        #[test]
+        fn emails_are_found(user in "[a-z][a-z0-9._]{0,10}[a-z0-9]", host in "[a-z]{1,10}",
+                            tld in "(com|org|net|health)") {
+            let v = format!("{user}@{host}.{tld}");
+            let text = format!("write to {v} today");
+            prop_assert!(found_exactly(&text, &v, Kind::Email), "{text}");
+        }
+
+        #[test]
+        fn nanp_phones_are_found(a in 200u32..1000, e in 200u32..1000, n in 0u32..10000,
+                                 style in 0usize..4) {
+            let v = match style {
+                0 => format!("({a}) {e}-{n:04}"),
+                1 => format!("{a}-{e}-{n:04}"),
+                2 => format!("{a}.{e}.{n:04}"),
+                _ => format!("+1 {a} {e} {n:04}"),
+            };
+            let text = format!("phone: {v} (home)");
+            prop_assert!(found_exactly(&text, &v, Kind::Phone), "{text}");
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! Inline PHI masking. This module is sans-IO: values in, masked values and counts out. The
+//! proxies call it for every textual value they forward; a failure here ends the session (fail
+//! closed) — raw data is never sent instead.
+//!
+//! - [`detect`]: the content detectors (SSN, MRN, e-mail, phone, card, NPI, IP addresses).
+//! - [`Masker`]: applies each finding's action — `redact`, `partial` (keep the last N
+//!   characters), `token` (deterministic keyed HMAC, so joins still work; SSN-shaped for SSNs),
+//!   `null` — and counts what it masked, per detector, for the audit log (never the values).
+
+pub mod detect;
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+pub use self::detect::{Detectors, Found, Kind};
+use crate::secret::Secret;
+
+/// What happens to a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case", tag = "action")]
+pub enum Action {
+    /// Replaced by `[redacted:KIND]`.
+    Redact,
+    /// All but the last `keep` letters and digits become `*`; separators stay.
+    Partial {
+        /// Characters kept at the end.
+        keep: usize,
+    },
+    /// Replaced by a deterministic token: same input and key, same token.
+    Token,
+    /// The whole value becomes NULL.
+    Null,
+}
+
+/// Values masked per rule or detector in one statement: what the audit records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts(pub BTreeMap<&'static str, u64>);
+
+impl Counts {
+    /// One more masked by `what`.
+    pub fn add(&mut self, what: &'static str) {
+        *self.0.entry(what).or_default() += 1;
+    }
+
+    /// Nothing masked.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The result of masking one value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Masked<'a> {
+    /// Forward as it is (possibly rewritten).
+    Text(Cow<'a, str>),
+    /// Forward as NULL.
+    Null,
+}
+
+/// Detectors with their actions and the token key.
+#[derive(Debug)]
+pub struct Masker {
+    detectors: Detectors,
+    actions: BTreeMap<Kind, Action>,
+    key: Secret<Vec<u8>>,
+}
+
+impl Masker {
+    /// `actions` names the detectors to run and what each does.
+    pub fn new(
+        actions: BTreeMap<Kind, Action>,
+        mrn_patterns: &[String],
+        key: Secret<Vec<u8>>,
+    ) -> Result<Masker, detect::PatternError> {
+        let kinds: Vec<Kind> = actions.keys().copied().collect();
+        Ok(Masker {
+            detectors: Detectors::new(&kinds, mrn_patterns)?,
+            actions,
+            key,
+        })
+    }
+
+    /// Masks every finding in `text`.
+    pub fn mask_text<'a>(&self, text: &'a str, counts: &mut Counts) -> Masked<'a> {
+        let found = self.detectors.find(text);
+        if found.is_empty() {
+            return Masked::Text(Cow::Borrowed(text));
+        }
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut at = 0;
+        for f in &found {
+            let action = self.actions.get(&f.kind).copied().unwrap_or(Action::Redact);
+            counts.add(f.kind.name());
+            if action == Action::Null {
+                return Masked::Null;
+            }
+            out.push_str(&text[at..f.start]);
+            out.push_str(&self.apply(action, f.kind, &text[f.start..f.end]));
+            at = f.end;
+        }
+        out.push_str(&text[at..]);
+        Masked::Text(Cow::Owned(out))
+    }
+
+    /// One value under one action.
+    pub fn apply(&self, action: Action, kind: Kind, value: &str) -> String {
+        match action {
+            Action::Redact | Action::Null => format!("[redacted:{}]", kind.name()),
+            Action::Partial { keep } => partial(value, keep),
+            Action::Token => token(self.key.expose(), kind, value),
+        }
+    }
+}
+
+/// `***-**-6789`: letters and digits before the last `keep` become `*`.
+pub fn partial(value: &str, keep: usize) -> String {
+    let total = value.chars().filter(|c| c.is_alphanumeric()).count();
+    let mut seen = 0;
+    value
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                seen += 1;
+                if seen + keep <= total { '*' } else { c }
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The normal form a token is computed from: digits only for numeric identifiers (so
+/// `123-45-6789` and `123456789` share a token), lower case for e-mail.
+fn normal(kind: Kind, value: &str) -> String {
+    match kind {
+        Kind::Ssn | Kind::Phone | Kind::CreditCard | Kind::Npi => {
+            value.chars().filter(char::is_ascii_digit).collect()
+        }
+        Kind::Email => value.to_lowercase(),
+        _ => value.to_string(),
+    }
+}
+
+fn mac(key: &[u8], kind: Kind, value: &str) -> [u8; 32] {
+    // HMAC takes keys of any length; the fallback cannot happen and would still not leak input.
+    let Ok(mut m) = Hmac::<Sha256>::new_from_slice(key) else {
+        return [0; 32];
+    };
+    m.update(kind.name().as_bytes());
+    m.update(&[0]);
+    m.update(normal(kind, value).as_bytes());
+    m.finalize().into_bytes().into()
+}
+
+/// A deterministic token. SSNs keep their shape with area 9xx, which no valid SSN has (so a
+/// token is never mistaken for, or re-detected as, a real number); the rest are `tok_…`.
+pub fn token(key: &[u8], kind: Kind, value: &str) -> String {
+    let h = mac(key, kind, value);
+    match kind {
+        Kind::Ssn => {
+            let n = u64::from_be_bytes([h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]]);
+            let d = format!("9{:08}", n % 100_000_000);
+            if value.contains('-') {
+                format!("{}-{}-{}", &d[0..3], &d[3..5], &d[5..9])
+            } else if value.contains(' ') {
+                format!("{} {} {}", &d[0..3], &d[3..5], &d[5..9])
+            } else {
+                d
+            }
+        }
+        _ => format!("tok_{}_{}", kind.name(), hex::encode(&h[..8])),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masker(action: Action) -> Masker {
+        let actions = Kind::ALL.iter().map(|k| (*k, action)).collect();
+        Masker::new(actions, &[], Secret::new(b"test-key".to_vec())).unwrap()
+    }
+
+    fn text(m: Masked) -> String {
+        match m {
+            Masked::Text(t) => t.into_owned(),
+            Masked::Null => "NULL".into(),
+        }
+    }
+
+    #[test]
+    fn each_action_rewrites_only_the_finding() {
+        let v = "ssn 123-45-6789 on file";
+        let mut c = Counts::default();
+        assert_eq!(
+            text(masker(Action::Redact).mask_text(v, &mut c)),
+            "ssn [redacted:ssn] on file"
+        );
+        assert_eq!(
+            text(masker(Action::Partial { keep: 4 }).mask_text(v, &mut c)),
+            "ssn ***-**-6789 on file"
+        );
+        assert_eq!(text(masker(Action::Null).mask_text(v, &mut c)), "NULL");
+        let t = text(masker(Action::Token).mask_text(v, &mut c));
+        assert!(t.starts_with("ssn 9"), "{t}");
+        assert!(!t.contains("6789"), "{t}");
+        assert_eq!(c.0["ssn"], 4);
+        let mut clean = Counts::default();
+        assert_eq!(
+            masker(Action::Redact).mask_text("nothing here", &mut clean),
+            Masked::Text(Cow::Borrowed("nothing here"))
+        );
+        assert!(clean.is_empty());
+    }
+
+    #[test]
+    fn tokens_are_deterministic_per_key_and_hide_the_input() {
+        let a = token(b"k1", Kind::Ssn, "123-45-6789");
+        assert_eq!(a, token(b"k1", Kind::Ssn, "123-45-6789"));
+        // Same number in another format: same digits, same shape as the input.
+        assert_eq!(a.replace('-', ""), token(b"k1", Kind::Ssn, "123456789"));
+        assert_ne!(a, token(b"k2", Kind::Ssn, "123-45-6789"));
+        assert!(!a.contains("123") || !a.contains("6789"));
+        // A token is not itself a valid SSN, so it is never re-detected.
+        let d = Detectors::new(&[Kind::Ssn], &[]).unwrap();
+        assert!(d.find(&a).is_empty(), "{a}");
+        let e = token(b"k1", Kind::Email, "Ada@Example.org");
+        assert_eq!(e, token(b"k1", Kind::Email, "ada@example.org"));
+        assert!(!e.contains("ada"));
+    }
+}
