@@ -33,6 +33,9 @@ pub struct Config {
     /// Audit log settings.
     #[serde(default)]
     pub audit: AuditSection,
+    /// Inline PHI masking profiles.
+    #[serde(default)]
+    pub masking: MaskingSection,
     /// Targets, by name.
     #[serde(default)]
     pub connections: BTreeMap<String, ConnectionConfig>,
@@ -420,6 +423,43 @@ pub struct ConnectionConfig {
     /// Shown by `hoopctl connections`.
     #[serde(default)]
     pub description: String,
+    /// The `[masking.profiles.NAME]` applied to every value this connection returns.
+    #[serde(default)]
+    pub masking: Option<String>,
+}
+
+/// `[masking]`: profiles of content detectors and their actions.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaskingSection {
+    /// HMAC key for `token` actions (a secret reference); required when a profile tokenizes.
+    #[serde(default)]
+    pub key: Option<SecretRef>,
+    /// Members of these groups see raw values (audited as `session_unmasked`).
+    #[serde(default)]
+    pub exempt_groups: Vec<String>,
+    /// Profiles by name.
+    #[serde(default)]
+    pub profiles: BTreeMap<String, MaskingProfile>,
+}
+
+/// `[masking.profiles.NAME]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaskingProfile {
+    /// Detector → action; default: every detector, `redact`.
+    #[serde(default = "default_detectors")]
+    pub detectors: BTreeMap<crate::gateway::masking::Kind, crate::gateway::masking::Action>,
+    /// Regexes for medical record numbers (default: `MRN` followed by 6–10 digits).
+    #[serde(default)]
+    pub mrn_patterns: Vec<String>,
+}
+
+fn default_detectors() -> BTreeMap<crate::gateway::masking::Kind, crate::gateway::masking::Action> {
+    crate::gateway::masking::Kind::ALL
+        .iter()
+        .map(|k| (*k, crate::gateway::masking::Action::Redact))
+        .collect()
 }
 
 fn default_pg_port() -> u16 {
@@ -625,6 +665,30 @@ impl Config {
                 p.push(format!(
                     "connections.{name}.ca_file is set but tls is not \"verify-full\""
                 ));
+            }
+        }
+        for (name, c) in &self.connections {
+            if let Some(m) = &c.masking
+                && !self.masking.profiles.contains_key(m)
+            {
+                p.push(format!(
+                    "connections.{name}.masking = {m:?}: no [masking.profiles.{m}] is defined"
+                ));
+            }
+        }
+        for (name, prof) in &self.masking.profiles {
+            let tokenizes = prof
+                .detectors
+                .values()
+                .any(|a| *a == crate::gateway::masking::Action::Token);
+            if tokenizes && self.masking.key.is_none() {
+                p.push(format!(
+                    "masking.profiles.{name} uses action \"token\" but masking.key is not set (e.g. key = {{ env = \"HOOPCTL_MASK_KEY\" }})"
+                ));
+            }
+            let kinds: Vec<_> = prof.detectors.keys().copied().collect();
+            if let Err(e) = crate::gateway::masking::Detectors::new(&kinds, &prof.mrn_patterns) {
+                p.push(format!("masking.profiles.{name}: {e}"));
             }
         }
         if self.policy.files.is_empty() {

@@ -54,6 +54,8 @@ pub struct Gateway {
     pub audit: audit::AuditWriter,
     /// Trusted workload token issuers and their key caches.
     pub workloads: workload::Workloads,
+    /// Masking profiles, compiled, by name.
+    pub maskers: std::collections::BTreeMap<String, Arc<masking::Masker>>,
 }
 
 impl Gateway {
@@ -86,8 +88,28 @@ impl Gateway {
             .with_context(|| format!("cannot open the audit log in {}", data_dir.display()))?;
         let workloads =
             workload::Workloads::new(&config.auth.workload).map_err(anyhow::Error::msg)?;
+        let key = match &config.masking.key {
+            Some(r) => r
+                .resolve(&config.base_dir)
+                .map_err(|e| anyhow::anyhow!("masking.key: {e}"))?
+                .expose()
+                .as_bytes()
+                .to_vec(),
+            None => Vec::new(),
+        };
+        let mut maskers = std::collections::BTreeMap::new();
+        for (name, p) in &config.masking.profiles {
+            let m = masking::Masker::new(
+                p.detectors.clone(),
+                &p.mrn_patterns,
+                crate::secret::Secret::new(key.clone()),
+            )
+            .map_err(|e| anyhow::anyhow!("masking.profiles.{name}: {e}"))?;
+            maskers.insert(name.clone(), Arc::new(m));
+        }
         Ok(Arc::new(Gateway {
             workloads,
+            maskers,
             config,
             store,
             ca,

@@ -10,6 +10,7 @@ mod cli;
 mod dev;
 mod e2e;
 mod extended;
+mod masking;
 mod props;
 mod tls_negative;
 mod workload;

@@ -18,9 +18,9 @@ use sha2::Sha256;
 pub use self::detect::{Detectors, Found, Kind};
 use crate::secret::Secret;
 
-/// What happens to a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "snake_case", tag = "action")]
+/// What happens to a finding. In config: `"redact"`, `"token"`, `"null"`, `"partial"` (keeps 4),
+/// or `{ action = "partial", keep = N }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     /// Replaced by `[redacted:KIND]`.
     Redact,
@@ -33,6 +33,53 @@ pub enum Action {
     Token,
     /// The whole value becomes NULL.
     Null,
+}
+
+impl<'de> serde::Deserialize<'de> for Action {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        fn named<E: Error>(s: &str, keep: Option<usize>) -> Result<Action, E> {
+            Ok(match (s, keep) {
+                ("redact", None) => Action::Redact,
+                ("token", None) => Action::Token,
+                ("null", None) => Action::Null,
+                ("partial", k) => Action::Partial {
+                    keep: k.unwrap_or(4),
+                },
+                (_, Some(_)) => return Err(E::custom("`keep` goes with action \"partial\"")),
+                (other, None) => {
+                    return Err(E::custom(format!(
+                        "unknown action {other:?}: use redact, partial, token or null"
+                    )));
+                }
+            })
+        }
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Action;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("\"redact\", \"partial\", \"token\", \"null\" or { action = \"partial\", keep = N }")
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<Action, E> {
+                named(v, None)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Action, A::Error> {
+                let (mut action, mut keep) = (None::<String>, None::<usize>);
+                while let Some(k) = m.next_key::<String>()? {
+                    match k.as_str() {
+                        "action" => action = Some(m.next_value()?),
+                        "keep" => keep = Some(m.next_value()?),
+                        other => return Err(A::Error::custom(format!("unknown key {other:?}"))),
+                    }
+                }
+                named(
+                    &action.ok_or_else(|| A::Error::custom("missing `action`"))?,
+                    keep,
+                )
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// Values masked per rule or detector in one statement: what the audit records.
@@ -83,8 +130,21 @@ impl Masker {
         })
     }
 
-    /// Masks every finding in `text`.
+    /// Masks every finding in `text`; a `null` action makes the whole value NULL.
     pub fn mask_text<'a>(&self, text: &'a str, counts: &mut Counts) -> Masked<'a> {
+        self.mask(text, counts, true)
+    }
+
+    /// Masks every finding in `text` where a value cannot become NULL (a COPY line, an error
+    /// message): `null` acts as `redact`.
+    pub fn mask_inline<'a>(&self, text: &'a str, counts: &mut Counts) -> Cow<'a, str> {
+        match self.mask(text, counts, false) {
+            Masked::Text(t) => t,
+            Masked::Null => Cow::Owned(String::new()),
+        }
+    }
+
+    fn mask<'a>(&self, text: &'a str, counts: &mut Counts, allow_null: bool) -> Masked<'a> {
         let found = self.detectors.find(text);
         if found.is_empty() {
             return Masked::Text(Cow::Borrowed(text));
@@ -94,7 +154,7 @@ impl Masker {
         for f in &found {
             let action = self.actions.get(&f.kind).copied().unwrap_or(Action::Redact);
             counts.add(f.kind.name());
-            if action == Action::Null {
+            if action == Action::Null && allow_null {
                 return Masked::Null;
             }
             out.push_str(&text[at..f.start]);

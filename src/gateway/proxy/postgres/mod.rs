@@ -13,6 +13,7 @@
 //! protocol violation, audit failure) always lands on a message boundary.
 
 pub mod codec;
+pub mod mask;
 pub mod track;
 pub mod upstream;
 
@@ -325,13 +326,48 @@ async fn run<S: Io>(
         return;
     }
 
+    // Masking: the connection's profile, unless the identity is in an exempt group — which is
+    // itself audited, so unmasked access is on record.
+    let masker = cfg
+        .masking
+        .as_ref()
+        .and_then(|p| ctx.gw.maskers.get(p))
+        .cloned();
+    let exempt = masker.is_some()
+        && crate::gateway::auth::principal_for(&ctx.gw.config, &ctx.permit.identity).is_some_and(
+            |p| {
+                p.groups
+                    .iter()
+                    .any(|g| ctx.gw.config.masking.exempt_groups.contains(g))
+            },
+        );
+    let masker = if exempt {
+        ctx.audit(
+            "session_unmasked",
+            "ok",
+            Some("member of a masking.exempt_groups group: values are not masked"),
+        )
+        .await;
+        None
+    } else {
+        masker
+    };
     let (cr, cw) = tokio::io::split(client);
     let (ur, uw) = tokio::io::split(up.stream);
     let queue = Arc::new(Mutex::new(VecDeque::new()));
     let (ctl_tx, ctl_rx) = mpsc::channel::<(&'static str, String)>(1);
     let stats = Stats::default();
     let a = client_to_target(&ctx, cr, uw, buf, queue.clone(), ctl_tx, &stats);
-    let b = target_to_client(&ctx, ur, cw, queue, end_rx, ctl_rx, &stats);
+    let b = target_to_client(
+        &ctx,
+        ur,
+        cw,
+        queue,
+        end_rx,
+        ctl_rx,
+        &stats,
+        masker.as_deref(),
+    );
     tokio::pin!(a, b);
     let reason = tokio::select! {
         r = &mut b => r,
@@ -341,11 +377,26 @@ async fn run<S: Io>(
         },
     };
     drop(guard);
+    let masked = stats
+        .masked
+        .lock()
+        .map(|c| {
+            c.0.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
     let detail = format!(
-        "{reason}; statements={} bytes_from_client={} bytes_to_client={}",
+        "{reason}; statements={} bytes_from_client={} bytes_to_client={}{}",
         stats.statements.load(std::sync::atomic::Ordering::Relaxed),
         stats.from_client.load(std::sync::atomic::Ordering::Relaxed),
         stats.to_client.load(std::sync::atomic::Ordering::Relaxed),
+        if masked.is_empty() {
+            String::new()
+        } else {
+            format!(" masked={masked}")
+        },
     );
     if let Err(e) = ctx
         .gw
@@ -363,6 +414,8 @@ struct Stats {
     statements: std::sync::atomic::AtomicU64,
     from_client: std::sync::atomic::AtomicU64,
     to_client: std::sync::atomic::AtomicU64,
+    /// Values masked in the session, per detector (never the values).
+    masked: Mutex<crate::gateway::masking::Counts>,
 }
 
 async fn cancel(ctx: &Ctx, pid: i32, key: &[u8]) {
@@ -537,8 +590,12 @@ async fn target_to_client<C: Io, U: Io>(
     mut end_rx: watch::Receiver<Option<String>>,
     ctl_rx: mpsc::Receiver<(&'static str, String)>,
     stats: &Stats,
+    masker: Option<&crate::gateway::masking::Masker>,
 ) -> String {
     let mut buf = BytesMut::with_capacity(64 * 1024);
+    let mut wire = masker.map(mask::WireMasker::new);
+    let mut masked_out: Vec<u8> = Vec::new();
+    let mut counts = crate::gateway::masking::Counts::default();
     let mut ctl_rx = Some(ctl_rx);
     let left = (ctx.permit.expires_at - now_ms()).max(0) as u64;
     // One timer for the session, not one per message.
@@ -589,11 +646,26 @@ async fn target_to_client<C: Io, U: Io>(
         }
         let mut complete = 0;
         let mut bad = None;
+        let mut mask_failed = None;
+        masked_out.clear();
         if let Ok(mut q) = queue.lock() {
             loop {
                 match codec::frame_len(&buf[complete..], MAX_BACKEND_MESSAGE) {
                     Ok(Some(n)) => {
-                        track::on_backend(&mut q, &buf[complete..complete + n], &mut finished);
+                        let msg = &buf[complete..complete + n];
+                        track::on_backend(&mut q, msg, &mut finished);
+                        // Masked sessions forward what the masker returns; a message it cannot
+                        // inspect ends the session instead of passing through (fail closed).
+                        if let Some(w) = wire.as_mut() {
+                            match w.on_backend(msg, &mut counts) {
+                                Ok(Some(m)) => masked_out.extend_from_slice(&m),
+                                Ok(None) => masked_out.extend_from_slice(msg),
+                                Err(e) => {
+                                    mask_failed = Some(e.to_string());
+                                    break;
+                                }
+                            }
+                        }
                         complete += n;
                     }
                     Ok(None) => break,
@@ -620,11 +692,31 @@ async fn target_to_client<C: Io, U: Io>(
                 tracing::error!(error = %e, "cannot record statement outcomes");
             }
         }
+        if let Some(e) = mask_failed {
+            let msg = format!(
+                "masking failed ({e}); the session is closed and nothing unmasked was sent"
+            );
+            tracing::error!(%msg);
+            fatal(&mut cw, "XX000", &msg, None).await;
+            return msg;
+        }
+        if !counts.is_empty()
+            && let Ok(mut m) = stats.masked.lock()
+        {
+            for (k, v) in std::mem::take(&mut counts.0) {
+                *m.0.entry(k).or_default() += v;
+            }
+        }
         if complete > 0 {
+            let out: &[u8] = if wire.is_some() {
+                &masked_out
+            } else {
+                &buf[..complete]
+            };
             stats
                 .to_client
-                .fetch_add(complete as u64, std::sync::atomic::Ordering::Relaxed);
-            if cw.write_all(&buf[..complete]).await.is_err() || cw.flush().await.is_err() {
+                .fetch_add(out.len() as u64, std::sync::atomic::Ordering::Relaxed);
+            if cw.write_all(out).await.is_err() || cw.flush().await.is_err() {
                 return "client went away".into();
             }
             buf.advance(complete);

@@ -1,0 +1,231 @@
+//! Issue 5 (first increment): content masking on the PostgreSQL wire, against real PostgreSQL,
+//! through psql and tokio-postgres.
+
+use crate::util::*;
+
+const RAW: &[&str] = &[
+    "123-45-6789",
+    "234-56-7890",
+    "ada@example.org",
+    "(415) 555-0132",
+    "4111 1111 1111 1111",
+];
+
+const MASKING: &str = r#"
+[masking]
+key = { env = "HOOPCTL_MASK_KEY" }
+exempt_groups = ["approvers"]
+
+[masking.profiles.phi]
+detectors = { ssn = "token", email = { action = "partial", keep = 4 }, phone = "redact", credit_card = "redact", mrn = "redact", npi = "redact", ipv4 = "redact", ipv6 = "redact" }
+"#;
+
+fn patients(db: &TestDb) {
+    psql_admin(
+        &db.name,
+        &format!(
+            "CREATE TABLE patients (id int PRIMARY KEY, name text, ssn text UNIQUE, email text, phone text, card text, notes text);
+             INSERT INTO patients VALUES
+               (1, 'Ada', '123-45-6789', 'ada@example.org', '(415) 555-0132', '4111 1111 1111 1111', 'called (415) 555-0132 about 123-45-6789'),
+               (2, 'Grace', '234-56-7890', 'grace@example.org', NULL, NULL, 'no identifiers here');
+             ALTER TABLE patients OWNER TO {role};",
+            role = db.role
+        ),
+    );
+}
+
+/// Raw values found in `text`, as they are or hex-encoded (how psql shows `bytea`).
+fn leaks(text: &str) -> Vec<&'static str> {
+    RAW.iter()
+        .copied()
+        .filter(|r| text.contains(r) || text.contains(&hex::encode(r)))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn psql_sees_no_raw_identifier_through_any_channel() {
+    if !require_pg() {
+        return;
+    }
+    let db = TestDb::create();
+    patients(&db);
+    let conns = format!("{}masking = \"phi\"\n", pg_connection("pg", &db));
+    let gw = TestGateway::start_with(&conns, &[("HOOPCTL_MASK_KEY", "mask-key-1")], MASKING);
+    let alice = TestClient::new();
+    alice.login_token(&gw, "alice");
+
+    let queries = [
+        "SELECT * FROM patients ORDER BY id",
+        "SELECT ssn AS x, upper(email), replace(ssn, '-', ''), ssn::bytea, ssn::char(20), lpad(ssn, 14), format('%s!', ssn), substring(ssn, 1, 11) FROM patients",
+        "SELECT row_to_json(p) FROM patients p",
+        "SELECT to_jsonb(p), json_agg(p.ssn) OVER (), array_agg(ssn) OVER (), string_agg(ssn, ',') OVER () FROM patients p",
+        "WITH c AS (SELECT ssn FROM patients) SELECT * FROM c UNION ALL SELECT concat('ssn:', ssn) FROM (SELECT ssn FROM patients) s",
+        "COPY (SELECT * FROM patients) TO STDOUT",
+        "COPY (SELECT * FROM patients) TO STDOUT WITH (FORMAT csv, HEADER)",
+        "COPY (SELECT ssn, email FROM patients) TO STDOUT WITH (FORMAT binary)",
+        "INSERT INTO patients (id, ssn) VALUES (3, '123-45-6789')",
+        "DO $$ BEGIN RAISE NOTICE 'looked at %', (SELECT ssn FROM patients WHERE id = 1); END $$",
+        "LISTEN ch; NOTIFY ch, 'patient 123-45-6789 updated'; SELECT 1",
+    ];
+    for q in queries {
+        let out = alice.run(&[
+            "connect", "pg", "--reason", "masking", "--", "psql", "-X", "-c", q,
+        ]);
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(
+            leaks(&all).is_empty(),
+            "{q}\nleaked {:?} in:\n{all}",
+            leaks(&all)
+        );
+        // The statement ran: results, or the expected unique violation, reached the client.
+        if q.starts_with("INSERT") {
+            assert!(all.contains("duplicate key"), "{all}");
+        } else if !q.starts_with("DO") {
+            assert!(out.status.success(), "{q}: {all}");
+        }
+    }
+    // What replaced them: an SSN-shaped token (area 9xx), a partial e-mail, placeholders.
+    let out = alice.ok(&[
+        "connect",
+        "pg",
+        "--reason",
+        "masking",
+        "--",
+        "psql",
+        "-X",
+        "-At",
+        "-c",
+        "SELECT ssn, email, phone FROM patients WHERE id = 1",
+    ]);
+    let fields: Vec<&str> = out.trim().split('|').collect();
+    assert!(fields[0].starts_with('9') && fields[0].len() == 11, "{out}");
+    assert_eq!(fields[1], "***@******e.org");
+    assert_eq!(fields[2], "[redacted:phone]");
+    // Tokens are deterministic: the same value gives the same token in another session.
+    let again = alice.ok(&[
+        "connect",
+        "pg",
+        "--reason",
+        "masking",
+        "--",
+        "psql",
+        "-X",
+        "-At",
+        "-c",
+        "SELECT ssn FROM patients WHERE id = 1",
+    ]);
+    assert_eq!(again.trim(), fields[0]);
+
+    // The audit records how many values were masked, never the values.
+    let bob = TestClient::new();
+    bob.login_token(&gw, "bob");
+    let events = audit(&bob, &["--identity", "alice"]);
+    let closes: Vec<&serde_json::Value> = events
+        .iter()
+        .filter(|e| e["kind"] == "session_close")
+        .collect();
+    assert!(
+        closes
+            .iter()
+            .any(|e| e["detail"].as_str().unwrap_or_default().contains("masked=")),
+        "{closes:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn binary_results_are_masked_and_exempt_identities_see_raw_values_on_record() {
+    if !require_pg() {
+        return;
+    }
+    let db = TestDb::create();
+    patients(&db);
+    let conns = format!("{}masking = \"phi\"\n", pg_connection("pg", &db));
+    let gw = TestGateway::start_with(&conns, &[("HOOPCTL_MASK_KEY", "mask-key-1")], MASKING);
+    let alice = TestClient::new();
+    alice.login_token(&gw, "alice");
+
+    // tokio-postgres: extended protocol, binary result format.
+    let tunnel = Tunnel::open(&alice, &["pg", "--reason", "binary"]);
+    let (client, conn) = tunnel
+        .pg_config(&db.name)
+        .connect(tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let stmt = client
+        .prepare("SELECT ssn, notes, id FROM patients ORDER BY id")
+        .await
+        .unwrap();
+    let rows = client.query(&stmt, &[]).await.unwrap();
+    let mut seen = String::new();
+    for r in &rows {
+        let ssn: String = r.get(0);
+        let notes: String = r.get(1);
+        let id: i32 = r.get(2);
+        seen.push_str(&format!("{ssn} {notes} {id}\n"));
+    }
+    assert!(leaks(&seen).is_empty(), "{seen}");
+    assert!(
+        seen.contains(" 1\n") && seen.contains(" 2\n"),
+        "ids are numbers, untouched: {seen}"
+    );
+    drop(client);
+    drop(tunnel);
+
+    // bob is in an exempt group: raw values, and the audit says so.
+    let bob = TestClient::new();
+    bob.login_token(&gw, "bob");
+    let out = bob.ok(&[
+        "connect",
+        "pg",
+        "--reason",
+        "review",
+        "--",
+        "psql",
+        "-X",
+        "-At",
+        "-c",
+        "SELECT ssn FROM patients WHERE id = 1",
+    ]);
+    assert_eq!(out.trim(), "123-45-6789");
+    let events = audit(&bob, &["--identity", "bob"]);
+    assert!(
+        events.iter().any(|e| e["kind"] == "session_unmasked"),
+        "{events:#?}"
+    );
+}
+
+#[test]
+fn a_profile_that_tokenizes_needs_a_key_and_connections_name_real_profiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |body: &str| {
+        let p = dir.path().join("gw.toml");
+        std::fs::write(&p, format!("[gateway]\nlisten = \"127.0.0.1:0\"\ndata_dir = \"d\"\n[policy]\nfiles = [\"p.cedar\"]\n{body}")).unwrap();
+        std::process::Command::new(env!("CARGO_BIN_EXE_hoopctl"))
+            .args(["gateway", "check", "--config"])
+            .arg(&p)
+            .output()
+            .unwrap()
+    };
+    let out = write("[masking.profiles.phi]\ndetectors = { ssn = \"token\" }\n");
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("masking.key is not set"),
+        "{}",
+        stderr(&out)
+    );
+    let out = write(
+        "[connections.pg]\nkind = \"postgres\"\nhost = \"h\"\ndatabase = \"d\"\nuser = \"u\"\nmasking = \"nope\"\n",
+    );
+    assert!(
+        stderr(&out).contains("no [masking.profiles.nope]"),
+        "{}",
+        stderr(&out)
+    );
+    let out = write("[masking.profiles.phi]\ndetectors = { ssn = \"scramble\" }\n");
+    assert!(
+        stderr(&out).contains("unknown action \"scramble\""),
+        "{}",
+        stderr(&out)
+    );
+}
