@@ -20,6 +20,20 @@ exempt_groups = ["approvers"]
 detectors = { ssn = "token", email = { action = "partial", keep = 4 }, phone = "redact", credit_card = "redact", mrn = "redact", npi = "redact", ipv4 = "redact", ipv6 = "redact" }
 "#;
 
+/// A gateway whose `pg` connection masks with the `phi` profile, over a patients table.
+fn masked_setup() -> Option<Setup> {
+    if !require_pg() {
+        return None;
+    }
+    let db = TestDb::create();
+    patients(&db);
+    let conns = format!("{}masking = \"phi\"\n", pg_connection("pg", &db));
+    let gw = TestGateway::start_with(&conns, &[("HOOPCTL_MASK_KEY", "mask-key-1")], MASKING);
+    let alice = TestClient::new();
+    alice.login_token(&gw, "alice");
+    Some(Setup { gw, db, alice })
+}
+
 fn patients(db: &TestDb) {
     psql_admin(
         &db.name,
@@ -44,15 +58,9 @@ fn leaks(text: &str) -> Vec<&'static str> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn psql_sees_no_raw_identifier_through_any_channel() {
-    if !require_pg() {
+    let Some(Setup { gw, db: _db, alice }) = masked_setup() else {
         return;
-    }
-    let db = TestDb::create();
-    patients(&db);
-    let conns = format!("{}masking = \"phi\"\n", pg_connection("pg", &db));
-    let gw = TestGateway::start_with(&conns, &[("HOOPCTL_MASK_KEY", "mask-key-1")], MASKING);
-    let alice = TestClient::new();
-    alice.login_token(&gw, "alice");
+    };
 
     let queries = [
         "SELECT * FROM patients ORDER BY id",
@@ -134,15 +142,9 @@ async fn psql_sees_no_raw_identifier_through_any_channel() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn binary_results_are_masked_and_exempt_identities_see_raw_values_on_record() {
-    if !require_pg() {
+    let Some(Setup { gw, db, alice }) = masked_setup() else {
         return;
-    }
-    let db = TestDb::create();
-    patients(&db);
-    let conns = format!("{}masking = \"phi\"\n", pg_connection("pg", &db));
-    let gw = TestGateway::start_with(&conns, &[("HOOPCTL_MASK_KEY", "mask-key-1")], MASKING);
-    let alice = TestClient::new();
-    alice.login_token(&gw, "alice");
+    };
 
     // tokio-postgres: extended protocol, binary result format.
     let tunnel = Tunnel::open(&alice, &["pg", "--reason", "binary"]);
