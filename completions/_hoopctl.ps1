@@ -384,6 +384,7 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a starter config, the default policy and a data directory into DIR')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a config and its policies; exits non-zero with every problem listed')
             [CompletionResult]::new('hash-password', 'hash-password', [CompletionResultType]::ParameterValue, 'Read a password on stdin and print its argon2 hash for [[auth.users]]')
+            [CompletionResult]::new('mask-test', 'mask-test', [CompletionResultType]::ParameterValue, 'Show what a masking profile does to a value (or to each line of stdin)')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Mint an access token for automation or break-glass (printed once; run on the gateway host)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -451,6 +452,24 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hoopctl;gateway;mask-test' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Gateway config file')
+            [CompletionResult]::new('--connection', '--connection', [CompletionResultType]::ParameterName, 'Use this connection''s profile')
+            [CompletionResult]::new('--mask-profile', '--mask-profile', [CompletionResultType]::ParameterName, 'Use this [masking.profiles.NAME] (default: the only one)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the CI token comes from (with --ci)')
+            [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'Audience to request the CI token for (default: the gateway URL)')
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)')
+            [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hoopctl;gateway;token' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Gateway config file')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User the token is for')
@@ -474,6 +493,7 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a starter config, the default policy and a data directory into DIR')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a config and its policies; exits non-zero with every problem listed')
             [CompletionResult]::new('hash-password', 'hash-password', [CompletionResultType]::ParameterValue, 'Read a password on stdin and print its argon2 hash for [[auth.users]]')
+            [CompletionResult]::new('mask-test', 'mask-test', [CompletionResultType]::ParameterValue, 'Show what a masking profile does to a value (or to each line of stdin)')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Mint an access token for automation or break-glass (printed once; run on the gateway host)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -488,6 +508,9 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             break
         }
         'hoopctl;gateway;help;hash-password' {
+            break
+        }
+        'hoopctl;gateway;help;mask-test' {
             break
         }
         'hoopctl;gateway;help;token' {
@@ -570,6 +593,7 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a starter config, the default policy and a data directory into DIR')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a config and its policies; exits non-zero with every problem listed')
             [CompletionResult]::new('hash-password', 'hash-password', [CompletionResultType]::ParameterValue, 'Read a password on stdin and print its argon2 hash for [[auth.users]]')
+            [CompletionResult]::new('mask-test', 'mask-test', [CompletionResultType]::ParameterValue, 'Show what a masking profile does to a value (or to each line of stdin)')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Mint an access token for automation or break-glass (printed once; run on the gateway host)')
             break
         }
@@ -583,6 +607,9 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             break
         }
         'hoopctl;help;gateway;hash-password' {
+            break
+        }
+        'hoopctl;help;gateway;mask-test' {
             break
         }
         'hoopctl;help;gateway;token' {

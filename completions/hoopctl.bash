@@ -76,6 +76,9 @@ _hoopctl() {
             hoopctl__subcmd__gateway,init)
                 cmd="hoopctl__subcmd__gateway__subcmd__init"
                 ;;
+            hoopctl__subcmd__gateway,mask-test)
+                cmd="hoopctl__subcmd__gateway__subcmd__mask__subcmd__test"
+                ;;
             hoopctl__subcmd__gateway,serve)
                 cmd="hoopctl__subcmd__gateway__subcmd__serve"
                 ;;
@@ -93,6 +96,9 @@ _hoopctl() {
                 ;;
             hoopctl__subcmd__gateway__subcmd__help,init)
                 cmd="hoopctl__subcmd__gateway__subcmd__help__subcmd__init"
+                ;;
+            hoopctl__subcmd__gateway__subcmd__help,mask-test)
+                cmd="hoopctl__subcmd__gateway__subcmd__help__subcmd__mask__subcmd__test"
                 ;;
             hoopctl__subcmd__gateway__subcmd__help,serve)
                 cmd="hoopctl__subcmd__gateway__subcmd__help__subcmd__serve"
@@ -183,6 +189,9 @@ _hoopctl() {
                 ;;
             hoopctl__subcmd__help__subcmd__gateway,init)
                 cmd="hoopctl__subcmd__help__subcmd__gateway__subcmd__init"
+                ;;
+            hoopctl__subcmd__help__subcmd__gateway,mask-test)
+                cmd="hoopctl__subcmd__help__subcmd__gateway__subcmd__mask__subcmd__test"
                 ;;
             hoopctl__subcmd__help__subcmd__gateway,serve)
                 cmd="hoopctl__subcmd__help__subcmd__gateway__subcmd__serve"
@@ -616,7 +625,7 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__gateway)
-            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version serve init check hash-password token help"
+            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version serve init check hash-password mask-test token help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -746,7 +755,7 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__gateway__subcmd__help)
-            opts="serve init check hash-password token help"
+            opts="serve init check hash-password mask-test token help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -815,6 +824,20 @@ _hoopctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hoopctl__subcmd__gateway__subcmd__help__subcmd__mask__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hoopctl__subcmd__gateway__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -851,6 +874,60 @@ _hoopctl() {
             fi
             case "${prev}" in
                 --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "auto github gitlab circleci buildkite kubernetes env file" -- "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__gateway__subcmd__mask__subcmd__test)
+            opts="-o -h -V --config --connection --mask-profile --profile --output --ci --provider --audience --token-env --token-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connection)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mask-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1462,7 +1539,7 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__help__subcmd__gateway)
-            opts="serve init check hash-password token"
+            opts="serve init check hash-password mask-test token"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1504,6 +1581,20 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__help__subcmd__gateway__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__help__subcmd__gateway__subcmd__mask__subcmd__test)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -354,6 +354,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand init 'Write a starter config, the default policy and a data directory into DIR'
             cand check 'Validate a config and its policies; exits non-zero with every problem listed'
             cand hash-password 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
+            cand mask-test 'Show what a masking profile does to a value (or to each line of stdin)'
             cand token 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -416,6 +417,23 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hoopctl;gateway;mask-test'= {
+            cand --config 'Gateway config file'
+            cand --connection 'Use this connection''s profile'
+            cand --mask-profile 'Use this [masking.profiles.NAME] (default: the only one)'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hoopctl;gateway;token'= {
             cand --config 'Gateway config file'
             cand --user 'User the token is for'
@@ -438,6 +456,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand init 'Write a starter config, the default policy and a data directory into DIR'
             cand check 'Validate a config and its policies; exits non-zero with every problem listed'
             cand hash-password 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
+            cand mask-test 'Show what a masking profile does to a value (or to each line of stdin)'
             cand token 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -448,6 +467,8 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         &'hoopctl;gateway;help;check'= {
         }
         &'hoopctl;gateway;help;hash-password'= {
+        }
+        &'hoopctl;gateway;help;mask-test'= {
         }
         &'hoopctl;gateway;help;token'= {
         }
@@ -510,6 +531,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand init 'Write a starter config, the default policy and a data directory into DIR'
             cand check 'Validate a config and its policies; exits non-zero with every problem listed'
             cand hash-password 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
+            cand mask-test 'Show what a masking profile does to a value (or to each line of stdin)'
             cand token 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
         }
         &'hoopctl;help;gateway;serve'= {
@@ -519,6 +541,8 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         &'hoopctl;help;gateway;check'= {
         }
         &'hoopctl;help;gateway;hash-password'= {
+        }
+        &'hoopctl;help;gateway;mask-test'= {
         }
         &'hoopctl;help;gateway;token'= {
         }

@@ -375,10 +375,10 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand dev" -l token-file -d 'F
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand dev" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand dev" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand dev" -s V -l version -d 'Print version'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -l profile -d 'Gateway profile to use (one per gateway)' -r
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON (one object, or JSON lines for streams)'"
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
 github\t'GitHub Actions (`permissions: id-token: write`)'
 gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
 circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
@@ -386,18 +386,19 @@ buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
 kubernetes\t'A Kubernetes projected service-account token file'
 env\t'An environment variable (--token-env)'
 file\t'A file (--token-file)'"
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -s V -l version -d 'Print version'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -f -a "serve" -d 'Serve the API and the tunnel on the configured address'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -f -a "init" -d 'Write a starter config, the default policy and a data directory into DIR'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -f -a "check" -d 'Validate a config and its policies; exits non-zero with every problem listed'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -f -a "hash-password" -d 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -f -a "token" -d 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -f -a "serve" -d 'Serve the API and the tunnel on the configured address'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -f -a "init" -d 'Write a starter config, the default policy and a data directory into DIR'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -f -a "check" -d 'Validate a config and its policies; exits non-zero with every problem listed'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -f -a "hash-password" -d 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -f -a "mask-test" -d 'Show what a masking profile does to a value (or to each line of stdin)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -f -a "token" -d 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from serve" -l config -d 'Gateway config file' -r -F
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from serve" -l profile -d 'Gateway profile to use (one per gateway)' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from serve" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
@@ -469,6 +470,26 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from hash-password" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from hash-password" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from hash-password" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from mask-test" -l config -d 'Gateway config file' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from mask-test" -l connection -d 'Use this connection\'s profile' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from mask-test" -l mask-profile -d 'Use this [masking.profiles.NAME] (default: the only one)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from mask-test" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from mask-test" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from mask-test" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+github\t'GitHub Actions (`permissions: id-token: write`)'
+gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
+circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
+buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
+kubernetes\t'A Kubernetes projected service-account token file'
+env\t'An environment variable (--token-env)'
+file\t'A file (--token-file)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from mask-test" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from mask-test" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from mask-test" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from mask-test" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from mask-test" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from mask-test" -s V -l version -d 'Print version'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from token" -l config -d 'Gateway config file' -r -F
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from token" -l user -d 'User the token is for' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from token" -l ttl -d 'Lifetime' -r
@@ -493,6 +514,7 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a starter config, the default policy and a data directory into DIR'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate a config and its policies; exits non-zero with every problem listed'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "hash-password" -d 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "mask-test" -d 'Show what a masking profile does to a value (or to each line of stdin)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "token" -d 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "login" -d 'Log in to a gateway (OAuth device flow; or a minted token with --token-stdin)'
@@ -517,4 +539,5 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_su
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "init" -d 'Write a starter config, the default policy and a data directory into DIR'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "check" -d 'Validate a config and its policies; exits non-zero with every problem listed'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "hash-password" -d 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "mask-test" -d 'Show what a masking profile does to a value (or to each line of stdin)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "token" -d 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'

@@ -334,6 +334,23 @@ pub enum GatewayCommand {
     },
     /// Read a password on stdin and print its argon2 hash for [[auth.users]].
     HashPassword,
+    /// Show what a masking profile does to a value (or to each line of stdin).
+    #[command(
+        after_help = "Examples:\n  hoopctl gateway mask-test --config gw.toml --connection warehouse 'Pt 123-45-6789, ada@example.org'\n  psql -At -c 'select notes from patients' | hoopctl gateway mask-test --config gw.toml --mask-profile phi -"
+    )]
+    MaskTest {
+        /// Gateway config file.
+        #[arg(long, env = "HOOPCTL_CONFIG")]
+        config: PathBuf,
+        /// Use this connection's profile.
+        #[arg(long, env = "HOOPCTL_CONNECTION", conflicts_with = "mask_profile")]
+        connection: Option<String>,
+        /// Use this [masking.profiles.NAME] (default: the only one).
+        #[arg(long, env = "HOOPCTL_MASK_PROFILE")]
+        mask_profile: Option<String>,
+        /// The value; `-` reads lines from stdin.
+        value: String,
+    },
     /// Mint an access token for automation or break-glass (printed once; run on the gateway host).
     Token {
         /// Gateway config file.

@@ -147,6 +147,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                     .map_err(|e| Failure::new(ExitKind::Failure, e))?;
                 println!("{h}");
             }
+            GatewayCommand::MaskTest {
+                config,
+                connection,
+                mask_profile,
+                value,
+            } => gateway::admin::mask_test(
+                &config,
+                connection.as_deref(),
+                mask_profile.as_deref(),
+                &value,
+                out,
+            )?,
             GatewayCommand::Token { config, user, ttl } => {
                 gateway::admin::mint_token(&config, &user, ttl, out).await?
             }

@@ -44,6 +44,108 @@ pub async fn serve(config: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `gateway mask-test`: what a masking profile does to `value` (`-`: each line of stdin).
+pub fn mask_test(
+    config: &Path,
+    connection: Option<&str>,
+    profile: Option<&str>,
+    value: &str,
+    out: Output,
+) -> Result<(), Failure> {
+    use crate::gateway::masking::{Action, Counts, Masked, Masker};
+    let cfg = load(config)?;
+    let usage = |m: String| Failure::new(ExitKind::Usage, m);
+    let names: Vec<&String> = cfg.masking.profiles.keys().collect();
+    let name = match (connection, profile) {
+        (Some(c), _) => cfg
+            .connections
+            .get(c)
+            .ok_or_else(|| usage(format!("no connection {c:?} in the config")))?
+            .masking
+            .clone()
+            .ok_or_else(|| usage(format!("connection {c:?} has no masking profile")))?,
+        (None, Some(p)) => p.to_string(),
+        (None, None) if names.len() == 1 => names[0].clone(),
+        (None, None) => {
+            return Err(usage(format!(
+                "which profile? pass --mask-profile or --connection (profiles: {})",
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            )));
+        }
+    };
+    let p = cfg
+        .masking
+        .profiles
+        .get(&name)
+        .ok_or_else(|| usage(format!("no [masking.profiles.{name}] in the config")))?;
+    let key = match &cfg.masking.key {
+        Some(r) => r
+            .resolve(&cfg.base_dir)
+            .map_err(|e| Failure::new(ExitKind::Failure, format!("masking.key: {e}")))?
+            .expose()
+            .as_bytes()
+            .to_vec(),
+        None => Vec::new(),
+    };
+    let m = Masker::new(
+        p.detectors.clone(),
+        &p.mrn_patterns,
+        crate::secret::Secret::new(key),
+    )
+    .map_err(|e| Failure::new(ExitKind::Failure, e.to_string()))?;
+    let values: Vec<String> = if value == "-" {
+        std::io::stdin()
+            .lines()
+            .collect::<Result<_, _>>()
+            .map_err(|e| Failure::new(ExitKind::Failure, format!("reading stdin: {e}")))?
+    } else {
+        vec![value.to_string()]
+    };
+    let describe = |a: Action| match a {
+        Action::Redact => "redact".to_string(),
+        Action::Partial { keep } => format!("partial(keep {keep})"),
+        Action::Token => "token".to_string(),
+        Action::Null => "null".to_string(),
+    };
+    for v in values {
+        let found = m.explain(&v);
+        let masked = match m.mask_text(&v, &mut Counts::default()) {
+            Masked::Text(t) => Some(t.into_owned()),
+            Masked::Null => None,
+        };
+        match out {
+            Output::Json => print_json(&serde_json::json!({
+                "profile": name, "input": v, "output": masked,
+                "findings": found.iter().map(|(f, a)| serde_json::json!({
+                    "detector": f.kind.name(), "start": f.start, "end": f.end, "action": describe(*a),
+                })).collect::<Vec<_>>(),
+            })),
+            Output::Text => {
+                println!("in:  {v}");
+                println!("out: {}", masked.as_deref().unwrap_or("NULL"));
+                for (f, a) in &found {
+                    println!(
+                        "  {:<12} {:>4}..{:<4} {}",
+                        f.kind.name(),
+                        f.start,
+                        f.end,
+                        describe(*a)
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// `gateway check`: config, policies, secret references.
 pub fn check(config: &Path, out: Output) -> Result<(), Failure> {
     let cfg = load(config)?;
@@ -55,6 +157,11 @@ pub fn check(config: &Path, out: Output) -> Result<(), Failure> {
             0
         }
     };
+    if let Some(k) = &cfg.masking.key
+        && let Err(e) = k.resolve(&cfg.base_dir)
+    {
+        problems.push(format!("masking.key: {e}"));
+    }
     for (name, c) in &cfg.connections {
         if let Some(pw) = &c.password
             && let Err(e) = pw.resolve(&cfg.base_dir)

@@ -231,3 +231,78 @@ fn a_profile_that_tokenizes_needs_a_key_and_connections_name_real_profiles() {
         stderr(&out)
     );
 }
+
+#[test]
+fn mask_test_explains_what_a_profile_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("gw.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[gateway]\nlisten = \"127.0.0.1:0\"\ndata_dir = \"d\"\n[policy]\nfiles = [\"p.cedar\"]\n{MASKING}\n\
+             [connections.pg]\nkind = \"postgres\"\nhost = \"h\"\ndatabase = \"d\"\nuser = \"u\"\nmasking = \"phi\"\n"
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str], stdin: Option<&str>| {
+        use std::io::Write;
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_hoopctl"));
+        c.args(["gateway", "mask-test", "--config"])
+            .arg(&cfg)
+            .args(args)
+            .env("HOOPCTL_MASK_KEY", "mask-key-1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        if let Some(s) = stdin {
+            child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().unwrap()
+    };
+    let out = run(
+        &["--connection", "pg", "Pt 123-45-6789, ada@example.org"],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("out: Pt 9"), "{text}");
+    assert!(text.contains("***@******e.org"), "{text}");
+    assert!(
+        text.contains("ssn") && text.contains("token") && text.contains("partial(keep 4)"),
+        "{text}"
+    );
+    assert!(
+        leaks(text.split("out:").nth(1).unwrap()).is_empty(),
+        "{text}"
+    );
+    // Lines from stdin, JSON out: one object per line.
+    let out = run(
+        &["-o", "json", "-"],
+        Some("call (415) 555-0132\nnothing here\n"),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["output"], "call [redacted:phone]");
+    assert_eq!(lines[0]["findings"][0]["detector"], "phone");
+    assert_eq!(lines[1]["findings"].as_array().unwrap().len(), 0);
+    // Without the key in the environment, the error names it.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hoopctl"))
+        .args(["gateway", "mask-test", "--config"])
+        .arg(&cfg)
+        .arg("x")
+        .env_remove("HOOPCTL_MASK_KEY")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("HOOPCTL_MASK_KEY"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -130,6 +130,20 @@ impl Masker {
         })
     }
 
+    /// The findings in `text` with the action each gets (for `gateway mask-test`).
+    pub fn explain(&self, text: &str) -> Vec<(Found, Action)> {
+        self.detectors
+            .find(text)
+            .into_iter()
+            .map(|f| {
+                (
+                    f,
+                    self.actions.get(&f.kind).copied().unwrap_or(Action::Redact),
+                )
+            })
+            .collect()
+    }
+
     /// Masks every finding in `text`; a `null` action makes the whole value NULL.
     pub fn mask_text<'a>(&self, text: &'a str, counts: &mut Counts) -> Masked<'a> {
         self.mask(text, counts, true)
