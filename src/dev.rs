@@ -130,6 +130,15 @@ allow_self_approval = true
 [policy]
 files = ["policy.cedar"]
 
+# Inline PHI masking (docs/masking.md). The demo connection uses it: SSNs become stable tokens,
+# MRNs are redacted, e-mail addresses keep their last 4 characters.
+[masking]
+key = {{ file = "mask.key" }}
+# exempt_groups = ["phi-readers"]   # members would see raw values (and that is audited)
+
+[masking.profiles.phi]
+detectors = {{ ssn = "token", mrn = "redact", email = {{ action = "partial", keep = 4 }}, phone = "redact", credit_card = "redact", npi = "redact", ipv4 = "redact", ipv6 = "redact" }}
+
 [connections.demo]
 kind = "postgres"
 host = "{pg_host}"
@@ -138,6 +147,8 @@ database = "{DEMO_DB}"
 user = "{DEMO_ROLE}"
 password = {{ file = "demo.password" }}
 description = "synthetic patients in {DEMO_DB} (hoopctl dev)"
+# Delete this line (and restart) to see the raw values.
+masking = "phi"
 "#
     )
 }
@@ -176,6 +187,7 @@ pub async fn run(args: DevArgs, profile_name: &str, out: Output) -> anyhow::Resu
     let dev_password = auth::new_token("")[..16].to_string();
     let hash = auth::hash_password(&dev_password).map_err(fail)?;
     crate::gateway::ca::write_private(&dir.join("demo.password"), &role_password)?;
+    crate::gateway::ca::write_private(&dir.join("mask.key"), &auth::new_token(""))?;
     std::fs::write(
         dir.join("policy.cedar"),
         crate::gateway::policy::DEFAULT_POLICY,
@@ -204,10 +216,12 @@ pub async fn run(args: DevArgs, profile_name: &str, out: Output) -> anyhow::Resu
              Logged in as \"dev\" under profile \"{profile_name}\". In another terminal:\n\n  \
              export {pf}\n  \
              hoopctl connections\n  \
-             hoopctl connect demo --reason \"try hoopctl\" -- psql -c 'select id, mrn, name from patients limit 5'\n  \
+             hoopctl connect demo --reason \"try hoopctl\" -- psql -c 'select id, mrn, name, ssn, email from patients limit 5'\n  \
              hoopctl audit list\n\n\
+             SSNs, MRNs and e-mail addresses are masked on the wire (masking = \"phi\" in {}/gateway.toml).\n\
              Device login page: {base}/device (user dev, password {dev_password})\n\
              Press Ctrl-C to stop{}.",
+            dir.display(),
             dir.display(),
             if args.data_dir.is_some() {
                 ""

@@ -50,6 +50,32 @@ fn dev_runs_the_whole_flow() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out).trim(), "50");
+    // The demo masks its patients: SSNs are tokens (area 9xx), MRNs and e-mails hidden.
+    let out = client
+        .cmd()
+        .env("HOOPCTL_PROFILE", "dev")
+        .args([
+            "connect",
+            "demo",
+            "--reason",
+            "try hoopctl",
+            "--",
+            "psql",
+            "-X",
+            "-At",
+            "-c",
+            "select mrn, ssn, email from patients where id = 1",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let row: Vec<String> = stdout(&out).trim().split('|').map(str::to_string).collect();
+    assert_eq!(row[0], "[redacted:mrn]", "{row:?}");
+    assert!(
+        row[1].starts_with('9') && row[1] != "101-11-1001",
+        "{row:?}"
+    );
+    assert_eq!(row[2], "********@******e.org", "{row:?}");
     let audit = client
         .cmd()
         .env("HOOPCTL_PROFILE", "dev")
