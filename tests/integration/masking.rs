@@ -128,6 +128,11 @@ async fn psql_sees_no_raw_identifier_through_any_channel() {
     let bob = TestClient::new();
     bob.login_token(&gw, "bob");
     let events = audit(&bob, &["--identity", "alice"]);
+    let q = events
+        .iter()
+        .find(|e| e["statement"] == "SELECT ssn, email, phone FROM patients WHERE id = 1")
+        .expect("the statement's event");
+    assert_eq!(q["detail"], "masked email=1,phone=1,ssn=1", "{q}");
     let closes: Vec<&serde_json::Value> = events
         .iter()
         .filter(|e| e["kind"] == "session_close")

@@ -96,6 +96,28 @@ impl Counts {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Adds another set of counts.
+    pub fn merge(&mut self, other: Counts) {
+        for (k, v) in other.0 {
+            *self.0.entry(k).or_default() += v;
+        }
+    }
+}
+
+/// `email=2,ssn=5`.
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut first = true;
+        for (k, v) in &self.0 {
+            if !first {
+                f.write_str(",")?;
+            }
+            first = false;
+            write!(f, "{k}={v}")?;
+        }
+        Ok(())
+    }
 }
 
 /// The result of masking one value.

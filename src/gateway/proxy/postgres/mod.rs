@@ -380,12 +380,7 @@ async fn run<S: Io>(
     let masked = stats
         .masked
         .lock()
-        .map(|c| {
-            c.0.iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join(",")
-        })
+        .map(|c| c.to_string())
         .unwrap_or_default();
     let detail = format!(
         "{reason}; statements={} bytes_from_client={} bytes_to_client={}{}",
@@ -653,7 +648,6 @@ async fn target_to_client<C: Io, U: Io>(
                 match codec::frame_len(&buf[complete..], MAX_BACKEND_MESSAGE) {
                     Ok(Some(n)) => {
                         let msg = &buf[complete..complete + n];
-                        track::on_backend(&mut q, msg, &mut finished);
                         // Masked sessions forward what the masker returns; a message it cannot
                         // inspect ends the session instead of passing through (fail closed).
                         if let Some(w) = wire.as_mut() {
@@ -664,6 +658,24 @@ async fn target_to_client<C: Io, U: Io>(
                                     mask_failed = Some(e.to_string());
                                     break;
                                 }
+                            }
+                        }
+                        let before = finished.len();
+                        track::on_backend(&mut q, msg, &mut finished);
+                        // What was masked since the last statement finished belongs to the one
+                        // finishing now: its audit event counts it (never the values).
+                        if finished.len() > before
+                            && !counts.is_empty()
+                            && let Some(f) = finished.last_mut()
+                        {
+                            let c = std::mem::take(&mut counts);
+                            let note = format!("masked {c}");
+                            f.detail = Some(match f.detail.take() {
+                                Some(d) => format!("{d}; {note}"),
+                                None => note,
+                            });
+                            if let Ok(mut m) = stats.masked.lock() {
+                                m.merge(c);
                             }
                         }
                         complete += n;
@@ -699,13 +711,6 @@ async fn target_to_client<C: Io, U: Io>(
             tracing::error!(%msg);
             fatal(&mut cw, "XX000", &msg, None).await;
             return msg;
-        }
-        if !counts.is_empty()
-            && let Ok(mut m) = stats.masked.lock()
-        {
-            for (k, v) in std::mem::take(&mut counts.0) {
-                *m.0.entry(k).or_default() += v;
-            }
         }
         if complete > 0 {
             let out: &[u8] = if wire.is_some() {
