@@ -352,7 +352,10 @@ fn start_pgbouncer(dir: &Path, pg_port: u16) -> Res<(Proc, u16)> {
     Ok((proc_, port))
 }
 
-async fn start_rig(o: &Opts, durability: &str) -> Res<Rig> {
+/// Masking as `bench/run` measures it: every detector, `redact`.
+const MASKING: &str = "[masking.profiles.phi]\n\n";
+
+async fn start_rig(o: &Opts, durability: &str, masking: bool) -> Res<Rig> {
     let dir = tempfile::Builder::new()
         .prefix("hoopctl-bench-")
         .tempdir()
@@ -367,8 +370,10 @@ async fn start_rig(o: &Opts, durability: &str) -> Res<Rig> {
     let cfg = format!(
         "[gateway]\nlisten = \"127.0.0.1:0\"\ndata_dir = \"data\"\n\n[[auth.users]]\nname = \"bench\"\npassword_hash = \"{hash}\"\ngroups = [\"developers\"]\n\n\
          [policy]\nfiles = [\"policy.cedar\"]\n\n[audit]\ndurability = \"{durability}\"\n\n\
-         [connections.bench]\nkind = \"postgres\"\nhost = \"127.0.0.1\"\nport = {}\ndatabase = \"{DB}\"\nuser = \"postgres\"\n",
-        o.pg_port
+         {}[connections.bench]\nkind = \"postgres\"\nhost = \"127.0.0.1\"\nport = {}\ndatabase = \"{DB}\"\nuser = \"postgres\"\n{}",
+        if masking { MASKING } else { "" },
+        o.pg_port,
+        if masking { "masking = \"phi\"\n" } else { "" },
     );
     let cfg_path = d.join("gateway.toml");
     std::fs::write(&cfg_path, cfg).map_err(|e| e.to_string())?;
@@ -939,7 +944,7 @@ async fn run(mut o: Opts) -> Res<()> {
         return profile(&o, dir).await;
     }
     for (i, durability) in o.durability.iter().enumerate() {
-        let mut rig = start_rig(&o, durability).await?;
+        let mut rig = start_rig(&o, durability, false).await?;
         let paths = Arc::new(Paths::new(&rig, o.pg_port));
         if i > 0 {
             // Other audit durability modes: the statement-heavy figures only, as extra rows.
@@ -1041,6 +1046,25 @@ async fn run(mut o: Opts) -> Res<()> {
         );
         drop(idle);
     }
+    // Masking on (every detector, `redact`): the bulk SELECT and the select-only load again.
+    // The bulk rows are clean text, so this is the cost of inspecting every value; the engine's
+    // cost on PHI-dense text is `cargo bench --bench masking`.
+    {
+        let rig = start_rig(&o, &o.durability[0], true).await?;
+        let paths = Arc::new(Paths::new(&rig, o.pg_port));
+        eprintln!("== masking on");
+        for p in [PathKind::Gateway, PathKind::Full] {
+            let (_, mbps, _) = bulk(&paths, p, o.bulk_rows, &[]).await?;
+            table.add(
+                &format!("bulk select {} MB [masking on]", o.bulk_rows / 1000),
+                "MB/s",
+                p,
+                mbps,
+            );
+            let tps = loadgen(&paths, p, 8, false, secs, o.scale).await?;
+            table.add("loadgen select-only c=8 [masking on]", "tps", p, tps);
+        }
+    }
 
     let rendered = table.render();
     println!("\n{rendered}");
@@ -1085,7 +1109,7 @@ async fn run(mut o: Opts) -> Res<()> {
 async fn profile(o: &Opts, dir: &Path) -> Res<()> {
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     for durability in &o.durability {
-        let rig = start_rig(o, durability).await?;
+        let rig = start_rig(o, durability, false).await?;
         let paths = Arc::new(Paths::new(&rig, o.pg_port));
         let mut recs = Vec::new();
         for (who, pid) in [
