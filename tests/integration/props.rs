@@ -96,7 +96,7 @@ fn masker() -> &'static hoopctl::gateway::masking::Masker {
 fn backend_message() -> impl Strategy<Value = Vec<u8>> {
     (
         prop::sample::select(vec![
-            b'T', b'D', b'E', b'N', b'A', b'H', b'd', b'c', b'Z', b'C',
+            b'T', b'D', b'E', b'N', b'A', b'V', b'H', b'd', b'c', b'Z', b'C',
         ]),
         proptest::collection::vec(any::<u8>(), 0..200),
     )

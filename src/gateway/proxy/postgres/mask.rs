@@ -2,7 +2,8 @@
 //! message in, the message to forward out).
 //!
 //! Rewritten: DataRow values, ErrorResponse/NoticeResponse fields, NotificationResponse
-//! payloads, and CopyData rows of `COPY … TO STDOUT` in text, CSV and binary. Every rewritten
+//! payloads, FunctionCallResponse values, and CopyData rows of `COPY … TO STDOUT` in text, CSV
+//! and binary. Every rewritten
 //! message is rebuilt with its lengths recomputed. Anything that cannot be parsed is an error:
 //! the caller ends the session rather than forward bytes it could not inspect (fail closed).
 //!
@@ -188,6 +189,22 @@ impl<'m> WireMasker<'m> {
                 out.extend_from_slice(&m);
                 out.push(0);
                 Ok(Some(message(tag, &out)))
+            }
+            // FunctionCallResponse: the fast path's result (`lo_get`, …) is a value like any other.
+            b'V' => {
+                let len = r.i32()?;
+                if len < 0 {
+                    return Ok(None);
+                }
+                let v = r.take(len as usize)?;
+                if !r.b.is_empty() {
+                    return Err(r.err("trailing bytes"));
+                }
+                Ok(self.inline(v, counts).map(|m| {
+                    let mut body = (m.len() as i32).to_be_bytes().to_vec();
+                    body.extend_from_slice(&m);
+                    message(b'V', &body)
+                }))
             }
             b'H' => {
                 let format = r.take(1)?[0];
@@ -462,6 +479,9 @@ mod tests {
             u32::from_be_bytes([out[1], out[2], out[3], out[4]]) as usize,
             out.len() - 1
         );
+        let fast = message(b'V', b"\0\0\0\x0b123-45-6789");
+        let out = w.on_backend(&fast, &mut c).unwrap().unwrap();
+        assert_eq!(out, message(b'V', b"\0\0\0\x0e[redacted:ssn]"));
         let notify = message(b'A', b"\0\0\0\x07chan\0patient 123-45-6789\0");
         let out = w.on_backend(&notify, &mut c).unwrap().unwrap();
         assert!(out.ends_with(b"patient [redacted:ssn]\0"));
