@@ -11,7 +11,7 @@
 
 use std::str::FromStr;
 
-use regex::{Regex, RegexSet};
+use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 /// What a detector looks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -120,7 +120,10 @@ impl Detectors {
                 Kind::Ipv6 => vec![IPV6.into()],
             };
             for p in patterns {
-                let re = regex::RegexBuilder::new(&p)
+                // ASCII semantics over bytes: values in any client encoding are inspected, and
+                // `\b`, `\d`, `\s` mean their ASCII selves.
+                let re = RegexBuilder::new(&p)
+                    .unicode(false)
                     .size_limit(1 << 22)
                     .build()
                     .map_err(|e| PatternError {
@@ -130,8 +133,11 @@ impl Detectors {
                 each.push((*k, re));
             }
         }
-        let set =
-            RegexSet::new(each.iter().map(|(_, r)| r.as_str())).map_err(|e| PatternError {
+        let set = RegexSetBuilder::new(each.iter().map(|(_, r)| r.as_str()))
+            .unicode(false)
+            .size_limit(1 << 24)
+            .build()
+            .map_err(|e| PatternError {
                 pattern: "(all)".into(),
                 error: e.to_string(),
             })?;
@@ -140,13 +146,10 @@ impl Detectors {
 
     /// Every finding in `text`, sorted, without overlaps (on overlap the earlier-listed kind
     /// in [`Kind::ALL`] wins, then the longer match).
-    pub fn find(&self, text: &str) -> Vec<Found> {
+    pub fn find(&self, text: impl AsRef<[u8]>) -> Vec<Found> {
+        let text = text.as_ref();
         let mut out = Vec::new();
-        if self.each.is_empty()
-            || !text
-                .bytes()
-                .any(|b| b.is_ascii_digit() || b == b'@' || b == b':')
-        {
+        if self.each.is_empty() || !may_match(text) {
             return out;
         }
         let hits = self.set.matches(text);
@@ -156,7 +159,7 @@ impl Detectors {
         for i in hits.iter() {
             let (kind, re) = &self.each[i];
             for m in re.find_iter(text) {
-                if valid(*kind, m.as_str()) && in_context(*kind, text, m.start(), m.end()) {
+                if valid(*kind, m.as_bytes()) && in_context(*kind, text, m.start(), m.end()) {
                     out.push(Found {
                         kind: *kind,
                         start: m.start(),
@@ -185,8 +188,15 @@ fn resolve_overlaps(mut v: Vec<Found>) -> Vec<Found> {
     kept
 }
 
-fn digits(s: &str) -> Vec<u8> {
-    s.bytes()
+/// Whether any detector could match: each needs a digit, `@` or `:`.
+pub fn may_match(text: &[u8]) -> bool {
+    text.iter()
+        .any(|b| b.is_ascii_digit() || *b == b'@' || *b == b':')
+}
+
+fn digits(s: &[u8]) -> Vec<u8> {
+    s.iter()
+        .copied()
         .filter(u8::is_ascii_digit)
         .map(|b| b - b'0')
         .collect()
@@ -247,17 +257,17 @@ fn card_network(d: &[u8]) -> bool {
 /// whole value, or between delimiters of arrays, JSON, CSV and COPY text — not inside prose, where
 /// 9-digit numbers are usually order or tracking numbers. (`replace(ssn, '-', '')` yields a
 /// whole value; `array_agg` of it, an array.)
-fn in_context(kind: Kind, text: &str, start: usize, end: usize) -> bool {
-    if kind != Kind::Ssn || text[start..end].bytes().any(|b| !b.is_ascii_digit()) {
+fn in_context(kind: Kind, text: &[u8], start: usize, end: usize) -> bool {
+    if kind != Kind::Ssn || text[start..end].iter().any(|b| !b.is_ascii_digit()) {
         return true;
     }
     const DELIMS: &[u8] = b"{}[],\"'()|;:=\t\n\r";
-    let before = text.as_bytes()[..start].last();
-    let after = text.as_bytes().get(end);
+    let before = text[..start].last();
+    let after = text.get(end);
     before.is_none_or(|b| DELIMS.contains(b)) && after.is_none_or(|b| DELIMS.contains(b))
 }
 
-fn valid(kind: Kind, m: &str) -> bool {
+fn valid(kind: Kind, m: &[u8]) -> bool {
     match kind {
         Kind::Ssn => ssn_valid(&digits(m)),
         Kind::CreditCard => {
@@ -270,6 +280,9 @@ fn valid(kind: Kind, m: &str) -> bool {
             luhn(&d)
         }
         Kind::Ipv6 => {
+            let Ok(m) = std::str::from_utf8(m) else {
+                return false;
+            };
             let addr = m.split('%').next().unwrap_or(m);
             // Enough of an address to name a host: three groups, or two with five hex digits
             // (`fe80::1`). `::`, `::1` and `d8::4` in random text say nothing about anyone.
@@ -279,7 +292,7 @@ fn valid(kind: Kind, m: &str) -> bool {
         }
         Kind::Phone => {
             let d = digits(m);
-            if m.starts_with('+') && !m.starts_with("+1") {
+            if m.starts_with(b"+") && !m.starts_with(b"+1") {
                 (8..=15).contains(&d.len())
             } else {
                 // NANP: area and exchange codes start with 2-9.

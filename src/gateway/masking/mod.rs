@@ -129,6 +129,15 @@ pub enum Masked<'a> {
     Null,
 }
 
+/// The result of masking one value's bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MaskedBytes<'a> {
+    /// Forward these bytes (possibly rewritten).
+    Bytes(Cow<'a, [u8]>),
+    /// Forward NULL.
+    Null,
+}
+
 /// Detectors with their actions and the token key.
 #[derive(Debug)]
 pub struct Masker {
@@ -154,6 +163,10 @@ impl Masker {
 
     /// The findings in `text` with the action each gets (for `gateway mask-test`).
     pub fn explain(&self, text: &str) -> Vec<(Found, Action)> {
+        self.explain_bytes(text.as_bytes())
+    }
+
+    fn explain_bytes(&self, text: &[u8]) -> Vec<(Found, Action)> {
         self.detectors
             .find(text)
             .into_iter()
@@ -168,37 +181,51 @@ impl Masker {
 
     /// Masks every finding in `text`; a `null` action makes the whole value NULL.
     pub fn mask_text<'a>(&self, text: &'a str, counts: &mut Counts) -> Masked<'a> {
-        self.mask(text, counts, true)
-    }
-
-    /// Masks every finding in `text` where a value cannot become NULL (a COPY line, an error
-    /// message): `null` acts as `redact`.
-    pub fn mask_inline<'a>(&self, text: &'a str, counts: &mut Counts) -> Cow<'a, str> {
-        match self.mask(text, counts, false) {
-            Masked::Text(t) => t,
-            Masked::Null => Cow::Owned(String::new()),
-        }
-    }
-
-    fn mask<'a>(&self, text: &'a str, counts: &mut Counts, allow_null: bool) -> Masked<'a> {
-        let found = self.detectors.find(text);
-        if found.is_empty() {
-            return Masked::Text(Cow::Borrowed(text));
-        }
-        let mut out = String::with_capacity(text.len() + 16);
-        let mut at = 0;
-        for f in &found {
-            let action = self.actions.get(&f.kind).copied().unwrap_or(Action::Redact);
-            counts.add(f.kind.name());
-            if action == Action::Null && allow_null {
-                return Masked::Null;
+        match self.mask_bytes(text.as_bytes(), counts) {
+            MaskedBytes::Bytes(Cow::Borrowed(_)) => Masked::Text(Cow::Borrowed(text)),
+            // Findings are ASCII and replaced by ASCII, so the text stays UTF-8; lossy
+            // conversion is only a guard.
+            MaskedBytes::Bytes(Cow::Owned(b)) => {
+                Masked::Text(Cow::Owned(String::from_utf8_lossy(&b).into_owned()))
             }
-            out.push_str(&text[at..f.start]);
-            out.push_str(&self.apply(action, f.kind, &text[f.start..f.end]));
+            MaskedBytes::Null => Masked::Null,
+        }
+    }
+
+    /// Masks every finding in a value's bytes, in whatever encoding: detectors match ASCII.
+    pub fn mask_bytes<'a>(&self, v: &'a [u8], counts: &mut Counts) -> MaskedBytes<'a> {
+        self.mask(v, counts, true)
+    }
+
+    /// Masks every finding where a value cannot become NULL (a COPY line, an error message):
+    /// `null` acts as `redact`.
+    pub fn mask_inline<'a>(&self, v: &'a [u8], counts: &mut Counts) -> Cow<'a, [u8]> {
+        match self.mask(v, counts, false) {
+            MaskedBytes::Bytes(b) => b,
+            MaskedBytes::Null => Cow::Owned(Vec::new()),
+        }
+    }
+
+    fn mask<'a>(&self, text: &'a [u8], counts: &mut Counts, allow_null: bool) -> MaskedBytes<'a> {
+        let found = self.explain_bytes(text);
+        if found.is_empty() {
+            return MaskedBytes::Bytes(Cow::Borrowed(text));
+        }
+        let mut out = Vec::with_capacity(text.len() + 16);
+        let mut at = 0;
+        for (f, action) in &found {
+            counts.add(f.kind.name());
+            if *action == Action::Null && allow_null {
+                return MaskedBytes::Null;
+            }
+            out.extend_from_slice(&text[at..f.start]);
+            // Matches are ASCII by construction (every pattern is ASCII-only).
+            let span = String::from_utf8_lossy(&text[f.start..f.end]);
+            out.extend_from_slice(self.apply(*action, f.kind, &span).as_bytes());
             at = f.end;
         }
-        out.push_str(&text[at..]);
-        Masked::Text(Cow::Owned(out))
+        out.extend_from_slice(&text[at..]);
+        MaskedBytes::Bytes(Cow::Owned(out))
     }
 
     /// One value under one action.

@@ -7,15 +7,15 @@
 //! message is rebuilt with its lengths recomputed. Anything that cannot be parsed is an error:
 //! the caller ends the session rather than forward bytes it could not inspect (fail closed).
 //!
-//! Values are masked as text when they are valid UTF-8 — text-format values of any type, and
-//! binary values of text-like types (`text`, `varchar`, `bytea` holding text, `json`, `jsonb`'s
-//! version byte + text…), which are plain UTF-8 on the wire. Values of numeric, boolean and
-//! date/time types are left alone: they cannot hold an identifier's text, and a 9-digit id is
-//! not an SSN. Their masking is the job of column rules.
+//! Every value's bytes are inspected whatever the client encoding (the detectors match ASCII):
+//! text-format values of any type, and binary values of text-like types (`text`, `varchar`,
+//! `bytea`, `json`, `jsonb`'s version byte + text…), which carry their text as it is. Values of
+//! numeric, boolean and date/time types are left alone: they cannot hold an identifier's text,
+//! and a 9-digit id is not an SSN. Their masking is the job of column rules.
 
 use std::borrow::Cow;
 
-use crate::gateway::masking::{Counts, Masked, Masker};
+use crate::gateway::masking::{Counts, MaskedBytes, Masker};
 
 /// A backend message that could not be inspected.
 #[derive(Debug, thiserror::Error)]
@@ -107,22 +107,21 @@ impl<'m> WireMasker<'m> {
         }
     }
 
-    /// Masks UTF-8 `v`; `None` when it is unchanged, `Some(None)` for NULL.
+    /// Masks `v` (any encoding: the detectors match ASCII); `None` when unchanged,
+    /// `Some(None)` for NULL.
     fn value(&self, v: &[u8], counts: &mut Counts) -> Option<Option<Vec<u8>>> {
-        let s = std::str::from_utf8(v).ok()?;
-        match self.masker.mask_text(s, counts) {
-            Masked::Text(Cow::Borrowed(_)) => None,
-            Masked::Text(t) => Some(Some(t.into_owned().into_bytes())),
-            Masked::Null => Some(None),
+        match self.masker.mask_bytes(v, counts) {
+            MaskedBytes::Bytes(Cow::Borrowed(_)) => None,
+            MaskedBytes::Bytes(b) => Some(Some(b.into_owned())),
+            MaskedBytes::Null => Some(None),
         }
     }
 
-    /// Masks UTF-8 `v` in place of a value that cannot be NULL; `None` when unchanged.
+    /// Masks `v` in place of a value that cannot be NULL; `None` when unchanged.
     fn inline(&self, v: &[u8], counts: &mut Counts) -> Option<Vec<u8>> {
-        let s = std::str::from_utf8(v).ok()?;
-        match self.masker.mask_inline(s, counts) {
+        match self.masker.mask_inline(v, counts) {
             Cow::Borrowed(_) => None,
-            Cow::Owned(t) => Some(t.into_bytes()),
+            Cow::Owned(b) => Some(b),
         }
     }
 
@@ -447,6 +446,17 @@ mod tests {
         assert_eq!(c.0["ssn"], 1);
         let clean = data_row(&[Some(b"1"), Some(b"x"), Some(b"y")]);
         assert_eq!(w.on_backend(&clean, &mut c).unwrap(), None);
+    }
+
+    #[test]
+    fn values_in_other_encodings_are_inspected_too() {
+        let m = masker();
+        let mut w = WireMasker::new(&m);
+        let mut c = Counts::default();
+        // LATIN1 "José" (0xE9 is not UTF-8 on its own) next to an SSN.
+        let row = data_row(&[Some(b"Jos\xe9 123-45-6789")]);
+        let out = w.on_backend(&row, &mut c).unwrap().unwrap();
+        assert_eq!(out, data_row(&[Some(b"Jos\xe9 [redacted:ssn]")]));
     }
 
     #[test]
