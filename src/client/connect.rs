@@ -175,11 +175,7 @@ async fn run(
     let grant = tokio::select! {
         g = find_or_request(&api, o, out) => g?,
         sig = signals.next() => {
-            let code = match (sig, o.exit_zero_on_sigterm && o.command.is_empty()) {
-                (Sig::Term, true) => 0,
-                (s, _) => 128 + s.number(),
-            };
-            return Ok((code, format!("{} before the tunnel opened", sig.name())));
+            return Ok((sig.exit_code(o), format!("{} before the tunnel opened", sig.name())));
         }
     };
     let grant_end = grant
@@ -265,11 +261,6 @@ async fn run(
         })
     };
     let grant_ended = grant_watch(api.clone(), grant.id.clone(), grant_end);
-    // --exit-zero-on-sigterm is about the tunnel; with CMD, CMD's status is the answer.
-    let sigterm_code = |sig: Sig| match (sig, o.exit_zero_on_sigterm && o.command.is_empty()) {
-        (Sig::Term, true) => 0,
-        (s, _) => 128 + s.number(),
-    };
     let result = if o.command.is_empty() {
         tokio::select! {
             sig = signals.next() => {
@@ -288,7 +279,7 @@ async fn run(
                         eprintln!("{}: closing the tunnel ({open} open connection(s){}).", sig.name(),
                             if drained { ", all finished" } else { "; the rest are cut" });
                     }
-                    Ok((sigterm_code(sig), sig.name().to_string()))
+                    Ok((sig.exit_code(o), sig.name().to_string()))
                 }
             }
             e = grant_ended => {
@@ -343,7 +334,7 @@ async fn run(
                 };
                 let code = match status {
                     Some(s) => exit_code(s),
-                    None => sigterm_code(sig),
+                    None => sig.exit_code(o),
                 };
                 Ok((code, sig.name().to_string()))
             }
@@ -382,6 +373,15 @@ impl Sig {
             Sig::Int => "interrupted",
             Sig::Term => "terminated",
             Sig::Hup => "hung up",
+        }
+    }
+
+    /// hoopctl's own exit code after this signal: 128+N, or 0 for SIGTERM with
+    /// --exit-zero-on-sigterm — which is about the tunnel: with CMD, CMD's status is the answer.
+    fn exit_code(self, o: &ConnectOptions) -> u8 {
+        match (self, o.exit_zero_on_sigterm && o.command.is_empty()) {
+            (Sig::Term, true) => 0,
+            (s, _) => 128 + s.number(),
         }
     }
 

@@ -52,7 +52,7 @@ pub fn mask_test(
     value: &str,
     out: Output,
 ) -> Result<(), Failure> {
-    use crate::gateway::masking::{Action, Counts, Masked, Masker};
+    use crate::gateway::masking::{Counts, Masked};
     let cfg = load(config)?;
     let usage = |m: String| Failure::new(ExitKind::Usage, m);
     let names: Vec<&String> = cfg.masking.profiles.keys().collect();
@@ -81,26 +81,12 @@ pub fn mask_test(
             )));
         }
     };
-    let p = cfg
-        .masking
-        .profiles
+    // The same compilation the gateway does at start.
+    let maskers =
+        crate::gateway::masking::compile(&cfg).map_err(|e| Failure::new(ExitKind::Failure, e))?;
+    let m = maskers
         .get(&name)
         .ok_or_else(|| usage(format!("no [masking.profiles.{name}] in the config")))?;
-    let key = match &cfg.masking.key {
-        Some(r) => r
-            .resolve(&cfg.base_dir)
-            .map_err(|e| Failure::new(ExitKind::Failure, format!("masking.key: {e}")))?
-            .expose()
-            .as_bytes()
-            .to_vec(),
-        None => Vec::new(),
-    };
-    let m = Masker::new(
-        p.detectors.clone(),
-        &p.mrn_patterns,
-        crate::secret::Secret::new(key),
-    )
-    .map_err(|e| Failure::new(ExitKind::Failure, e.to_string()))?;
     let values: Vec<String> = if value == "-" {
         std::io::stdin()
             .lines()
@@ -108,12 +94,6 @@ pub fn mask_test(
             .map_err(|e| Failure::new(ExitKind::Failure, format!("reading stdin: {e}")))?
     } else {
         vec![value.to_string()]
-    };
-    let describe = |a: Action| match a {
-        Action::Redact => "redact".to_string(),
-        Action::Partial { keep } => format!("partial(keep {keep})"),
-        Action::Token => "token".to_string(),
-        Action::Null => "null".to_string(),
     };
     for v in values {
         let found = m.explain(&v);
@@ -125,20 +105,14 @@ pub fn mask_test(
             Output::Json => print_json(&serde_json::json!({
                 "profile": name, "input": v, "output": masked,
                 "findings": found.iter().map(|(f, a)| serde_json::json!({
-                    "detector": f.kind.name(), "start": f.start, "end": f.end, "action": describe(*a),
+                    "detector": f.kind.name(), "start": f.start, "end": f.end, "action": a.to_string(),
                 })).collect::<Vec<_>>(),
             })),
             Output::Text => {
                 println!("in:  {v}");
                 println!("out: {}", masked.as_deref().unwrap_or("NULL"));
                 for (f, a) in &found {
-                    println!(
-                        "  {:<12} {:>4}..{:<4} {}",
-                        f.kind.name(),
-                        f.start,
-                        f.end,
-                        describe(*a)
-                    );
+                    println!("  {:<12} {:>4}..{:<4} {}", f.kind.name(), f.start, f.end, a);
                 }
             }
         }

@@ -251,16 +251,18 @@ async fn metadata(State(gw): Gw) -> Json<serde_json::Value> {
     }))
 }
 
+/// Stored provenance (JSON text written by the token exchange) as a JSON value.
+fn provenance_json(stored: Option<&str>) -> Option<serde_json::Value> {
+    stored.and_then(|p| serde_json::from_str(p).ok())
+}
+
 async fn whoami(caller: Caller) -> Json<WhoAmI> {
     Json(WhoAmI {
         identity: caller.principal.name.clone(),
         kind: caller.principal.kind.as_str().to_string(),
         groups: caller.principal.groups.clone(),
         token_expires_at: fmt_ms(caller.token_expires_at),
-        provenance: caller
-            .provenance
-            .as_deref()
-            .and_then(|p| serde_json::from_str(p).ok()),
+        provenance: provenance_json(caller.provenance.as_deref()),
     })
 }
 
@@ -361,10 +363,7 @@ async fn audit(
                 rows: r.rows,
                 duration_ms: r.duration_ms,
                 detail: r.detail,
-                provenance: r
-                    .provenance
-                    .as_deref()
-                    .and_then(|p| serde_json::from_str(p).ok()),
+                provenance: provenance_json(r.provenance.as_deref()),
             })
             .collect(),
     ))

@@ -88,25 +88,7 @@ impl Gateway {
             .with_context(|| format!("cannot open the audit log in {}", data_dir.display()))?;
         let workloads =
             workload::Workloads::new(&config.auth.workload).map_err(anyhow::Error::msg)?;
-        let key = match &config.masking.key {
-            Some(r) => r
-                .resolve(&config.base_dir)
-                .map_err(|e| anyhow::anyhow!("masking.key: {e}"))?
-                .expose()
-                .as_bytes()
-                .to_vec(),
-            None => Vec::new(),
-        };
-        let mut maskers = std::collections::BTreeMap::new();
-        for (name, p) in &config.masking.profiles {
-            let m = masking::Masker::new(
-                p.detectors.clone(),
-                &p.mrn_patterns,
-                crate::secret::Secret::new(key.clone()),
-            )
-            .map_err(|e| anyhow::anyhow!("masking.profiles.{name}: {e}"))?;
-            maskers.insert(name.clone(), Arc::new(m));
-        }
+        let maskers = masking::compile(&config).map_err(anyhow::Error::msg)?;
         Ok(Arc::new(Gateway {
             workloads,
             maskers,

@@ -152,11 +152,20 @@ struct KeyCache {
     last_error: Option<String>,
 }
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct FetchState {
     jwks_uri: Option<String>,
     attempted: Option<Instant>,
-    fetches: u64,
+}
+
+/// A fetched JWKS: keys by `kid`, and every usable key.
+type KeySet = (HashMap<String, Key>, Vec<Key>);
+
+/// What the cache says about one key, read in one go.
+struct Cached {
+    key: Option<Key>,
+    stale: bool,
+    last_error: Option<String>,
 }
 
 impl std::fmt::Debug for KeyCache {
@@ -164,14 +173,6 @@ impl std::fmt::Debug for KeyCache {
         f.debug_struct("KeyCache")
             .field("kids", &self.named.keys().collect::<Vec<_>>())
             .field("keys", &self.all.len())
-            .finish()
-    }
-}
-
-impl std::fmt::Debug for FetchState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FetchState")
-            .field("fetches", &self.fetches)
             .finish()
     }
 }
@@ -307,16 +308,6 @@ impl Workloads {
     /// Whether any issuer is configured.
     pub fn is_empty(&self) -> bool {
         self.issuers.is_empty()
-    }
-
-    /// How many times the named issuer's JWKS has been fetched (for tests and metrics).
-    pub async fn jwks_fetches(&self, issuer: &str) -> u64 {
-        for i in &self.issuers {
-            if i.cfg.name == issuer {
-                return i.fetching.lock().await.fetches;
-            }
-        }
-        0
     }
 
     /// Verifies a workload token and picks its service account.
@@ -590,59 +581,65 @@ fn provenance(cfg: &WorkloadIssuer, c: &Map<String, Value>) -> Provenance {
 }
 
 impl Issuer {
-    fn cached(&self, kid: Option<&str>, alg: WorkloadAlg) -> (Option<Key>, bool, Option<String>) {
+    fn cached(&self, kid: Option<&str>, alg: WorkloadAlg) -> Cached {
         match self.keys.read() {
-            Ok(c) => (
-                lookup(&c, kid, alg),
-                c.fetched.is_none_or(|t| t.elapsed() > JWKS_TTL),
-                c.last_error.clone(),
-            ),
-            Err(_) => (None, true, None),
+            Ok(c) => Cached {
+                key: lookup(&c, kid, alg),
+                stale: c.fetched.is_none_or(|t| t.elapsed() > JWKS_TTL),
+                last_error: c.last_error.clone(),
+            },
+            Err(_) => Cached {
+                key: None,
+                stale: true,
+                last_error: None,
+            },
+        }
+    }
+
+    /// Puts a fetch's outcome into the cache: new keys, or the reason there are none.
+    fn install(&self, fetched: Result<KeySet, String>) {
+        let Ok(mut c) = self.keys.write() else { return };
+        match fetched {
+            Ok((named, all)) => {
+                c.named = named;
+                c.all = all;
+                c.fetched = Some(Instant::now());
+                c.last_error = None;
+            }
+            Err(e) => {
+                tracing::warn!(issuer = %self.cfg.name, error = %e, "JWKS fetch failed");
+                c.last_error = Some(e);
+            }
         }
     }
 
     /// The verification key for `kid`, fetching the JWKS when the cache is cold, stale, or does
     /// not know `kid` — the last at most once per `jwks_min_refresh`.
     async fn key(&self, kid: Option<&str>, alg: WorkloadAlg) -> Result<Key, WorkloadError> {
-        let (mut key, stale, _) = self.cached(kid, alg);
-        if key.is_none() || stale {
+        let mut seen = self.cached(kid, alg);
+        if seen.key.is_none() || seen.stale {
             // A stale key still verifies while someone else refreshes; a miss waits for the fetch.
-            let guard = match key {
+            let guard = match seen.key {
                 Some(_) => self.fetching.try_lock().ok(),
                 None => Some(self.fetching.lock().await),
             };
             if let Some(mut st) = guard {
-                let (again, stale, _) = self.cached(kid, alg);
+                let again = self.cached(kid, alg);
                 let may = st
                     .attempted
                     .is_none_or(|t| t.elapsed() >= self.cfg.jwks_min_refresh);
-                if (again.is_none() || stale) && may {
+                if (again.key.is_none() || again.stale) && may {
                     st.attempted = Some(Instant::now());
-                    st.fetches += 1;
                     let fetched = self.fetch(&mut st).await;
-                    if let Ok(mut c) = self.keys.write() {
-                        match fetched {
-                            Ok((named, all)) => {
-                                c.named = named;
-                                c.all = all;
-                                c.fetched = Some(Instant::now());
-                                c.last_error = None;
-                            }
-                            Err(e) => {
-                                tracing::warn!(issuer = %self.cfg.name, error = %e, "JWKS fetch failed");
-                                c.last_error = Some(e);
-                            }
-                        }
-                    }
+                    self.install(fetched);
                 }
-                key = self.cached(kid, alg).0;
+                seen = self.cached(kid, alg);
             }
         }
-        let key = match key {
+        let key = match seen.key {
             Some(k) => k,
             None => {
-                let (_, _, err) = self.cached(kid, alg);
-                return Err(match (err, kid) {
+                return Err(match (seen.last_error, kid) {
                     // The issuer could not be reached: an outage, not a bad token.
                     (Some(e), _) => {
                         tracing::warn!(issuer = %self.cfg.name, error = %e, "no usable JWKS");
@@ -684,8 +681,7 @@ impl Issuer {
     }
 
     /// Discovery (once) and the JWKS. Errors are for the log: they may name internal URLs.
-    #[allow(clippy::type_complexity)]
-    async fn fetch(&self, st: &mut FetchState) -> Result<(HashMap<String, Key>, Vec<Key>), String> {
+    async fn fetch(&self, st: &mut FetchState) -> Result<KeySet, String> {
         let uri = match (&self.cfg.jwks_url, &st.jwks_uri) {
             (Some(u), _) => u.clone(),
             (None, Some(u)) => u.clone(),

@@ -305,17 +305,10 @@ async fn tls_to_the_target_verify_full_and_require() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn connect_renews_its_certificate_and_passes_exit_status() {
-    if !require_pg() {
+    let Some(Setup { gw, db, alice }) = setup_pg_with("[grants]\ncertificate_ttl = \"12s\"\n")
+    else {
         return;
-    }
-    let db = TestDb::create();
-    let gw = TestGateway::start_with(
-        &pg_connection("pg", &db),
-        &[],
-        "[grants]\ncertificate_ttl = \"12s\"\n",
-    );
-    let alice = TestClient::new();
-    alice.login_token(&gw, "alice");
+    };
 
     // The command's exit status is hoopctl's.
     let out = alice.run(&[
@@ -384,17 +377,10 @@ async fn fast_path_function_calls_are_audited() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn async_audit_mode_still_records_every_statement() {
-    if !require_pg() {
+    let Some(Setup { gw, db: _db, alice }) = setup_pg_with("[audit]\ndurability = \"async\"\n")
+    else {
         return;
-    }
-    let db = TestDb::create();
-    let gw = TestGateway::start_with(
-        &pg_connection("pg", &db),
-        &[],
-        "[audit]\ndurability = \"async\"\n",
-    );
-    let alice = TestClient::new();
-    alice.login_token(&gw, "alice");
+    };
     let out = alice.run(&[
         "connect", "pg", "--reason", "async", "--", "psql", "-X", "-At", "-c", "select 1", "-c",
         "select 2",

@@ -48,6 +48,13 @@ fn patients(db: &TestDb) {
     );
 }
 
+/// `connect pg -- psql -At -c SQL` as `client`; stdout of a run that must succeed.
+fn psql_at(client: &TestClient, reason: &str, sql: &str) -> String {
+    client.ok(&[
+        "connect", "pg", "--reason", reason, "--", "psql", "-X", "-At", "-c", sql,
+    ])
+}
+
 /// Raw values found in `text`, as they are or hex-encoded (how psql shows `bytea`).
 fn leaks(text: &str) -> Vec<&'static str> {
     RAW.iter()
@@ -93,35 +100,17 @@ async fn psql_sees_no_raw_identifier_through_any_channel() {
         }
     }
     // What replaced them: an SSN-shaped token (area 9xx), a partial e-mail, placeholders.
-    let out = alice.ok(&[
-        "connect",
-        "pg",
-        "--reason",
+    let out = psql_at(
+        &alice,
         "masking",
-        "--",
-        "psql",
-        "-X",
-        "-At",
-        "-c",
         "SELECT ssn, email, phone FROM patients WHERE id = 1",
-    ]);
+    );
     let fields: Vec<&str> = out.trim().split('|').collect();
     assert!(fields[0].starts_with('9') && fields[0].len() == 11, "{out}");
     assert_eq!(fields[1], "***@******e.org");
     assert_eq!(fields[2], "[redacted:phone]");
     // Tokens are deterministic: the same value gives the same token in another session.
-    let again = alice.ok(&[
-        "connect",
-        "pg",
-        "--reason",
-        "masking",
-        "--",
-        "psql",
-        "-X",
-        "-At",
-        "-c",
-        "SELECT ssn FROM patients WHERE id = 1",
-    ]);
+    let again = psql_at(&alice, "masking", "SELECT ssn FROM patients WHERE id = 1");
     assert_eq!(again.trim(), fields[0]);
 
     // The audit records how many values were masked, never the values.
@@ -153,12 +142,7 @@ async fn binary_results_are_masked_and_exempt_identities_see_raw_values_on_recor
 
     // tokio-postgres: extended protocol, binary result format.
     let tunnel = Tunnel::open(&alice, &["pg", "--reason", "binary"]);
-    let (client, conn) = tunnel
-        .pg_config(&db.name)
-        .connect(tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(conn);
+    let client = tunnel.client(&db.name).await;
     let stmt = client
         .prepare("SELECT ssn, notes, id FROM patients ORDER BY id")
         .await
@@ -182,18 +166,7 @@ async fn binary_results_are_masked_and_exempt_identities_see_raw_values_on_recor
     // bob is in an exempt group: raw values, and the audit says so.
     let bob = TestClient::new();
     bob.login_token(&gw, "bob");
-    let out = bob.ok(&[
-        "connect",
-        "pg",
-        "--reason",
-        "review",
-        "--",
-        "psql",
-        "-X",
-        "-At",
-        "-c",
-        "SELECT ssn FROM patients WHERE id = 1",
-    ]);
+    let out = psql_at(&bob, "review", "SELECT ssn FROM patients WHERE id = 1");
     assert_eq!(out.trim(), "123-45-6789");
     let events = audit(&bob, &["--identity", "bob"]);
     assert!(

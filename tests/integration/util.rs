@@ -638,6 +638,17 @@ impl Tunnel {
         }
     }
 
+    /// A tokio-postgres session to `db` through the tunnel, its connection task spawned.
+    pub async fn client(&self, db: &str) -> tokio_postgres::Client {
+        let (client, conn) = self
+            .pg_config(db)
+            .connect(tokio_postgres::NoTls)
+            .await
+            .unwrap_or_else(|e| panic!("tunnel session to {db}: {e}"));
+        tokio::spawn(conn);
+        client
+    }
+
     pub fn pg_config(&self, db: &str) -> tokio_postgres::Config {
         let mut c = tokio_postgres::Config::new();
         c.host("127.0.0.1")
@@ -782,11 +793,16 @@ pub struct Setup {
 }
 
 pub fn setup_pg() -> Option<Setup> {
+    setup_pg_with("")
+}
+
+/// [`setup_pg`] with `extra` config appended at top level.
+pub fn setup_pg_with(extra: &str) -> Option<Setup> {
     if !require_pg() {
         return None;
     }
     let db = TestDb::create();
-    let gw = TestGateway::start(&pg_connection("pg", &db), &[]);
+    let gw = TestGateway::start_with(&pg_connection("pg", &db), &[], extra);
     let alice = TestClient::new();
     alice.login_token(&gw, "alice");
     Some(Setup { gw, db, alice })

@@ -35,6 +35,18 @@ pub enum Action {
     Null,
 }
 
+/// `redact`, `partial(keep 4)`, `token`, `null`.
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Action::Redact => f.write_str("redact"),
+            Action::Partial { keep } => write!(f, "partial(keep {keep})"),
+            Action::Token => f.write_str("token"),
+            Action::Null => f.write_str("null"),
+        }
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Action {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
@@ -127,6 +139,33 @@ pub enum Masked<'a> {
     Text(Cow<'a, str>),
     /// Forward as NULL.
     Null,
+}
+
+/// Every `[masking.profiles.*]` of `cfg`, compiled, with the token key from `[masking] key`
+/// (empty when unset: config validation lets only profiles without `token` through then).
+pub fn compile(
+    cfg: &crate::gateway::config::Config,
+) -> Result<BTreeMap<String, std::sync::Arc<Masker>>, String> {
+    let key = match &cfg.masking.key {
+        Some(r) => r
+            .resolve(&cfg.base_dir)
+            .map_err(|e| format!("masking.key: {e}"))?
+            .expose()
+            .as_bytes()
+            .to_vec(),
+        None => Vec::new(),
+    };
+    let mut out = BTreeMap::new();
+    for (name, p) in &cfg.masking.profiles {
+        let m = Masker::new(
+            p.detectors.clone(),
+            &p.mrn_patterns,
+            Secret::new(key.clone()),
+        )
+        .map_err(|e| format!("masking.profiles.{name}: {e}"))?;
+        out.insert(name.clone(), std::sync::Arc::new(m));
+    }
+    Ok(out)
 }
 
 /// The result of masking one value's bytes.

@@ -125,6 +125,34 @@ impl<'m> WireMasker<'m> {
         }
     }
 
+    /// Masks the message at `batch[at..at + len]` into `out`. `out` stays empty while nothing
+    /// in the batch is rewritten (the caller then forwards `batch` as it is); the first
+    /// rewritten message copies the unchanged ones before it, and every later one follows.
+    pub fn push(
+        &mut self,
+        batch: &[u8],
+        at: usize,
+        len: usize,
+        out: &mut Vec<u8>,
+        counts: &mut Counts,
+    ) -> Result<(), MaskError> {
+        let msg = batch.get(at..at + len).ok_or(MaskError {
+            kind: '?',
+            why: "outside the read buffer",
+        })?;
+        match self.on_backend(msg, counts)? {
+            Some(m) => {
+                if out.is_empty() {
+                    out.extend_from_slice(&batch[..at]);
+                }
+                out.extend_from_slice(&m);
+            }
+            None if !out.is_empty() => out.extend_from_slice(msg),
+            None => {}
+        }
+        Ok(())
+    }
+
     /// The message to forward in place of `msg` (a complete backend message), or `None` to
     /// forward it unchanged.
     pub fn on_backend(
@@ -132,8 +160,12 @@ impl<'m> WireMasker<'m> {
         msg: &[u8],
         counts: &mut Counts,
     ) -> Result<Option<Vec<u8>>, MaskError> {
-        let tag = msg[0];
-        let body = &msg[5..];
+        let (Some(&tag), Some(body)) = (msg.first(), msg.get(5..)) else {
+            return Err(MaskError {
+                kind: '?',
+                why: "shorter than a message header",
+            });
+        };
         let mut r = Reader {
             b: body,
             kind: char::from(tag),
@@ -446,6 +478,30 @@ mod tests {
         assert_eq!(c.0["ssn"], 1);
         let clean = data_row(&[Some(b"1"), Some(b"x"), Some(b"y")]);
         assert_eq!(w.on_backend(&clean, &mut c).unwrap(), None);
+    }
+
+    #[test]
+    fn batches_are_copied_only_from_the_first_rewrite() {
+        let m = masker();
+        let mut w = WireMasker::new(&m);
+        let mut c = Counts::default();
+        let clean = data_row(&[Some(b"x")]);
+        let dirty = data_row(&[Some(b"123-45-6789")]);
+        let mut out = Vec::new();
+        let batch = [clean.clone(), clean.clone()].concat();
+        w.push(&batch, 0, clean.len(), &mut out, &mut c).unwrap();
+        w.push(&batch, clean.len(), clean.len(), &mut out, &mut c)
+            .unwrap();
+        assert!(out.is_empty(), "an unchanged batch is forwarded as it is");
+        let batch = [clean.clone(), dirty.clone(), clean.clone()].concat();
+        let mut at = 0;
+        for len in [clean.len(), dirty.len(), clean.len()] {
+            w.push(&batch, at, len, &mut out, &mut c).unwrap();
+            at += len;
+        }
+        let masked = data_row(&[Some(b"[redacted:ssn]")]);
+        assert_eq!(out, [clean.clone(), masked, clean].concat());
+        assert!(w.push(&batch, at, 5, &mut out, &mut c).is_err());
     }
 
     #[test]

@@ -650,15 +650,11 @@ async fn target_to_client<C: Io, U: Io>(
                         let msg = &buf[complete..complete + n];
                         // Masked sessions forward what the masker returns; a message it cannot
                         // inspect ends the session instead of passing through (fail closed).
-                        if let Some(w) = wire.as_mut() {
-                            match w.on_backend(msg, &mut counts) {
-                                Ok(Some(m)) => masked_out.extend_from_slice(&m),
-                                Ok(None) => masked_out.extend_from_slice(msg),
-                                Err(e) => {
-                                    mask_failed = Some(e.to_string());
-                                    break;
-                                }
-                            }
+                        if let Some(w) = wire.as_mut()
+                            && let Err(e) = w.push(&buf, complete, n, &mut masked_out, &mut counts)
+                        {
+                            mask_failed = Some(e.to_string());
+                            break;
                         }
                         let before = finished.len();
                         track::on_backend(&mut q, msg, &mut finished);
@@ -713,10 +709,11 @@ async fn target_to_client<C: Io, U: Io>(
             return msg;
         }
         if complete > 0 {
-            let out: &[u8] = if wire.is_some() {
-                &masked_out
-            } else {
+            // An empty `masked_out` means nothing in the batch was rewritten.
+            let out: &[u8] = if masked_out.is_empty() {
                 &buf[..complete]
+            } else {
+                &masked_out
             };
             stats
                 .to_client
