@@ -453,6 +453,20 @@ pub struct MaskingProfile {
     /// Regexes for medical record numbers (default: `MRN` followed by 6–10 digits).
     #[serde(default)]
     pub mrn_patterns: Vec<String>,
+    /// Column rules, first match wins: `{ column = "public.patients.name", action = "redact" }`.
+    #[serde(default)]
+    pub columns: Vec<crate::gateway::masking::ColumnRule>,
+    /// DOB-tagged columns (globs over `schema.table.column`): masked whole with the `dob`
+    /// detector's action.
+    #[serde(default = "default_dob_columns")]
+    pub dob_columns: Vec<String>,
+}
+
+fn default_dob_columns() -> Vec<String> {
+    crate::gateway::masking::DEFAULT_DOB_COLUMNS
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
 }
 
 fn default_detectors() -> BTreeMap<crate::gateway::masking::Kind, crate::gateway::masking::Action> {
@@ -680,7 +694,23 @@ impl Config {
             let tokenizes = prof
                 .detectors
                 .values()
+                .chain(prof.columns.iter().map(|r| &r.action))
                 .any(|a| *a == crate::gateway::masking::Action::Token);
+            for r in &prof.columns {
+                if r.column.split('.').count() != 3 {
+                    p.push(format!(
+                        "masking.profiles.{name}.columns: {:?} must be schema.table.column (globs allowed: \"*.patients.ssn\")",
+                        r.column
+                    ));
+                }
+            }
+            for c in &prof.dob_columns {
+                if c.split('.').count() != 3 {
+                    p.push(format!(
+                        "masking.profiles.{name}.dob_columns: {c:?} must be schema.table.column (globs allowed: \"*.*.dob\")"
+                    ));
+                }
+            }
             if tokenizes && self.masking.key.is_none() {
                 p.push(format!(
                     "masking.profiles.{name} uses action \"token\" but masking.key is not set (e.g. key = {{ env = \"HOOPCTL_MASK_KEY\" }})"

@@ -56,6 +56,8 @@ pub struct Gateway {
     pub workloads: workload::Workloads,
     /// Masking profiles, compiled, by name.
     pub maskers: std::collections::BTreeMap<String, Arc<masking::Masker>>,
+    /// Column-source lookups per connection whose masking profile has column rules.
+    pub catalogs: std::collections::BTreeMap<String, Arc<proxy::postgres::catalog::Catalog>>,
 }
 
 impl Gateway {
@@ -89,9 +91,25 @@ impl Gateway {
         let workloads =
             workload::Workloads::new(&config.auth.workload).map_err(anyhow::Error::msg)?;
         let maskers = masking::compile(&config).map_err(anyhow::Error::msg)?;
+        let catalogs = config
+            .connections
+            .iter()
+            .filter(|(_, c)| {
+                c.masking
+                    .as_ref()
+                    .and_then(|p| maskers.get(p))
+                    .is_some_and(|m| m.needs_catalog())
+            })
+            .map(|(name, c)| {
+                let cat =
+                    proxy::postgres::catalog::Catalog::new(c.clone(), config.base_dir.clone());
+                (name.clone(), Arc::new(cat))
+            })
+            .collect();
         Ok(Arc::new(Gateway {
             workloads,
             maskers,
+            catalogs,
             config,
             store,
             ca,

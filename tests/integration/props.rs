@@ -125,6 +125,21 @@ fn data_row(vals: &[Option<String>]) -> Vec<u8> {
     m
 }
 
+/// A RowDescription of `n` text columns in text format.
+fn text_columns(n: usize) -> Vec<u8> {
+    let mut b = (n as i16).to_be_bytes().to_vec();
+    for _ in 0..n {
+        b.extend_from_slice(b"c\0");
+        b.extend_from_slice(&[0; 6]);
+        b.extend_from_slice(&25u32.to_be_bytes());
+        b.extend_from_slice(&[0; 8]);
+    }
+    let mut m = vec![b'T'];
+    m.extend_from_slice(&((b.len() + 4) as u32).to_be_bytes());
+    m.extend(b);
+    m
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
 
@@ -136,7 +151,7 @@ proptest! {
         let mut w = hoopctl::gateway::proxy::postgres::mask::WireMasker::new(masker());
         let mut counts = hoopctl::gateway::masking::Counts::default();
         for m in &msgs {
-            if let Ok(Some(out)) = w.on_backend(m, &mut counts) {
+            if let Ok(hoopctl::gateway::proxy::postgres::mask::Out::Replace(out)) = w.on_backend(m, &mut counts) {
                 prop_assert_eq!(out[0], m[0]);
                 let len = u32::from_be_bytes([out[1], out[2], out[3], out[4]]) as usize;
                 prop_assert_eq!(len + 1, out.len());
@@ -156,7 +171,11 @@ proptest! {
         let mut w = hoopctl::gateway::proxy::postgres::mask::WireMasker::new(masker());
         let mut counts = hoopctl::gateway::masking::Counts::default();
         let row = data_row(&vals);
-        let out = w.on_backend(&row, &mut counts).unwrap().unwrap_or_else(|| row.clone());
+        w.on_backend(&text_columns(vals.len()), &mut counts).unwrap();
+        let out = match w.on_backend(&row, &mut counts).unwrap() {
+            hoopctl::gateway::proxy::postgres::mask::Out::Replace(m) => m,
+            _ => row.clone(),
+        };
         let n = i16::from_be_bytes([out[5], out[6]]);
         prop_assert_eq!(n as usize, vals.len());
         let mut at = 7;

@@ -33,12 +33,16 @@ pub enum Kind {
     Ipv4,
     /// IPv6 address.
     Ipv6,
+    /// Date of birth: a date next to a DOB-like key (`"dob": "1980-02-03"`, `birth_date=…`);
+    /// whole values of DOB-tagged columns are masked by column rule.
+    Dob,
 }
 
 impl Kind {
     /// Every kind, in priority order: when two matches overlap, the earlier kind wins.
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Ssn,
+        Kind::Dob,
         Kind::Mrn,
         Kind::CreditCard,
         Kind::Npi,
@@ -59,6 +63,7 @@ impl Kind {
             Kind::Npi => "npi",
             Kind::Ipv4 => "ipv4",
             Kind::Ipv6 => "ipv6",
+            Kind::Dob => "dob",
         }
     }
 }
@@ -75,6 +80,8 @@ const CARD: &str = r"\b\d(?:[ -]?\d){12,18}\b";
 const NPI: &str = r"\b[12]\d{9}\b";
 const IPV4: &str =
     r"\b(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\b";
+/// A DOB-like key (JSON, hstore, `key=value`), then an ISO or US date; the date is group 1.
+const DOB: &str = r#"(?i)\b(?:dob|date[_ ]?of[_ ]?birth|birth[_ ]?date|born(?:[_ ]on)?)"?\s*(?:=>|[:=])\s*"?(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})\b"#;
 const IPV6: &str = r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%[0-9A-Za-z]+)?";
 
 /// One finding in a value.
@@ -118,6 +125,7 @@ impl Detectors {
                 Kind::Npi => vec![NPI.into()],
                 Kind::Ipv4 => vec![IPV4.into()],
                 Kind::Ipv6 => vec![IPV6.into()],
+                Kind::Dob => vec![DOB.into()],
             };
             for p in patterns {
                 // ASCII semantics over bytes: values in any client encoding are inspected, and
@@ -158,6 +166,21 @@ impl Detectors {
         }
         for i in hits.iter() {
             let (kind, re) = &self.each[i];
+            if *kind == Kind::Dob {
+                // The key stays; only the date (group 1) is the finding.
+                for c in re.captures_iter(text) {
+                    if let Some(m) = c.get(1)
+                        && valid(Kind::Dob, m.as_bytes())
+                    {
+                        out.push(Found {
+                            kind: Kind::Dob,
+                            start: m.start(),
+                            end: m.end(),
+                        });
+                    }
+                }
+                continue;
+            }
             for m in re.find_iter(text) {
                 if valid(*kind, m.as_bytes()) && in_context(*kind, text, m.start(), m.end()) {
                     out.push(Found {
@@ -267,6 +290,21 @@ fn in_context(kind: Kind, text: &[u8], start: usize, end: usize) -> bool {
     before.is_none_or(|b| DELIMS.contains(b)) && after.is_none_or(|b| DELIMS.contains(b))
 }
 
+/// `YYYY-MM-DD` or `MM/DD/YYYY` with a month 1–12 and a day 1–31.
+fn date_valid(m: &[u8]) -> bool {
+    let n = |p: &[u8]| {
+        p.iter()
+            .fold(0u32, |a, &x| a * 10 + u32::from(x.wrapping_sub(b'0')))
+    };
+    let iso = m.contains(&b'-');
+    let parts: Vec<u32> = m.split(|b| *b == b'-' || *b == b'/').map(n).collect();
+    let (month, day) = match (iso, parts.as_slice()) {
+        (true, [_, m, d]) | (false, [m, d, _]) => (*m, *d),
+        _ => return false,
+    };
+    (1..=12).contains(&month) && (1..=31).contains(&day)
+}
+
 fn valid(kind: Kind, m: &[u8]) -> bool {
     match kind {
         Kind::Ssn => ssn_valid(&digits(m)),
@@ -300,6 +338,7 @@ fn valid(kind: Kind, m: &[u8]) -> bool {
                 d.len() == 10 && d[0] >= 2 && d[3] >= 2
             }
         }
+        Kind::Dob => date_valid(m),
         Kind::Mrn | Kind::Email | Kind::Ipv4 => true,
     }
 }
@@ -340,6 +379,24 @@ mod tests {
             got.contains(&(Kind::Ipv6, "fe80::1ff:fe23:4567:890a")),
             "{got:?}"
         );
+    }
+
+    #[test]
+    fn dates_of_birth_are_found_next_to_dob_keys_only() {
+        let json = r#"{"name": "Ada", "dob": "1980-02-29", "admitted": "2024-01-02"}"#;
+        assert_eq!(kinds(json), vec![(Kind::Dob, "1980-02-29")]);
+        assert_eq!(
+            kinds("birth_date=04/17/1975; Date of Birth: 1975-04-17"),
+            vec![(Kind::Dob, "04/17/1975"), (Kind::Dob, "1975-04-17")]
+        );
+        assert_eq!(
+            kinds(r#""DOB"=>"1990-12-01""#),
+            vec![(Kind::Dob, "1990-12-01")]
+        );
+        // A date without a DOB key, or one that is not a date, is left alone.
+        assert!(kinds("visit 1980-02-03").is_empty());
+        assert!(kinds(r#""dob": "1980-13-01""#).is_empty());
+        assert!(kinds(r#""dob": "13/40/1980""#).is_empty());
     }
 
     #[test]

@@ -96,12 +96,17 @@ impl<'de> serde::Deserialize<'de> for Action {
 
 /// Values masked per rule or detector in one statement: what the audit records.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Counts(pub BTreeMap<&'static str, u64>);
+pub struct Counts(pub BTreeMap<String, u64>);
 
 impl Counts {
-    /// One more masked by `what`.
-    pub fn add(&mut self, what: &'static str) {
-        *self.0.entry(what).or_default() += 1;
+    /// One more masked by `what` (allocates only the first time a name is counted).
+    pub fn add(&mut self, what: &str) {
+        match self.0.get_mut(what) {
+            Some(n) => *n += 1,
+            None => {
+                self.0.insert(what.to_string(), 1);
+            }
+        }
     }
 
     /// Nothing masked.
@@ -162,7 +167,8 @@ pub fn compile(
             &p.mrn_patterns,
             Secret::new(key.clone()),
         )
-        .map_err(|e| format!("masking.profiles.{name}: {e}"))?;
+        .map_err(|e| format!("masking.profiles.{name}: {e}"))?
+        .with_columns(&p.columns, &p.dob_columns);
         out.insert(name.clone(), std::sync::Arc::new(m));
     }
     Ok(out)
@@ -177,11 +183,41 @@ pub enum MaskedBytes<'a> {
     Null,
 }
 
-/// Detectors with their actions and the token key.
+/// A column rule: every value of the columns whose `schema.table.column` matches `column` (a
+/// glob: `*` any run, `?` one character) gets `action`, whatever it contains.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnRule {
+    /// `schema.table.column`, unquoted, with `*` and `?`.
+    pub column: String,
+    /// What each value becomes.
+    pub action: Action,
+}
+
+/// DOB-tagged columns when a profile does not list its own: whole values are dates of birth.
+pub const DEFAULT_DOB_COLUMNS: &[&str] = &[
+    "*.*.dob",
+    "*.*.date_of_birth",
+    "*.*.birth_date",
+    "*.*.birthdate",
+];
+
+/// A compiled column rule: the pattern, its action, and the name it is counted under.
+#[derive(Debug, Clone)]
+struct Rule {
+    pattern: String,
+    action: Action,
+    /// `dob` for DOB-tagged columns; the pattern for configured rules.
+    label: String,
+    dob: bool,
+}
+
+/// Detectors with their actions, column rules, and the token key.
 #[derive(Debug)]
 pub struct Masker {
     detectors: Detectors,
     actions: BTreeMap<Kind, Action>,
+    rules: Vec<Rule>,
     key: Secret<Vec<u8>>,
 }
 
@@ -196,8 +232,83 @@ impl Masker {
         Ok(Masker {
             detectors: Detectors::new(&kinds, mrn_patterns)?,
             actions,
+            rules: Vec::new(),
             key,
         })
+    }
+
+    /// Adds column rules (first match wins) and, when the `dob` detector runs, the DOB-tagged
+    /// column patterns after them, with the `dob` action.
+    pub fn with_columns(mut self, rules: &[ColumnRule], dob_columns: &[String]) -> Masker {
+        self.rules = rules
+            .iter()
+            .map(|r| Rule {
+                pattern: r.column.clone(),
+                action: r.action,
+                label: r.column.clone(),
+                dob: false,
+            })
+            .collect();
+        if let Some(action) = self.actions.get(&Kind::Dob) {
+            self.rules.extend(dob_columns.iter().map(|p| Rule {
+                pattern: p.clone(),
+                action: *action,
+                label: Kind::Dob.name().into(),
+                dob: true,
+            }));
+        }
+        self
+    }
+
+    /// Whether results must be resolved to their source columns (the profile has column rules).
+    pub fn needs_catalog(&self) -> bool {
+        !self.rules.is_empty()
+    }
+
+    /// The first rule matching any of a column's names (`schema.table.column`: its own, and
+    /// those of the table or view columns it comes from).
+    pub fn column_rule<S: AsRef<str>>(&self, names: &[S]) -> Option<usize> {
+        self.rules.iter().position(|r| {
+            names
+                .iter()
+                .any(|n| crate::gateway::workload::glob(&r.pattern, n.as_ref()))
+        })
+    }
+
+    /// The rule's action and what it is counted under.
+    pub fn rule(&self, rule: usize) -> Option<(Action, &str)> {
+        self.rules.get(rule).map(|r| (r.action, r.label.as_str()))
+    }
+
+    /// A value under column rule `rule`, as text: `None` for NULL. Counted under the rule.
+    pub fn mask_column(&self, rule: usize, v: &[u8], counts: &mut Counts) -> Option<Vec<u8>> {
+        let r = self.rules.get(rule)?;
+        counts.add(&r.label);
+        let text = String::from_utf8_lossy(v);
+        let out = match r.action {
+            Action::Null => return None,
+            Action::Redact if r.dob => format!("[redacted:{}]", Kind::Dob.name()),
+            Action::Redact => "[redacted]".to_string(),
+            Action::Partial { keep } => partial(&text, keep),
+            Action::Token => {
+                // A whole value that is itself an identifier keeps that identifier's token shape
+                // (an SSN column tokenizes to SSN-shaped tokens, equal to the detector's).
+                let whole = self.detectors.find(v);
+                let kind = if r.dob {
+                    Some(Kind::Dob)
+                } else {
+                    match whole.as_slice() {
+                        [f] if f.start == 0 && f.end == v.len() => Some(f.kind),
+                        _ => None,
+                    }
+                };
+                match kind {
+                    Some(k) => token(self.key.expose(), k, &text),
+                    None => column_token(self.key.expose(), &text),
+                }
+            }
+        };
+        Some(out.into_bytes())
     }
 
     /// The findings in `text` with the action each gets (for `gateway mask-test`).
@@ -306,21 +417,26 @@ fn normal(kind: Kind, value: &str) -> String {
     }
 }
 
-fn mac(key: &[u8], kind: Kind, value: &str) -> [u8; 32] {
+fn mac(key: &[u8], domain: &str, value: &str) -> [u8; 32] {
     // HMAC takes keys of any length; the fallback cannot happen and would still not leak input.
     let Ok(mut m) = Hmac::<Sha256>::new_from_slice(key) else {
         return [0; 32];
     };
-    m.update(kind.name().as_bytes());
+    m.update(domain.as_bytes());
     m.update(&[0]);
-    m.update(normal(kind, value).as_bytes());
+    m.update(value.as_bytes());
     m.finalize().into_bytes().into()
+}
+
+/// The token of a whole column value that is not a recognised identifier: `tok_<16 hex>`.
+pub fn column_token(key: &[u8], value: &str) -> String {
+    format!("tok_{}", hex::encode(&mac(key, "column", value)[..8]))
 }
 
 /// A deterministic token. SSNs keep their shape with area 9xx, which no valid SSN has (so a
 /// token is never mistaken for, or re-detected as, a real number); the rest are `tok_…`.
 pub fn token(key: &[u8], kind: Kind, value: &str) -> String {
-    let h = mac(key, kind, value);
+    let h = mac(key, kind.name(), &normal(kind, value));
     match kind {
         Kind::Ssn => {
             let n = u64::from_be_bytes([h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]]);

@@ -172,6 +172,10 @@ pub enum Frontend<'a> {
     Execute(&'a str),
     /// Close: `S` or `P`, name.
     Close(u8, &'a str),
+    /// Describe: `S` or `P`, name.
+    Describe(u8, &'a str),
+    /// Flush (no response).
+    Flush,
     /// FunctionCall (fast-path call by OID; libpq's large-object API uses it).
     FunctionCall(i32),
     /// Sync.
@@ -202,6 +206,11 @@ pub fn parse_frontend(msg: &[u8]) -> Result<Frontend<'_>, CodecError> {
             let (&kind, r) = b.split_first().ok_or(CodecError::Malformed("Close"))?;
             Frontend::Close(kind, cstr(r).ok_or(CodecError::Malformed("Close"))?.0)
         }
+        b'D' => {
+            let (&kind, r) = b.split_first().ok_or(CodecError::Malformed("Describe"))?;
+            Frontend::Describe(kind, cstr(r).ok_or(CodecError::Malformed("Describe"))?.0)
+        }
+        b'H' => Frontend::Flush,
         b'F' => {
             let oid = b.get(..4).ok_or(CodecError::Malformed("FunctionCall"))?;
             Frontend::FunctionCall(be_i32(oid))
@@ -210,6 +219,47 @@ pub fn parse_frontend(msg: &[u8]) -> Result<Frontend<'_>, CodecError> {
         b'X' => Frontend::Terminate,
         _ => Frontend::Other,
     })
+}
+
+/// One column of a RowDescription.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// Column name as the client sees it (an alias, if any).
+    pub name: Vec<u8>,
+    /// OID of the table (or view) the column comes from; 0 for expressions.
+    pub table: u32,
+    /// Attribute number in that table; 0 for expressions.
+    pub attnum: i16,
+    /// Type OID.
+    pub ty: u32,
+    /// 0 text, 1 binary (always 0 in a statement's Describe).
+    pub format: i16,
+}
+
+/// The columns of a complete RowDescription message.
+pub fn row_description(msg: &[u8]) -> Result<Vec<Field>, CodecError> {
+    const BAD: CodecError = CodecError::Malformed("RowDescription");
+    let mut b = msg.get(5..).ok_or(BAD)?;
+    let n = i16::from_be_bytes(b.get(..2).ok_or(BAD)?.try_into().map_err(|_| BAD)?);
+    b = &b[2..];
+    let mut out = Vec::with_capacity(n.max(0) as usize);
+    for _ in 0..n {
+        let nul = b.iter().position(|&c| c == 0).ok_or(BAD)?;
+        let name = b[..nul].to_vec();
+        let f = b.get(nul + 1..nul + 19).ok_or(BAD)?;
+        out.push(Field {
+            name,
+            table: u32::from_be_bytes([f[0], f[1], f[2], f[3]]),
+            attnum: i16::from_be_bytes([f[4], f[5]]),
+            ty: u32::from_be_bytes([f[6], f[7], f[8], f[9]]),
+            format: i16::from_be_bytes([f[16], f[17]]),
+        });
+        b = &b[nul + 19..];
+    }
+    if n < 0 || !b.is_empty() {
+        return Err(BAD);
+    }
+    Ok(out)
 }
 
 /// Rows from a CommandComplete tag (`SELECT 5`, `INSERT 0 3`, `COPY 2`).

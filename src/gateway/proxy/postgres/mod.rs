@@ -12,6 +12,7 @@
 //! the only writer to the client, so a gateway-made ErrorResponse (grant expired or revoked,
 //! protocol violation, audit failure) always lands on a message boundary.
 
+pub mod catalog;
 pub mod codec;
 pub mod mask;
 pub mod track;
@@ -357,17 +358,14 @@ async fn run<S: Io>(
     let queue = Arc::new(Mutex::new(VecDeque::new()));
     let (ctl_tx, ctl_rx) = mpsc::channel::<(&'static str, String)>(1);
     let stats = Stats::default();
-    let a = client_to_target(&ctx, cr, uw, buf, queue.clone(), ctl_tx, &stats);
-    let b = target_to_client(
-        &ctx,
-        ur,
-        cw,
-        queue,
-        end_rx,
-        ctl_rx,
-        &stats,
-        masker.as_deref(),
-    );
+    let expects = masker.as_ref().map(|_| Arc::new(Mutex::new(Vec::new())));
+    let masking = masker.as_deref().map(|m| Masking {
+        masker: m,
+        expects: expects.clone().unwrap_or_default(),
+        catalog: ctx.gw.catalogs.get(&ctx.permit.connection).cloned(),
+    });
+    let a = client_to_target(&ctx, cr, uw, buf, queue.clone(), ctl_tx, &stats, expects);
+    let b = target_to_client(&ctx, ur, cw, queue, end_rx, ctl_rx, &stats, masking);
     tokio::pin!(a, b);
     let reason = tokio::select! {
         r = &mut b => r,
@@ -413,6 +411,32 @@ struct Stats {
     masked: Mutex<crate::gateway::masking::Counts>,
 }
 
+/// Looks up the relations named by the complete RowDescriptions in `buf` that the session does
+/// not know yet.
+async fn learn_relations(
+    w: &mut mask::WireMasker<'_>,
+    m: &Masking<'_>,
+    buf: &[u8],
+    unknown: &mut Vec<u32>,
+) -> Result<(), String> {
+    unknown.clear();
+    let mut at = 0;
+    while let Ok(Some(n)) = codec::frame_len(&buf[at..], MAX_BACKEND_MESSAGE) {
+        w.unknown_relations(&buf[at..at + n], unknown);
+        at += n;
+    }
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let catalog = m
+        .catalog
+        .as_ref()
+        .ok_or("the connection has column rules but no catalog")?;
+    let found = catalog.lookup(unknown).await.map_err(|e| e.to_string())?;
+    w.learn(unknown, found);
+    Ok(())
+}
+
 async fn cancel(ctx: &Ctx, pid: i32, key: &[u8]) {
     let Ok(k) = <[u8; 4]>::try_from(key) else {
         ctx.audit("cancel", "error", Some("malformed cancel key"))
@@ -454,13 +478,20 @@ async fn client_to_target<C: Io, U: Io>(
     queue: Arc<Mutex<VecDeque<Pending>>>,
     ctl: mpsc::Sender<(&'static str, String)>,
     stats: &Stats,
+    expects: Option<Arc<Mutex<Vec<mask::Expect>>>>,
 ) {
     let mut prepared = Prepared::default();
     let mut specs: Vec<(PendingKind, &'static str, String)> = Vec::new();
     let mut seq = 0i64;
+    // Masked sessions: what the target will answer, and the bytes to forward when the gateway
+    // adds a Describe in front of an Execute (`injected` holds them from the first one).
+    let mut expected: Vec<mask::Expect> = Vec::new();
+    let mut injected: Vec<u8> = Vec::new();
     loop {
         let mut consumed = 0;
         let mut terminate = false;
+        let mut copied = 0;
+        injected.clear();
         loop {
             let rest = &buf[consumed..];
             let n = match codec::frame_len(rest, MAX_FRONTEND_MESSAGE) {
@@ -474,7 +505,27 @@ async fn client_to_target<C: Io, U: Io>(
                 }
             };
             let msg = &rest[..n];
-            match codec::parse_frontend(msg) {
+            let parsed = codec::parse_frontend(msg);
+            if expects.is_some() {
+                use mask::Expect as X;
+                match &parsed {
+                    Ok(Frontend::Query(_)) => expected.push(X::Query),
+                    Ok(Frontend::Parse(..)) => expected.push(X::Parse),
+                    Ok(Frontend::Bind(..)) => expected.push(X::Bind),
+                    Ok(Frontend::Describe(..)) => expected.push(X::Describe),
+                    Ok(Frontend::Execute(portal)) => {
+                        expected.extend([X::Injected, X::Execute]);
+                        injected.extend_from_slice(&buf[copied..consumed]);
+                        injected.extend_from_slice(&mask::describe_portal(portal));
+                        copied = consumed;
+                    }
+                    Ok(Frontend::Close(..)) => expected.push(X::Close),
+                    Ok(Frontend::Sync) => expected.push(X::Sync),
+                    Ok(Frontend::FunctionCall(_)) => expected.push(X::Call),
+                    _ => {}
+                }
+            }
+            match parsed {
                 Ok(Frontend::Query(sql)) => {
                     specs.push((PendingKind::Query, "query", sql.to_string()))
                 }
@@ -496,7 +547,7 @@ async fn client_to_target<C: Io, U: Io>(
                 )),
                 Ok(Frontend::Sync) => specs.push((PendingKind::Sync, "", String::new())),
                 Ok(Frontend::Terminate) => terminate = true,
-                Ok(Frontend::Other) => {}
+                Ok(Frontend::Describe(..) | Frontend::Flush | Frontend::Other) => {}
                 Err(e) => {
                     let _ = ctl
                         .send(("08P01", format!("protocol violation from client: {e}")))
@@ -550,13 +601,25 @@ async fn client_to_target<C: Io, U: Io>(
                 q.extend(pending);
             }
         }
+        if let Some(x) = expects.as_ref()
+            && !expected.is_empty()
+            && let Ok(mut x) = x.lock()
+        {
+            x.append(&mut expected);
+        }
         if consumed > 0 {
             stats
                 .from_client
                 .fetch_add(consumed as u64, std::sync::atomic::Ordering::Relaxed);
+            let out: &[u8] = if injected.is_empty() {
+                &buf[..consumed]
+            } else {
+                injected.extend_from_slice(&buf[copied..consumed]);
+                &injected
+            };
             // Flush: over TLS, bytes the socket could not take yet wait in the TLS layer until
             // the next write otherwise — and the last batch of a burst would never leave.
-            if uw.write_all(&buf[..consumed]).await.is_err() || uw.flush().await.is_err() {
+            if uw.write_all(out).await.is_err() || uw.flush().await.is_err() {
                 return;
             }
             buf.advance(consumed);
@@ -575,6 +638,15 @@ async fn client_to_target<C: Io, U: Io>(
     }
 }
 
+/// What the target → client side needs to mask a session.
+struct Masking<'m> {
+    masker: &'m crate::gateway::masking::Masker,
+    /// Filled by the client side: what the target will answer.
+    expects: Arc<Mutex<Vec<mask::Expect>>>,
+    /// Where column sources are looked up (profiles with column rules).
+    catalog: Option<Arc<catalog::Catalog>>,
+}
+
 /// Target → client. The only writer to the client. Returns why the session ended.
 #[allow(clippy::too_many_arguments)]
 async fn target_to_client<C: Io, U: Io>(
@@ -585,11 +657,11 @@ async fn target_to_client<C: Io, U: Io>(
     mut end_rx: watch::Receiver<Option<String>>,
     ctl_rx: mpsc::Receiver<(&'static str, String)>,
     stats: &Stats,
-    masker: Option<&crate::gateway::masking::Masker>,
+    masking: Option<Masking<'_>>,
 ) -> String {
     let mut buf = BytesMut::with_capacity(64 * 1024);
-    let mut wire = masker.map(mask::WireMasker::new);
-    let mut masked_out: Vec<u8> = Vec::new();
+    let mut wire = masking.as_ref().map(|m| mask::WireMasker::new(m.masker));
+    let mut unknown: Vec<u32> = Vec::new();
     let mut counts = crate::gateway::masking::Counts::default();
     let mut ctl_rx = Some(ctl_rx);
     let left = (ctx.permit.expires_at - now_ms()).max(0) as u64;
@@ -642,7 +714,22 @@ async fn target_to_client<C: Io, U: Io>(
         let mut complete = 0;
         let mut bad = None;
         let mut mask_failed = None;
-        masked_out.clear();
+        let mut masked_out: Option<Vec<u8>> = None;
+        if let (Some(w), Some(m)) = (wire.as_mut(), masking.as_ref()) {
+            if let Ok(mut x) = m.expects.lock() {
+                w.expect(x.drain(..));
+            }
+            // Column sources first: a RowDescription naming a relation this session has not
+            // looked up waits for the catalog (and a failed lookup ends the session).
+            if let Err(e) = learn_relations(w, m, &buf, &mut unknown).await {
+                let msg = format!(
+                    "masking failed ({e}); the session is closed and nothing unmasked was sent"
+                );
+                tracing::error!(%msg);
+                fatal(&mut cw, "XX000", &msg, None).await;
+                return msg;
+            }
+        }
         if let Ok(mut q) = queue.lock() {
             loop {
                 match codec::frame_len(&buf[complete..], MAX_BACKEND_MESSAGE) {
@@ -709,11 +796,10 @@ async fn target_to_client<C: Io, U: Io>(
             return msg;
         }
         if complete > 0 {
-            // An empty `masked_out` means nothing in the batch was rewritten.
-            let out: &[u8] = if masked_out.is_empty() {
-                &buf[..complete]
-            } else {
-                &masked_out
+            // `None`: nothing in the batch was rewritten or dropped.
+            let out: &[u8] = match &masked_out {
+                None => &buf[..complete],
+                Some(m) => m,
             };
             stats
                 .to_client

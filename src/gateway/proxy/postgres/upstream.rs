@@ -155,7 +155,7 @@ pub async fn open_stream(
     Ok(Box::new(stream))
 }
 
-async fn read_message(
+pub(super) async fn read_message(
     stream: &mut Box<dyn Io>,
     buf: &mut BytesMut,
     a: &str,
