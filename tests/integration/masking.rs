@@ -226,6 +226,7 @@ async fn column_rules_follow_columns_through_aliases_views_and_binary_results() 
     );
     let f: Vec<&str> = out.trim().split('|').collect();
     assert!(f[0].starts_with("tok_") && f[0].len() == 20, "{out}");
+    let token = f[0].to_string();
     assert_eq!(f[1], "[redacted]");
     // A date of birth is not a text: it becomes NULL, a valid value of any type.
     assert_eq!(f[2], "");
@@ -233,6 +234,55 @@ async fn column_rules_follow_columns_through_aliases_views_and_binary_results() 
         f[3], f[0],
         "the view's column is the table's column: same token"
     );
+
+    // COPY: the gateway describes each COPY's source first, so its fields meet their rules in
+    // text, CSV and binary; a layout it cannot split is refused, not forwarded.
+    for q in [
+        "COPY patients TO STDOUT",
+        "COPY (SELECT * FROM contacts_2) TO STDOUT WITH (FORMAT csv, HEADER)",
+        "SELECT 1; COPY (SELECT id, name, dob FROM patients WHERE id = 1) TO STDOUT; COPY patients (address) TO STDOUT (FORMAT binary)",
+    ] {
+        let out = alice.run(&[
+            "connect", "pg", "--reason", "copy", "--", "psql", "-X", "-At", "-c", q,
+        ]);
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(out.status.success(), "{q}: {all}");
+        let bad = [leaks(&all), leaks_of(RULED, &all)].concat();
+        assert!(bad.is_empty(), "{q}\nleaked {bad:?} in:\n{all}");
+        assert!(
+            all.contains(&token) || all.contains("[redacted]"),
+            "{q}: {all}"
+        );
+    }
+    let out = psql_at(
+        &alice,
+        "copy",
+        "COPY (SELECT id, name, dob FROM patients WHERE id = 1) TO STDOUT",
+    );
+    assert_eq!(out, format!("1\t{token}\t\\N\n"));
+    let out = alice.run(&[
+        "connect",
+        "pg",
+        "--reason",
+        "copy",
+        "--",
+        "psql",
+        "-X",
+        "-c",
+        "COPY patients TO STDOUT (DELIMITER '|')",
+    ]);
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(!out.status.success(), "{all}");
+    assert!(all.contains("cannot be masked column by column"), "{all}");
+    let bad = [leaks(&all), leaks_of(RULED, &all)].concat();
+    assert!(bad.is_empty(), "leaked {bad:?} in:\n{all}");
+    // Without a ruled column, custom options are fine.
+    let out = psql_at(
+        &alice,
+        "copy",
+        "COPY (SELECT id, 'x' FROM patients ORDER BY id) TO STDOUT (DELIMITER '|')",
+    );
+    assert_eq!(out, "1|x\n2|x\n");
 
     // tokio-postgres: statements prepared (and described) in one cycle, run with binary results
     // in later ones — the rows still meet the rules.
@@ -260,6 +310,20 @@ async fn column_rules_follow_columns_through_aliases_views_and_binary_results() 
             assert_eq!(json["dob"], "[redacted:dob]", "{json}");
         }
     }
+    // COPY through the extended protocol: its source is described first, its fields meet
+    // their rules.
+    use futures_util::TryStreamExt;
+    let copied: Vec<bytes::Bytes> = client
+        .copy_out("COPY patients TO STDOUT WITH (FORMAT csv)")
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&copied.concat()).into_owned();
+    let bad = [leaks(&text), leaks_of(RULED, &text)].concat();
+    assert!(bad.is_empty(), "leaked {bad:?} in:\n{text}");
+    assert!(text.contains("\"[redacted]\""), "{text}");
     // A view created in the session is looked up when first used.
     client
         .batch_execute("CREATE TEMP VIEW mine AS SELECT address AS a FROM patients")

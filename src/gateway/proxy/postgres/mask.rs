@@ -31,6 +31,7 @@ use std::time::{Duration, Instant};
 
 use super::catalog::Columns;
 use super::codec::row_description;
+use super::copy::{CopyOpts, Layout};
 use crate::gateway::masking::{Counts, MaskedBytes, Masker};
 
 /// A backend message that could not be inspected.
@@ -77,6 +78,23 @@ pub enum Expect {
     Close,
     /// Sync → ReadyForQuery.
     Sync,
+    /// The gateway's Parse of a COPY's source (answered, then consumed here); `synced` when
+    /// the probe has a Sync of its own (simple query), so an error in it is consumed too.
+    ProbeParse {
+        /// The probe ends with its own Sync.
+        synced: bool,
+    },
+    /// The gateway's Describe of that source: its columns are the COPY's.
+    ProbeDescribe {
+        /// The COPY's options.
+        opts: CopyOpts,
+        /// As for `ProbeParse`.
+        synced: bool,
+    },
+    /// The gateway's Close of the probe statement (extended protocol).
+    ProbeClose,
+    /// The gateway's Sync after a probe (simple query).
+    ProbeSync,
 }
 
 /// What to do with one backend message.
@@ -93,8 +111,17 @@ pub enum Out {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Copy {
     Off,
-    Text,
-    Binary { header_seen: bool },
+    /// Text or CSV rows (`header`: a CSV header row comes first).
+    Text {
+        csv: bool,
+        header: bool,
+    },
+    Binary {
+        header_seen: bool,
+    },
+    /// A COPY whose fields cannot meet their column rules: nothing of it is forwarded, and its
+    /// CommandComplete becomes an error.
+    Refused,
 }
 
 /// One result column, as the masker needs it.
@@ -115,6 +142,11 @@ pub struct WireMasker<'m> {
     expect: VecDeque<Expect>,
     cols: Option<Vec<Col>>,
     copy: Copy,
+    /// Columns of the COPY now running (from its probe), when known.
+    copy_cols: Option<Vec<Col>>,
+    /// Probed COPYs of this cycle, in order: their columns and options (`None`: the probe
+    /// failed).
+    probed: VecDeque<Option<(Vec<Col>, CopyOpts)>>,
     relations: HashMap<u32, (Instant, Columns)>,
 }
 
@@ -196,6 +228,8 @@ impl<'m> WireMasker<'m> {
             expect: VecDeque::new(),
             cols: None,
             copy: Copy::Off,
+            copy_cols: None,
+            probed: VecDeque::new(),
             relations: HashMap::new(),
         }
     }
@@ -350,7 +384,12 @@ impl<'m> WireMasker<'m> {
         match tag {
             b'T' => {
                 let cols = self.columns(msg)?;
-                match self.expect.front() {
+                match self.expect.front().copied() {
+                    Some(Expect::ProbeDescribe { opts, .. }) => {
+                        self.expect.pop_front();
+                        self.probed.push_back(Some((cols, opts)));
+                        Ok(Out::Drop)
+                    }
                     Some(Expect::Injected) => {
                         self.expect.pop_front();
                         self.cols = Some(cols);
@@ -368,7 +407,12 @@ impl<'m> WireMasker<'m> {
                     }
                 }
             }
-            b'n' => match self.expect.front() {
+            b'n' => match self.expect.front().copied() {
+                Some(Expect::ProbeDescribe { .. }) => {
+                    self.expect.pop_front();
+                    self.probed.push_back(None);
+                    Ok(Out::Drop)
+                }
                 Some(Expect::Injected) => {
                     self.expect.pop_front();
                     self.cols = Some(Vec::new());
@@ -376,9 +420,40 @@ impl<'m> WireMasker<'m> {
                 }
                 _ => self.answer(tag, Expect::Describe).map(|_| Out::Keep),
             },
-            b'1' => self.answer(tag, Expect::Parse).map(|_| Out::Keep),
+            b'1' => match self.expect.front() {
+                Some(Expect::ProbeParse { .. }) => {
+                    self.expect.pop_front();
+                    Ok(Out::Drop)
+                }
+                _ => self.answer(tag, Expect::Parse).map(|_| Out::Keep),
+            },
+            b't' if matches!(self.expect.front(), Some(Expect::ProbeDescribe { .. })) => {
+                Ok(Out::Drop)
+            }
             b'2' => self.answer(tag, Expect::Bind).map(|_| Out::Keep),
-            b'3' => self.answer(tag, Expect::Close).map(|_| Out::Keep),
+            b'3' => match self.expect.front() {
+                Some(Expect::ProbeClose) => {
+                    self.expect.pop_front();
+                    Ok(Out::Drop)
+                }
+                _ => self.answer(tag, Expect::Close).map(|_| Out::Keep),
+            },
+            b'C' if self.copy == Copy::Refused => {
+                self.copy = Copy::Off;
+                if self.expect.front() == Some(&Expect::Execute) {
+                    self.expect.pop_front();
+                }
+                counts.add("copy_refused");
+                Ok(Out::Replace(super::codec::error_response(
+                    "ERROR",
+                    "0A000",
+                    "COPY TO STDOUT cannot be masked column by column here; nothing of it was sent",
+                    Some(
+                        "a column rule applies to this COPY and its rows could not be split into columns                          (custom DELIMITER/NULL/QUOTE options, or a statement the gateway could not describe);                          use SELECT, or COPY with the default text, CSV or binary layout",
+                    ),
+                )))
+            }
+            b'H' | b'd' | b'c' if self.copy == Copy::Refused => Ok(Out::Drop),
             b'C' | b's' | b'I' => {
                 if tag == b'C' && ddl_tag(msg) {
                     self.relations.clear();
@@ -392,17 +467,41 @@ impl<'m> WireMasker<'m> {
             }
             b'Z' => {
                 // Ends a simple query or function call, or the extended batch through its
-                // Sync — including whatever the target skipped after an error.
+                // Sync — including whatever the target skipped after an error — or the
+                // gateway's own probe, whose ReadyForQuery the client never asked for.
+                let mut probe = false;
                 while let Some(e) = self.expect.pop_front() {
+                    if let Expect::ProbeDescribe { .. } = e {
+                        self.probed.push_back(None); // skipped after an error
+                    }
                     if matches!(e, Expect::Sync | Expect::Query | Expect::Call) {
                         break;
                     }
+                    if e == Expect::ProbeSync {
+                        probe = true;
+                        break;
+                    }
+                }
+                if probe {
+                    return Ok(Out::Drop);
                 }
                 self.copy = Copy::Off;
                 self.cols = None;
+                self.probed.clear();
                 Ok(Out::Keep)
             }
             b'D' => self.data_row(r, counts).and_then(keep),
+            // An error in a probe with its own Sync is the gateway's business, not the client's.
+            b'E' if matches!(
+                self.expect.front(),
+                Some(
+                    Expect::ProbeParse { synced: true }
+                        | Expect::ProbeDescribe { synced: true, .. }
+                )
+            ) =>
+            {
+                Ok(Out::Drop)
+            }
             b'E' | b'N' => {
                 if tag == b'E' {
                     self.cols = None;
@@ -463,11 +562,10 @@ impl<'m> WireMasker<'m> {
             }
             b'H' => {
                 let format = r.take(1)?[0];
-                self.copy = if format == 0 {
-                    Copy::Text
-                } else {
-                    Copy::Binary { header_seen: false }
-                };
+                self.copy_start(format);
+                if self.copy == Copy::Refused {
+                    return Ok(Out::Drop);
+                }
                 Ok(Out::Keep)
             }
             b'd' => self.copy_data(body, counts).and_then(keep),
@@ -592,7 +690,7 @@ impl<'m> WireMasker<'m> {
                 Some(c) => *c.get(i).ok_or_else(|| r.err("more values than columns"))?,
                 None => Col {
                     ty: 0,
-                    binary: self.copy != Copy::Text,
+                    binary: matches!(self.copy, Copy::Binary { .. }),
                     rule: None,
                 },
             };
@@ -648,14 +746,101 @@ impl<'m> WireMasker<'m> {
         }))
     }
 
+    /// A CopyOutResponse: the COPY's columns come from its probe. Under column rules, a COPY
+    /// without them, or whose layout cannot be split, is refused.
+    fn copy_start(&mut self, format: u8) {
+        let probed = self.probed.pop_front().flatten();
+        self.copy_cols = None;
+        let binary = format != 0;
+        let (cols, opts) = match probed {
+            Some((mut cols, opts)) if (opts.layout == Layout::Binary) == binary => {
+                for c in &mut cols {
+                    c.binary = binary;
+                }
+                (Some(cols), Some(opts))
+            }
+            _ => (None, None),
+        };
+        let ruled = cols
+            .as_ref()
+            .is_some_and(|c| c.iter().any(|c| c.rule.is_some()));
+        let custom = opts.is_some_and(|o| o.custom);
+        if self.masker.needs_catalog() && (cols.is_none() || (ruled && custom)) {
+            self.copy = Copy::Refused;
+            return;
+        }
+        self.copy = match opts {
+            _ if binary => Copy::Binary { header_seen: false },
+            Some(o) => Copy::Text {
+                csv: o.layout == Layout::Csv,
+                header: o.header && o.layout == Layout::Csv,
+            },
+            None => Copy::Text {
+                csv: false,
+                header: false,
+            },
+        };
+        self.copy_cols = cols.filter(|_| ruled);
+    }
+
+    /// A text or CSV row whose fields meet their column rules, then the content detectors.
+    fn copy_row(&self, csv: bool, row: &[u8], counts: &mut Counts) -> Result<Vec<u8>, MaskError> {
+        use super::copy::{join_csv, join_text, split_csv, split_text};
+        let bad = |why| MaskError { kind: 'd', why };
+        let cols = self.copy_cols.as_deref().unwrap_or_default();
+        let line = row.strip_suffix(b"\n").unwrap_or(row);
+        let mut fields = if csv {
+            split_csv(line).ok_or_else(|| bad("a CSV row that does not parse"))?
+        } else {
+            split_text(line)
+        };
+        if fields.len() != cols.len() {
+            return Err(bad("a COPY row's fields differ from its columns"));
+        }
+        for (f, col) in fields.iter_mut().zip(cols) {
+            if let (Some(rule), Some(v)) = (col.rule, f.as_ref()) {
+                *f = self
+                    .by_rule(rule, *col, v, counts)
+                    .map(std::borrow::Cow::Owned);
+            }
+        }
+        let mut out = if csv {
+            join_csv(&fields)
+        } else {
+            join_text(&fields)
+        };
+        if line.len() < row.len() {
+            out.push(b'\n');
+        }
+        Ok(out)
+    }
+
     fn copy_data(
         &mut self,
         body: &[u8],
         counts: &mut Counts,
     ) -> Result<Option<Vec<u8>>, MaskError> {
         match self.copy {
+            Copy::Text { csv, header } if self.copy_cols.is_some() && !header => {
+                let row = self.copy_row(csv, body, counts)?;
+                let out = match self.inline(&row, counts) {
+                    Some(m) => m,
+                    None => row,
+                };
+                Ok((out != body).then(|| message(b'd', &out)))
+            }
+            Copy::Text { csv, header: true } => {
+                self.copy = Copy::Text { csv, header: false };
+                Ok(self.inline(body, counts).map(|m| message(b'd', &m)))
+            }
+            Copy::Refused => Err(MaskError {
+                kind: 'd',
+                why: "a refused COPY's row reached the rewriter",
+            }),
             // Not a COPY this masker saw start: treat as text, the conservative reading.
-            Copy::Off | Copy::Text => Ok(self.inline(body, counts).map(|m| message(b'd', &m))),
+            Copy::Off | Copy::Text { .. } => {
+                Ok(self.inline(body, counts).map(|m| message(b'd', &m)))
+            }
             Copy::Binary { header_seen } => {
                 let mut r = Reader { b: body, kind: 'd' };
                 let mut prefix = Vec::new();
@@ -689,7 +874,11 @@ impl<'m> WireMasker<'m> {
                         return Err(r.err("negative field count"));
                     }
                     let before = r.b;
-                    match self.fields(&mut r, n as usize, None, counts)? {
+                    let cols = self.copy_cols.as_deref();
+                    if cols.is_some_and(|c| c.len() != n as usize) {
+                        return Err(r.err("a COPY tuple's fields differ from its columns"));
+                    }
+                    match self.fields(&mut r, n as usize, cols, counts)? {
                         Some(f) => {
                             changed = true;
                             out.extend_from_slice(&f);
@@ -894,6 +1083,74 @@ mod tests {
         unknown.clear();
         w.unknown_relations(&t, &mut unknown);
         assert_eq!(unknown, vec![7, 8]);
+    }
+
+    #[test]
+    fn copies_are_probed_and_refused_when_their_columns_are_unknown() {
+        let rules = [ColumnRule {
+            column: "public.p.name".into(),
+            action: Action::Redact,
+        }];
+        let m = masker().with_columns(&rules, &[]);
+        let mut w = WireMasker::new(&m);
+        let mut c = Counts::default();
+        let opts = CopyOpts {
+            layout: Layout::Text,
+            header: false,
+            custom: false,
+        };
+        let probe = [
+            Expect::ProbeParse { synced: true },
+            Expect::ProbeDescribe { opts, synced: true },
+            Expect::ProbeSync,
+        ];
+        w.expect(probe);
+        w.expect([Expect::Query]);
+        let t = described(&[(5, 1, 25, 0), (0, 0, 23, 0)]);
+        w.learn(
+            &[5],
+            HashMap::from([(5, Columns::from([(1, vec!["public.p.name".into()])]))]),
+        );
+        for (msg, out) in [
+            (message(b'1', b""), Out::Drop),
+            (message(b't', b"\0\0"), Out::Drop),
+            (t, Out::Drop),
+            (message(b'Z', b"I"), Out::Drop),
+            (message(b'H', &[0, 0, 2, 0, 0, 0, 0]), Out::Keep),
+        ] {
+            assert_eq!(w.on_backend(&msg, &mut c).unwrap(), out);
+        }
+        let row = w
+            .on_backend(&message(b'd', b"Ada\\tL\t7\n"), &mut c)
+            .unwrap();
+        assert_eq!(row, Out::Replace(message(b'd', b"[redacted]\t7\n")));
+        w.on_backend(&message(b'c', b""), &mut c).unwrap();
+        w.on_backend(&message(b'C', b"COPY 1\0"), &mut c).unwrap();
+        w.on_backend(&message(b'Z', b"I"), &mut c).unwrap();
+        assert!(w.expect.is_empty());
+        // A probe that fails (the target could not describe the source): the error and the
+        // probe's ReadyForQuery are the gateway's; the COPY is refused, its rows dropped.
+        w.expect(probe);
+        w.expect([Expect::Query]);
+        let err = message(b'E', b"SERROR\0C42601\0Msyntax\0\0");
+        for (msg, out) in [
+            (err, Out::Drop),
+            (message(b'Z', b"I"), Out::Drop),
+            (message(b'H', &[0, 0, 1, 0, 0]), Out::Drop),
+            (message(b'd', b"Ada\n"), Out::Drop),
+            (message(b'c', b""), Out::Drop),
+        ] {
+            assert_eq!(w.on_backend(&msg, &mut c).unwrap(), out);
+        }
+        let Out::Replace(e) = w.on_backend(&message(b'C', b"COPY 1\0"), &mut c).unwrap() else {
+            panic!("the COPY's completion becomes an error");
+        };
+        assert_eq!(e[0], b'E');
+        assert_eq!(
+            w.on_backend(&message(b'Z', b"I"), &mut c).unwrap(),
+            Out::Keep
+        );
+        assert_eq!(c.0["copy_refused"], 1);
     }
 
     #[test]

@@ -14,6 +14,7 @@
 
 pub mod catalog;
 pub mod codec;
+pub mod copy;
 pub mod mask;
 pub mod track;
 pub mod upstream;
@@ -364,7 +365,18 @@ async fn run<S: Io>(
         expects: expects.clone().unwrap_or_default(),
         catalog: ctx.gw.catalogs.get(&ctx.permit.connection).cloned(),
     });
-    let a = client_to_target(&ctx, cr, uw, buf, queue.clone(), ctl_tx, &stats, expects);
+    let probe_copies = masker.as_ref().is_some_and(|m| m.needs_catalog());
+    let a = client_to_target(
+        &ctx,
+        cr,
+        uw,
+        buf,
+        queue.clone(),
+        ctl_tx,
+        &stats,
+        expects,
+        probe_copies,
+    );
     let b = target_to_client(&ctx, ur, cw, queue, end_rx, ctl_rx, &stats, masking);
     tokio::pin!(a, b);
     let reason = tokio::select! {
@@ -479,6 +491,7 @@ async fn client_to_target<C: Io, U: Io>(
     ctl: mpsc::Sender<(&'static str, String)>,
     stats: &Stats,
     expects: Option<Arc<Mutex<Vec<mask::Expect>>>>,
+    probe_copies: bool,
 ) {
     let mut prepared = Prepared::default();
     let mut specs: Vec<(PendingKind, &'static str, String)> = Vec::new();
@@ -508,6 +521,26 @@ async fn client_to_target<C: Io, U: Io>(
             let parsed = codec::parse_frontend(msg);
             if expects.is_some() {
                 use mask::Expect as X;
+                // Column rules need a COPY's columns: the gateway describes its source first.
+                let copies = match &parsed {
+                    Ok(Frontend::Query(sql)) if probe_copies => copy::copy_outs_if_any(sql),
+                    Ok(Frontend::Execute(portal)) if probe_copies => {
+                        copy::copy_outs_if_any(prepared.portal_sql(portal))
+                    }
+                    _ => Vec::new(),
+                };
+                let synced = matches!(parsed, Ok(Frontend::Query(_)));
+                for c in &copies {
+                    injected.extend_from_slice(&buf[copied..consumed]);
+                    copied = consumed;
+                    injected.extend_from_slice(&copy::probe(&c.source, synced));
+                    expected.push(X::ProbeParse { synced });
+                    expected.push(X::ProbeDescribe {
+                        opts: c.opts,
+                        synced,
+                    });
+                    expected.push(if synced { X::ProbeSync } else { X::ProbeClose });
+                }
                 match &parsed {
                     Ok(Frontend::Query(_)) => expected.push(X::Query),
                     Ok(Frontend::Parse(..)) => expected.push(X::Parse),

@@ -1,0 +1,474 @@
+//! `COPY … TO STDOUT` for column masking rules (sans-IO).
+//!
+//! COPY rows carry no row description, so a column rule cannot know which field is which. The
+//! client side finds the COPY statements in what it relays ([`copy_outs`]: a lexer that knows
+//! quotes, comments and dollar quoting — not a SQL parser) and has the gateway describe each
+//! one's source first; this module then splits the rows into fields ([`split_text`],
+//! [`split_csv`]) so each can meet its column's rule, and joins them back.
+//!
+//! Only the default text and CSV layouts are split (tab / comma, `\N` / empty for NULL, `"`
+//! quotes); a COPY with its own `DELIMITER`, `NULL`, `QUOTE`, `ESCAPE`, `FORCE_*` or `ENCODING`
+//! options cannot be, and is refused on a connection with column rules.
+
+use postgres_protocol::message::frontend;
+
+/// The layout of a COPY's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// `FORMAT text` (the default).
+    Text,
+    /// `FORMAT csv`.
+    Csv,
+    /// `FORMAT binary`.
+    Binary,
+}
+
+/// What the options of one `COPY … TO STDOUT` say about its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CopyOpts {
+    /// Row layout.
+    pub layout: Layout,
+    /// The first row is a header (CSV).
+    pub header: bool,
+    /// Options that change delimiters, quoting or NULL: fields cannot be split.
+    pub custom: bool,
+}
+
+/// One `COPY … TO STDOUT` statement: a query with the same columns, and its options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyOut {
+    /// `SELECT …` whose description is the COPY's columns.
+    pub source: String,
+    /// Layout and options.
+    pub opts: CopyOpts,
+}
+
+/// Splits `sql` at top-level semicolons (outside quotes, comments and dollar quotes).
+pub fn statements(sql: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    let b = sql.as_bytes();
+    while i < b.len() {
+        match b[i] {
+            b';' => {
+                out.push(&sql[start..i]);
+                start = i + 1;
+                i += 1;
+            }
+            b'(' => i = group_end(b, i),
+            _ => i = skip_token(b, i),
+        }
+    }
+    if start < sql.len() {
+        out.push(&sql[start..]);
+    }
+    out.into_iter().filter(|s| !s.trim().is_empty()).collect()
+}
+
+/// The index after the `)` that closes the `(` at `i` (or the end of the text).
+fn group_end(b: &[u8], i: usize) -> usize {
+    let mut depth = 0;
+    let mut j = i;
+    while j < b.len() {
+        match b[j] {
+            b'(' => {
+                depth += 1;
+                j += 1;
+            }
+            b')' => {
+                depth -= 1;
+                j += 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => j = skip_token(b, j),
+        }
+    }
+    b.len()
+}
+
+/// The index after the lexical unit at `i`: a quoted string or identifier, a comment, a
+/// dollar-quoted string, or one byte.
+fn skip_token(b: &[u8], i: usize) -> usize {
+    let rest = &b[i..];
+    match rest[0] {
+        b'\'' => {
+            // E'…' strings take backslash escapes.
+            let escapes = i > 0
+                && matches!(b[i - 1], b'e' | b'E')
+                && (i < 2 || !(b[i - 2].is_ascii_alphanumeric() || b[i - 2] == b'_'));
+            let mut j = i + 1;
+            while j < b.len() {
+                match b[j] {
+                    b'\\' if escapes => j += 2,
+                    b'\'' if b.get(j + 1) == Some(&b'\'') => j += 2,
+                    b'\'' => return j + 1,
+                    _ => j += 1,
+                }
+            }
+            b.len()
+        }
+        b'"' => {
+            let mut j = i + 1;
+            while j < b.len() {
+                match b[j] {
+                    b'"' if b.get(j + 1) == Some(&b'"') => j += 2,
+                    b'"' => return j + 1,
+                    _ => j += 1,
+                }
+            }
+            b.len()
+        }
+        b'-' if rest.get(1) == Some(&b'-') => rest
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(b.len(), |p| i + p + 1),
+        b'/' if rest.get(1) == Some(&b'*') => {
+            let mut depth = 0;
+            let mut j = i;
+            while j < b.len() {
+                if b[j..].starts_with(b"/*") {
+                    depth += 1;
+                    j += 2;
+                } else if b[j..].starts_with(b"*/") {
+                    depth -= 1;
+                    j += 2;
+                    if depth == 0 {
+                        return j;
+                    }
+                } else {
+                    j += 1;
+                }
+            }
+            b.len()
+        }
+        b'$' => {
+            // $tag$ … $tag$ (tag: letters, digits, `_`, not starting with a digit); `$1` is a
+            // parameter.
+            let t = rest[1..]
+                .iter()
+                .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
+                .map_or(rest.len(), |p| p + 1);
+            let quote = rest.get(t) == Some(&b'$') && (t == 1 || !rest[1].is_ascii_digit());
+            if !quote {
+                return i + 1;
+            }
+            let tag = &rest[..=t];
+            match b[i + tag.len()..].windows(tag.len()).position(|w| w == tag) {
+                Some(p) => i + tag.len() + p + tag.len(),
+                None => b.len(),
+            }
+        }
+        _ => i + 1,
+    }
+}
+
+/// Words and parenthesised groups of one statement, outside comments.
+fn words(stmt: &str) -> Vec<&str> {
+    let b = stmt.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() || c == b',' || c == b'=' {
+            i += 1;
+        } else if b[i..].starts_with(b"--") || b[i..].starts_with(b"/*") {
+            i = skip_token(b, i);
+        } else if c == b'(' {
+            let j = group_end(b, i);
+            out.push(&stmt[i..j.min(b.len())]);
+            i = j;
+        } else {
+            let mut j = i;
+            while j < b.len()
+                && !b[j].is_ascii_whitespace()
+                && !matches!(b[j], b'(' | b',' | b'=')
+                && !b[j..].starts_with(b"--")
+                && !b[j..].starts_with(b"/*")
+            {
+                j = skip_token(b, j);
+            }
+            out.push(&stmt[i..j]);
+            i = j;
+        }
+    }
+    out
+}
+
+/// The probe statement's name in the extended protocol (the simple-query probe uses the unnamed
+/// statement, which the Query that follows replaces anyway).
+const PROBE: &str = "hoopctl_copy_probe";
+
+/// The messages that describe `source` without running it: Parse + Describe, then Sync (simple
+/// query: the probe is a cycle of its own) or Close (inside the client's extended batch).
+pub fn probe(source: &str, synced: bool) -> Vec<u8> {
+    let mut out = bytes::BytesMut::new();
+    let name = if synced { "" } else { PROBE };
+    // Writing into memory cannot fail but for a NUL in the text, which PostgreSQL would refuse
+    // too; the probe then fails and the COPY is refused (fail closed).
+    let _ = frontend::parse(name, source, std::iter::empty(), &mut out);
+    let _ = frontend::describe(b'S', name, &mut out);
+    if synced {
+        frontend::sync(&mut out);
+    } else {
+        let _ = frontend::close(b'S', name, &mut out);
+    }
+    out.to_vec()
+}
+
+/// [`copy_outs`], after a cheap check that `sql` mentions COPY at all.
+pub fn copy_outs_if_any(sql: &str) -> Vec<CopyOut> {
+    let b = sql.as_bytes();
+    if b.windows(4).any(|w| w.eq_ignore_ascii_case(b"copy")) {
+        copy_outs(sql)
+    } else {
+        Vec::new()
+    }
+}
+
+/// The `COPY … TO STDOUT` statements in `sql`, in order.
+pub fn copy_outs(sql: &str) -> Vec<CopyOut> {
+    statements(sql).into_iter().filter_map(copy_out).collect()
+}
+
+fn copy_out(stmt: &str) -> Option<CopyOut> {
+    let w = words(stmt);
+    let is = |i: usize, kw: &str| w.get(i).is_some_and(|x| x.eq_ignore_ascii_case(kw));
+    if !is(0, "copy") {
+        return None;
+    }
+    let (source, mut i) = match w.get(1)? {
+        q if q.starts_with('(') => (q[1..q.len() - 1].to_string(), 2),
+        table => match w.get(2) {
+            Some(cols) if cols.starts_with('(') => (
+                format!("SELECT {} FROM {table}", &cols[1..cols.len() - 1]),
+                3,
+            ),
+            _ => (format!("SELECT * FROM {table}"), 2),
+        },
+    };
+    if !(is(i, "to") && is(i + 1, "stdout")) {
+        return None;
+    }
+    i += 2;
+    let mut opts = CopyOpts {
+        layout: Layout::Text,
+        header: false,
+        custom: false,
+    };
+    // Options: `WITH (FORMAT csv, HEADER)` or the older `CSV HEADER`, `BINARY`, ….
+    let mut rest: Vec<String> = Vec::new();
+    for x in &w[i..] {
+        let inner = x.strip_prefix('(').and_then(|x| x.strip_suffix(')'));
+        match inner {
+            Some(inner) => rest.extend(words(inner).iter().map(|s| s.to_ascii_lowercase())),
+            None => rest.push(x.to_ascii_lowercase()),
+        }
+    }
+    for (k, word) in rest.iter().enumerate() {
+        match word.as_str() {
+            "binary" => opts.layout = Layout::Binary,
+            "csv" => opts.layout = Layout::Csv,
+            "header" => {
+                opts.header = !matches!(
+                    rest.get(k + 1).map(String::as_str),
+                    Some("false" | "off" | "0")
+                )
+            }
+            "delimiter" | "null" | "quote" | "escape" | "force_quote" | "force_not_null"
+            | "force_null" | "encoding" | "default" | "force" => opts.custom = true,
+            _ => {}
+        }
+    }
+    Some(CopyOut { source, opts })
+}
+
+/// A field of a text or CSV row: its bytes as the layout writes them, or NULL.
+pub type Field<'a> = Option<std::borrow::Cow<'a, [u8]>>;
+
+/// Splits one text-layout row (without its newline) into unescaped fields.
+pub fn split_text(line: &[u8]) -> Vec<Field<'_>> {
+    line.split(|&c| c == b'\t')
+        .map(|f| {
+            if f == b"\\N" {
+                return None;
+            }
+            if !f.contains(&b'\\') {
+                return Some(std::borrow::Cow::Borrowed(f));
+            }
+            let mut out = Vec::with_capacity(f.len());
+            let mut it = f.iter();
+            while let Some(&c) = it.next() {
+                if c != b'\\' {
+                    out.push(c);
+                    continue;
+                }
+                match it.next() {
+                    Some(b'n') => out.push(b'\n'),
+                    Some(b'r') => out.push(b'\r'),
+                    Some(b't') => out.push(b'\t'),
+                    Some(b'b') => out.push(8),
+                    Some(b'f') => out.push(12),
+                    Some(b'v') => out.push(11),
+                    Some(&o) => out.push(o),
+                    None => out.push(b'\\'),
+                }
+            }
+            Some(std::borrow::Cow::Owned(out))
+        })
+        .collect()
+}
+
+/// Joins fields into a text-layout row (without its newline).
+pub fn join_text(fields: &[Field<'_>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(b'\t');
+        }
+        match f {
+            None => out.extend_from_slice(b"\\N"),
+            Some(v) => {
+                for &c in v.iter() {
+                    match c {
+                        b'\\' => out.extend_from_slice(b"\\\\"),
+                        b'\n' => out.extend_from_slice(b"\\n"),
+                        b'\r' => out.extend_from_slice(b"\\r"),
+                        b'\t' => out.extend_from_slice(b"\\t"),
+                        _ => out.push(c),
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Splits one CSV row (without its newline) into fields; `None` if the quoting is broken.
+pub fn split_csv(line: &[u8]) -> Option<Vec<Field<'_>>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    loop {
+        if line.get(i) == Some(&b'"') {
+            let mut v = Vec::new();
+            i += 1;
+            loop {
+                match line.get(i) {
+                    Some(b'"') if line.get(i + 1) == Some(&b'"') => {
+                        v.push(b'"');
+                        i += 2;
+                    }
+                    Some(b'"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(&c) => {
+                        v.push(c);
+                        i += 1;
+                    }
+                    None => return None,
+                }
+            }
+            out.push(Some(std::borrow::Cow::Owned(v)));
+            match line.get(i) {
+                Some(b',') => i += 1,
+                None => return Some(out),
+                Some(_) => return None,
+            }
+        } else {
+            let end = line[i..]
+                .iter()
+                .position(|&c| c == b',')
+                .map_or(line.len(), |p| i + p);
+            let f = &line[i..end];
+            // Unquoted empty is NULL; an empty string is written `""`.
+            out.push((!f.is_empty()).then_some(std::borrow::Cow::Borrowed(f)));
+            if end == line.len() {
+                return Some(out);
+            }
+            i = end + 1;
+        }
+    }
+}
+
+/// Joins fields into a CSV row (without its newline), quoting every non-NULL field.
+pub fn join_csv(fields: &[Field<'_>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        if let Some(v) = f {
+            out.push(b'"');
+            for &c in v.iter() {
+                if c == b'"' {
+                    out.push(b'"');
+                }
+                out.push(c);
+            }
+            out.push(b'"');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_statements_are_found_with_their_sources_and_options() {
+        let sql = "SELECT ';'; COPY (SELECT a, 'x;)' FROM t) TO STDOUT WITH (FORMAT csv, HEADER); \
+                   copy public.\"Pat ients\" (name, dob) to stdout binary; \
+                   COPY t TO '/tmp/f'; COPY t FROM STDIN; \
+                   COPY t TO STDOUT (DELIMITER '|'); -- COPY x TO STDOUT\n \
+                   SELECT $$COPY y TO STDOUT$$";
+        let got = copy_outs(sql);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got[0].source, "SELECT a, 'x;)' FROM t");
+        assert_eq!(
+            got[0].opts,
+            CopyOpts {
+                layout: Layout::Csv,
+                header: true,
+                custom: false
+            }
+        );
+        assert_eq!(got[1].source, "SELECT name, dob FROM public.\"Pat ients\"");
+        assert_eq!(got[1].opts.layout, Layout::Binary);
+        assert_eq!(got[2].source, "SELECT * FROM t");
+        assert!(got[2].opts.custom);
+        assert_eq!(
+            statements("a; /* ; /* ; */ */ b; 'it''s;'; E'\\';'; $f$;$f$"),
+            vec![
+                "a",
+                " /* ; /* ; */ */ b",
+                " 'it''s;'",
+                " E'\\';'",
+                " $f$;$f$"
+            ]
+        );
+    }
+
+    #[test]
+    fn text_and_csv_rows_round_trip() {
+        let line = b"1\tA\\tB\\\\C\\nD\t\\N\t";
+        let f = split_text(line);
+        assert_eq!(f.len(), 4);
+        assert_eq!(f[1].as_deref(), Some(&b"A\tB\\C\nD"[..]));
+        assert_eq!(f[2], None);
+        assert_eq!(f[3].as_deref(), Some(&b""[..]));
+        assert_eq!(join_text(&f), line.to_vec());
+        let csv = b"1,\"a,\"\"b\"\"\nc\",,\"\"";
+        let f = split_csv(csv).unwrap();
+        assert_eq!(f.len(), 4);
+        assert_eq!(f[1].as_deref(), Some(&b"a,\"b\"\nc"[..]));
+        assert_eq!(f[2], None);
+        assert_eq!(f[3].as_deref(), Some(&b""[..]));
+        assert_eq!(join_csv(&f), b"\"1\",\"a,\"\"b\"\"\nc\",,\"\"".to_vec());
+        assert!(split_csv(b"\"open").is_none());
+        assert!(split_csv(b"\"a\"b").is_none());
+    }
+}
