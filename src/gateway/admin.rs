@@ -37,11 +37,41 @@ pub async fn serve(config: &Path) -> anyhow::Result<()> {
         cfg.gateway.public_url = Some(format!("https://{addr}"));
     }
     let gw = Gateway::open(cfg).await?;
+    #[cfg(unix)]
+    reload_on_hangup(gw.clone(), config.to_path_buf());
     tracing::info!(%addr, "gateway listening");
     eprintln!("hoopctl gateway listening on https://{addr} (API and tunnel)");
     listener::run(listener, gw, crate::client::connect::shutdown_signal()).await?;
     eprintln!("hoopctl gateway stopped");
     Ok(())
+}
+
+/// SIGHUP re-reads the masking profiles (`Gateway::reload_masking`).
+#[cfg(unix)]
+fn reload_on_hangup(gw: std::sync::Arc<Gateway>, path: std::path::PathBuf) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut hup) = signal(SignalKind::hangup()) else {
+        tracing::warn!("cannot listen for SIGHUP; masking changes need a restart");
+        return;
+    };
+    tokio::spawn(async move {
+        while hup.recv().await.is_some() {
+            match gw.reload_masking(&path).await {
+                Ok(g) => {
+                    tracing::info!(generation = g, "masking profiles reloaded");
+                    eprintln!("hoopctl gateway: masking profiles reloaded (generation {g})");
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "masking reload refused");
+                    eprintln!(
+                        "hoopctl gateway: masking reload refused, the profiles in force stay: {e}\n\
+                         (fix the file, check it with `hoopctl gateway check --config {}`, then send SIGHUP again)",
+                        path.display()
+                    );
+                }
+            }
+        }
+    });
 }
 
 /// `gateway mask-test`: what a masking profile does to `value` (`-`: each line of stdin).

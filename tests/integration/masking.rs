@@ -335,6 +335,80 @@ async fn column_rules_follow_columns_through_aliases_views_and_binary_results() 
     }
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_statement_prepared_before_a_rule_changed_runs_under_the_new_rule() {
+    let Some(Setup { gw, db, alice }) = masked_setup() else {
+        return;
+    };
+    let tunnel = Tunnel::open(&alice, &["pg", "--reason", "reload"]);
+    let client = tunnel.client(&db.name).await;
+    let stmt = client
+        .prepare("SELECT notes FROM patients WHERE id = 1")
+        .await
+        .unwrap();
+    let notes = |rows: Vec<tokio_postgres::Row>| rows[0].get::<_, String>(0);
+    let before = notes(client.query(&stmt, &[]).await.unwrap());
+    assert!(before.starts_with("called [redacted:phone]"), "{before}");
+
+    // The operator adds a rule for `notes` and sends SIGHUP; the same session, the same
+    // prepared statement, now meets it.
+    let original = std::fs::read_to_string(&gw.config).unwrap();
+    let tightened = original.replace(
+        r#"{ column = "public.patients.address", action = "redact" },"#,
+        r#"{ column = "public.patients.address", action = "redact" }, { column = "public.patients.notes", action = "redact" },"#,
+    );
+    assert_ne!(tightened, original);
+    std::fs::write(&gw.config, &tightened).unwrap();
+    gw.hangup();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let after = loop {
+        let v = notes(client.query(&stmt, &[]).await.unwrap());
+        if v == "[redacted]" || std::time::Instant::now() > deadline {
+            break v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(after, "[redacted]");
+
+    // A broken file is refused and the rules in force stay.
+    let bob = TestClient::new();
+    bob.login_token(&gw, "bob");
+    std::fs::write(
+        &gw.config,
+        tightened.replace("[masking.profiles.phi]", "[masking.profiles.other]"),
+    )
+    .unwrap();
+    gw.hangup();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let reloads = loop {
+        let r: Vec<serde_json::Value> = audit(&bob, &[])
+            .into_iter()
+            .filter(|e| e["kind"] == "masking_reloaded")
+            .collect();
+        if r.len() >= 2 || std::time::Instant::now() > deadline {
+            break r;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let outcomes: Vec<&str> = reloads
+        .iter()
+        .map(|e| e["outcome"].as_str().unwrap())
+        .collect();
+    assert!(
+        outcomes.contains(&"ok") && outcomes.contains(&"error"),
+        "{reloads:#?}"
+    );
+    let refused = reloads.iter().find(|e| e["outcome"] == "error").unwrap();
+    assert!(
+        refused["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no [masking.profiles.phi]"),
+        "{refused}"
+    );
+    assert_eq!(notes(client.query(&stmt, &[]).await.unwrap()), "[redacted]");
+}
+
 #[test]
 fn a_profile_that_tokenizes_needs_a_key_and_connections_name_real_profiles() {
     let dir = tempfile::tempdir().unwrap();

@@ -83,13 +83,16 @@ fn oversized_lengths_are_errors_not_allocations() {
 }
 
 /// A masker with every detector redacting (what the rewriters see in production).
-fn masker() -> &'static hoopctl::gateway::masking::Masker {
+fn masker() -> std::sync::Arc<hoopctl::gateway::masking::Masker> {
     use hoopctl::gateway::masking::{Action, Kind, Masker};
-    static M: std::sync::OnceLock<Masker> = std::sync::OnceLock::new();
+    static M: std::sync::OnceLock<std::sync::Arc<Masker>> = std::sync::OnceLock::new();
     M.get_or_init(|| {
         let actions = Kind::ALL.iter().map(|k| (*k, Action::Redact)).collect();
-        Masker::new(actions, &[], hoopctl::secret::Secret::new(b"k".to_vec())).unwrap()
+        std::sync::Arc::new(
+            Masker::new(actions, &[], hoopctl::secret::Secret::new(b"k".to_vec())).unwrap(),
+        )
     })
+    .clone()
 }
 
 /// A backend message: one of the tags the masker rewrites, any body, a correct length.

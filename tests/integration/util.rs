@@ -421,6 +421,14 @@ impl TestGateway {
     }
 }
 
+impl TestGateway {
+    /// Sends SIGHUP (reload) to the gateway process.
+    pub fn hangup(&self) {
+        let pid = rustix::process::Pid::from_raw(self.child.id() as i32).unwrap();
+        rustix::process::kill_process(pid, rustix::process::Signal::HUP).unwrap();
+    }
+}
+
 impl Drop for TestGateway {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -146,6 +146,48 @@ pub enum Masked<'a> {
     Null,
 }
 
+/// The compiled profiles a gateway masks with. A reload replaces them whole; a session picks up
+/// the new set between results (see `WireMasker`), never in the middle of one.
+#[derive(Debug)]
+pub struct Profiles {
+    current: std::sync::RwLock<(
+        u64,
+        std::sync::Arc<BTreeMap<String, std::sync::Arc<Masker>>>,
+    )>,
+}
+
+impl Profiles {
+    /// Generation 0: `profiles`.
+    pub fn new(profiles: BTreeMap<String, std::sync::Arc<Masker>>) -> Profiles {
+        Profiles {
+            current: std::sync::RwLock::new((0, std::sync::Arc::new(profiles))),
+        }
+    }
+
+    /// The generation now in force (each reload adds one).
+    pub fn generation(&self) -> u64 {
+        self.current.read().map(|c| c.0).unwrap_or(u64::MAX)
+    }
+
+    /// Profile `name` as of now, with its generation.
+    pub fn get(&self, name: &str) -> Option<(u64, std::sync::Arc<Masker>)> {
+        let c = self.current.read().ok()?;
+        c.1.get(name).map(|m| (c.0, m.clone()))
+    }
+
+    /// Replaces every profile; returns the new generation.
+    pub fn replace(&self, profiles: BTreeMap<String, std::sync::Arc<Masker>>) -> u64 {
+        match self.current.write() {
+            Ok(mut c) => {
+                c.0 += 1;
+                c.1 = std::sync::Arc::new(profiles);
+                c.0
+            }
+            Err(_) => u64::MAX,
+        }
+    }
+}
+
 /// Every `[masking.profiles.*]` of `cfg`, compiled, with the token key from `[masking] key`
 /// (empty when unset: config validation lets only profiles without `token` through then).
 pub fn compile(

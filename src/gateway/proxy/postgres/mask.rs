@@ -27,6 +27,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::catalog::Columns;
@@ -137,8 +138,8 @@ struct Col {
 /// Per-session state: what the target is answering, the columns of the rows now arriving, COPY
 /// mode, and the sources of relations seen so far.
 #[derive(Debug)]
-pub struct WireMasker<'m> {
-    masker: &'m Masker,
+pub struct WireMasker {
+    masker: Arc<Masker>,
     expect: VecDeque<Expect>,
     cols: Option<Vec<Col>>,
     copy: Copy,
@@ -220,9 +221,9 @@ fn ddl_tag(msg: &[u8]) -> bool {
         .any(|t| body.starts_with(t.as_bytes()))
 }
 
-impl<'m> WireMasker<'m> {
+impl WireMasker {
     /// A masker for one session.
-    pub fn new(masker: &'m Masker) -> Self {
+    pub fn new(masker: Arc<Masker>) -> Self {
         WireMasker {
             masker,
             expect: VecDeque::new(),
@@ -232,6 +233,18 @@ impl<'m> WireMasker<'m> {
             probed: VecDeque::new(),
             relations: HashMap::new(),
         }
+    }
+
+    /// Whether no result is being streamed: a new masker may take over.
+    pub fn between_results(&self) -> bool {
+        self.cols.is_none() && self.copy == Copy::Off && self.probed.is_empty()
+    }
+
+    /// Masks with `masker` from now on (a reloaded profile). Call only
+    /// [`WireMasker::between_results`]: rules resolved for a result in flight would not be
+    /// the new masker's.
+    pub fn set_masker(&mut self, masker: Arc<Masker>) {
+        self.masker = masker;
     }
 
     /// Records client messages the target will answer, in wire order.
@@ -949,7 +962,7 @@ mod tests {
     #[test]
     fn data_rows_are_rebuilt_with_correct_lengths() {
         let m = masker();
-        let mut w = WireMasker::new(&m);
+        let mut w = WireMasker::new(Arc::new(m));
         let mut c = Counts::default();
         assert_eq!(
             w.on_backend(&row_description(&[23, 25, 25]), &mut c)
@@ -971,7 +984,7 @@ mod tests {
     #[test]
     fn rows_without_a_description_are_never_forwarded() {
         let m = masker();
-        let mut w = WireMasker::new(&m);
+        let mut w = WireMasker::new(Arc::new(m));
         let mut c = Counts::default();
         assert!(w.on_backend(&data_row(&[Some(b"x")]), &mut c).is_err());
         w.on_backend(&row_description(&[25]), &mut c).unwrap();
@@ -989,7 +1002,7 @@ mod tests {
     #[test]
     fn an_execute_is_masked_by_the_description_the_gateway_asked_for() {
         let m = masker();
-        let mut w = WireMasker::new(&m);
+        let mut w = WireMasker::new(Arc::new(m));
         let mut c = Counts::default();
         // Cycle 1: Parse + Describe(statement) + Sync; the client sees its description.
         w.expect([Expect::Parse, Expect::Describe, Expect::Sync]);
@@ -1036,7 +1049,7 @@ mod tests {
             action: Action::Redact,
         }];
         let m = masker().with_columns(&rules, &[]);
-        let mut w = WireMasker::new(&m);
+        let mut w = WireMasker::new(Arc::new(m));
         let mut c = Counts::default();
         let names = |n: &str| vec![format!("public.patients.{n}")];
         let cols: Columns = [(1, names("name")), (2, names("dob")), (3, names("doc"))]
@@ -1092,7 +1105,7 @@ mod tests {
             action: Action::Redact,
         }];
         let m = masker().with_columns(&rules, &[]);
-        let mut w = WireMasker::new(&m);
+        let mut w = WireMasker::new(Arc::new(m));
         let mut c = Counts::default();
         let opts = CopyOpts {
             layout: Layout::Text,
@@ -1156,7 +1169,7 @@ mod tests {
     #[test]
     fn binary_values_with_inner_lengths_become_null_rather_than_corrupt() {
         let m = masker();
-        let mut w = WireMasker::new(&m);
+        let mut w = WireMasker::new(Arc::new(m));
         let mut c = Counts::default();
         w.on_backend(&described(&[(0, 0, 1009, 1), (0, 0, 1009, 1)]), &mut c)
             .unwrap();
@@ -1177,7 +1190,7 @@ mod tests {
     #[test]
     fn batches_are_copied_only_from_the_first_rewrite() {
         let m = masker();
-        let mut w = WireMasker::new(&m);
+        let mut w = WireMasker::new(Arc::new(m));
         let mut c = Counts::default();
         w.on_backend(&row_description(&[25]), &mut c).unwrap();
         let clean = data_row(&[Some(b"x")]);
@@ -1208,7 +1221,7 @@ mod tests {
     #[test]
     fn values_in_other_encodings_are_inspected_too() {
         let m = masker();
-        let mut w = WireMasker::new(&m);
+        let mut w = WireMasker::new(Arc::new(m));
         let mut c = Counts::default();
         w.on_backend(&row_description(&[25]), &mut c).unwrap();
         // LATIN1 "José" (0xE9 is not UTF-8 on its own) next to an SSN.
@@ -1220,7 +1233,7 @@ mod tests {
     #[test]
     fn malformed_rows_are_errors_not_passthrough() {
         let m = masker();
-        let mut w = WireMasker::new(&m);
+        let mut w = WireMasker::new(Arc::new(m));
         let mut c = Counts::default();
         w.on_backend(&row_description(&[25]), &mut c).unwrap();
         for bad in [
@@ -1237,7 +1250,7 @@ mod tests {
     #[test]
     fn errors_notices_notifications_and_copy_rows_are_masked() {
         let m = masker();
-        let mut w = WireMasker::new(&m);
+        let mut w = WireMasker::new(Arc::new(m));
         let mut c = Counts::default();
         let err = message(
             b'E',

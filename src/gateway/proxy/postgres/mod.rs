@@ -333,8 +333,7 @@ async fn run<S: Io>(
     let masker = cfg
         .masking
         .as_ref()
-        .and_then(|p| ctx.gw.maskers.get(p))
-        .cloned();
+        .and_then(|p| ctx.gw.maskers.get(p).map(|(g, m)| (p.clone(), g, m)));
     let exempt = masker.is_some()
         && crate::gateway::auth::principal_for(&ctx.gw.config, &ctx.permit.identity).is_some_and(
             |p| {
@@ -360,23 +359,14 @@ async fn run<S: Io>(
     let (ctl_tx, ctl_rx) = mpsc::channel::<(&'static str, String)>(1);
     let stats = Stats::default();
     let expects = masker.as_ref().map(|_| Arc::new(Mutex::new(Vec::new())));
-    let masking = masker.as_deref().map(|m| Masking {
-        masker: m,
+    let masking = masker.map(|(profile, generation, m)| Masking {
+        wire: mask::WireMasker::new(m),
+        profile,
+        generation,
         expects: expects.clone().unwrap_or_default(),
         catalog: ctx.gw.catalogs.get(&ctx.permit.connection).cloned(),
     });
-    let probe_copies = masker.as_ref().is_some_and(|m| m.needs_catalog());
-    let a = client_to_target(
-        &ctx,
-        cr,
-        uw,
-        buf,
-        queue.clone(),
-        ctl_tx,
-        &stats,
-        expects,
-        probe_copies,
-    );
+    let a = client_to_target(&ctx, cr, uw, buf, queue.clone(), ctl_tx, &stats, expects);
     let b = target_to_client(&ctx, ur, cw, queue, end_rx, ctl_rx, &stats, masking);
     tokio::pin!(a, b);
     let reason = tokio::select! {
@@ -426,15 +416,14 @@ struct Stats {
 /// Looks up the relations named by the complete RowDescriptions in `buf` that the session does
 /// not know yet.
 async fn learn_relations(
-    w: &mut mask::WireMasker<'_>,
-    m: &Masking<'_>,
+    m: &mut Masking,
     buf: &[u8],
     unknown: &mut Vec<u32>,
 ) -> Result<(), String> {
     unknown.clear();
     let mut at = 0;
     while let Ok(Some(n)) = codec::frame_len(&buf[at..], MAX_BACKEND_MESSAGE) {
-        w.unknown_relations(&buf[at..at + n], unknown);
+        m.wire.unknown_relations(&buf[at..at + n], unknown);
         at += n;
     }
     if unknown.is_empty() {
@@ -445,7 +434,7 @@ async fn learn_relations(
         .as_ref()
         .ok_or("the connection has column rules but no catalog")?;
     let found = catalog.lookup(unknown).await.map_err(|e| e.to_string())?;
-    w.learn(unknown, found);
+    m.wire.learn(unknown, found);
     Ok(())
 }
 
@@ -491,7 +480,6 @@ async fn client_to_target<C: Io, U: Io>(
     ctl: mpsc::Sender<(&'static str, String)>,
     stats: &Stats,
     expects: Option<Arc<Mutex<Vec<mask::Expect>>>>,
-    probe_copies: bool,
 ) {
     let mut prepared = Prepared::default();
     let mut specs: Vec<(PendingKind, &'static str, String)> = Vec::new();
@@ -521,10 +509,11 @@ async fn client_to_target<C: Io, U: Io>(
             let parsed = codec::parse_frontend(msg);
             if expects.is_some() {
                 use mask::Expect as X;
-                // Column rules need a COPY's columns: the gateway describes its source first.
+                // Column rules need a COPY's columns: the gateway describes its source first
+                // (on every masked session: a reload may add column rules).
                 let copies = match &parsed {
-                    Ok(Frontend::Query(sql)) if probe_copies => copy::copy_outs_if_any(sql),
-                    Ok(Frontend::Execute(portal)) if probe_copies => {
+                    Ok(Frontend::Query(sql)) => copy::copy_outs_if_any(sql),
+                    Ok(Frontend::Execute(portal)) => {
                         copy::copy_outs_if_any(prepared.portal_sql(portal))
                     }
                     _ => Vec::new(),
@@ -672,8 +661,11 @@ async fn client_to_target<C: Io, U: Io>(
 }
 
 /// What the target → client side needs to mask a session.
-struct Masking<'m> {
-    masker: &'m crate::gateway::masking::Masker,
+struct Masking {
+    wire: mask::WireMasker,
+    /// The profile's name and the generation of the masker in use (a reload adds one).
+    profile: String,
+    generation: u64,
     /// Filled by the client side: what the target will answer.
     expects: Arc<Mutex<Vec<mask::Expect>>>,
     /// Where column sources are looked up (profiles with column rules).
@@ -690,10 +682,9 @@ async fn target_to_client<C: Io, U: Io>(
     mut end_rx: watch::Receiver<Option<String>>,
     ctl_rx: mpsc::Receiver<(&'static str, String)>,
     stats: &Stats,
-    masking: Option<Masking<'_>>,
+    mut masking: Option<Masking>,
 ) -> String {
     let mut buf = BytesMut::with_capacity(64 * 1024);
-    let mut wire = masking.as_ref().map(|m| mask::WireMasker::new(m.masker));
     let mut unknown: Vec<u32> = Vec::new();
     let mut counts = crate::gateway::masking::Counts::default();
     let mut ctl_rx = Some(ctl_rx);
@@ -748,13 +739,31 @@ async fn target_to_client<C: Io, U: Io>(
         let mut bad = None;
         let mut mask_failed = None;
         let mut masked_out: Option<Vec<u8>> = None;
-        if let (Some(w), Some(m)) = (wire.as_mut(), masking.as_ref()) {
+        if let Some(m) = masking.as_mut() {
             if let Ok(mut x) = m.expects.lock() {
-                w.expect(x.drain(..));
+                m.wire.expect(x.drain(..));
+            }
+            // A reloaded profile takes over between results, so a statement prepared before
+            // the change runs under the new rules.
+            if ctx.gw.maskers.generation() != m.generation && m.wire.between_results() {
+                match ctx.gw.maskers.get(&m.profile) {
+                    Some((g, new)) => {
+                        m.wire.set_masker(new);
+                        m.generation = g;
+                    }
+                    None => {
+                        let msg = format!(
+                            "masking profile {:?} is no longer available; the session is closed",
+                            m.profile
+                        );
+                        fatal(&mut cw, "XX000", &msg, None).await;
+                        return msg;
+                    }
+                }
             }
             // Column sources first: a RowDescription naming a relation this session has not
             // looked up waits for the catalog (and a failed lookup ends the session).
-            if let Err(e) = learn_relations(w, m, &buf, &mut unknown).await {
+            if let Err(e) = learn_relations(m, &buf, &mut unknown).await {
                 let msg = format!(
                     "masking failed ({e}); the session is closed and nothing unmasked was sent"
                 );
@@ -770,8 +779,9 @@ async fn target_to_client<C: Io, U: Io>(
                         let msg = &buf[complete..complete + n];
                         // Masked sessions forward what the masker returns; a message it cannot
                         // inspect ends the session instead of passing through (fail closed).
-                        if let Some(w) = wire.as_mut()
-                            && let Err(e) = w.push(&buf, complete, n, &mut masked_out, &mut counts)
+                        if let Some(m) = masking.as_mut()
+                            && let Err(e) =
+                                m.wire.push(&buf, complete, n, &mut masked_out, &mut counts)
                         {
                             mask_failed = Some(e.to_string());
                             break;
