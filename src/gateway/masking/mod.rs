@@ -150,11 +150,11 @@ pub enum Masked<'a> {
 /// the new set between results (see `WireMasker`), never in the middle of one.
 #[derive(Debug)]
 pub struct Profiles {
-    current: std::sync::RwLock<(
-        u64,
-        std::sync::Arc<BTreeMap<String, std::sync::Arc<Masker>>>,
-    )>,
+    current: std::sync::RwLock<(u64, ProfileSet)>,
 }
+
+/// Compiled profiles by name.
+pub type ProfileSet = std::sync::Arc<BTreeMap<String, std::sync::Arc<Masker>>>;
 
 impl Profiles {
     /// Generation 0: `profiles`.
