@@ -131,13 +131,17 @@ allow_self_approval = true
 files = ["policy.cedar"]
 
 # Inline PHI masking (docs/masking.md). The demo connection uses it: SSNs become stable tokens,
-# MRNs are redacted, e-mail addresses keep their last 4 characters.
+# MRNs are redacted, e-mail addresses keep their last 4 characters, names are redacted by column
+# rule (through views and aliases too), dates of birth become NULL. Edit, then `kill -HUP` the
+# gateway to reload.
 [masking]
 key = {{ file = "mask.key" }}
 # exempt_groups = ["phi-readers"]   # members would see raw values (and that is audited)
 
 [masking.profiles.phi]
-detectors = {{ ssn = "token", mrn = "redact", email = {{ action = "partial", keep = 4 }}, phone = "redact", credit_card = "redact", npi = "redact", ipv4 = "redact", ipv6 = "redact" }}
+detectors = {{ ssn = "token", mrn = "redact", email = {{ action = "partial", keep = 4 }}, phone = "redact", credit_card = "redact", npi = "redact", ipv4 = "redact", ipv6 = "redact", dob = "redact" }}
+columns = [{{ column = "public.patients.name", action = "redact" }}]
+# dob_columns = ["*.*.dob", "*.*.date_of_birth", "*.*.birth_date", "*.*.birthdate"]   # the default
 
 [connections.demo]
 kind = "postgres"
@@ -216,9 +220,9 @@ pub async fn run(args: DevArgs, profile_name: &str, out: Output) -> anyhow::Resu
              Logged in as \"dev\" under profile \"{profile_name}\". In another terminal:\n\n  \
              export {pf}\n  \
              hoopctl connections\n  \
-             hoopctl connect demo --reason \"try hoopctl\" -- psql -c 'select id, mrn, name, ssn, email from patients limit 5'\n  \
+             hoopctl connect demo --reason \"try hoopctl\" -- psql -c 'select id, mrn, name, ssn, dob, email from patients limit 5'\n  \
              hoopctl audit list\n\n\
-             SSNs, MRNs and e-mail addresses are masked on the wire (masking = \"phi\" in {}/gateway.toml).\n\
+             SSNs, MRNs, e-mail addresses, names and dates of birth are masked on the wire (masking = \"phi\" in {}/gateway.toml).\n\
              Device login page: {base}/device (user dev, password {dev_password})\n\
              Press Ctrl-C to stop{}.",
             dir.display(),

@@ -50,7 +50,8 @@ fn dev_runs_the_whole_flow() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out).trim(), "50");
-    // The demo masks its patients: SSNs are tokens (area 9xx), MRNs and e-mails hidden.
+    // The demo masks its patients: SSNs are tokens (area 9xx), MRNs, e-mails and names hidden,
+    // dates of birth NULL.
     let out = client
         .cmd()
         .env("HOOPCTL_PROFILE", "dev")
@@ -64,7 +65,7 @@ fn dev_runs_the_whole_flow() {
             "-X",
             "-At",
             "-c",
-            "select mrn, ssn, email from patients where id = 1",
+            "select mrn, ssn, email, name, dob from patients where id = 1",
         ])
         .output()
         .unwrap();
@@ -76,6 +77,8 @@ fn dev_runs_the_whole_flow() {
         "{row:?}"
     );
     assert_eq!(row[2], "********@******e.org", "{row:?}");
+    assert_eq!(row[3], "[redacted]", "{row:?}");
+    assert_eq!(row[4], "", "{row:?}");
     let audit = client
         .cmd()
         .env("HOOPCTL_PROFILE", "dev")
