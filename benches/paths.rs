@@ -42,6 +42,10 @@ struct Opts {
     pg_port: u16,
     durability: Vec<String>,
     perf: Option<PathBuf>,
+    /// Rows of the PHI-dense masked stream (memory must stay flat).
+    phi_rows: u64,
+    /// Only the masking figures.
+    masking_only: bool,
 }
 
 fn parse_opts() -> Res<Opts> {
@@ -56,6 +60,8 @@ fn parse_opts() -> Res<Opts> {
         pg_port: 0,
         durability: vec!["sync".into(), "async".into()],
         perf: None,
+        phi_rows: 10_000_000,
+        masking_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -68,7 +74,10 @@ fn parse_opts() -> Res<Opts> {
                 o.bulk_rows = 20_000;
                 o.connects = 10;
                 o.clients = vec![1, 8];
+                o.phi_rows = 20_000;
             }
+            "--phi-rows" => o.phi_rows = num(args.next())?,
+            "--masking-only" => o.masking_only = true,
             "--seconds" => o.seconds = num(args.next())?,
             "--out" => o.out = PathBuf::from(args.next().ok_or("--out needs a path")?),
             "--scale" => o.scale = num(args.next())?,
@@ -784,6 +793,49 @@ async fn bulk(
     ))
 }
 
+/// Streams `rows` rows that each carry an SSN through the (masked) gateway alone; checks that
+/// none arrives raw; returns (seconds, rows/s, peak RSS of `pid`).
+async fn phi_stream(paths: &Arc<Paths>, rows: u64, pid: u32) -> Res<(f64, f64, u64)> {
+    let c = paths.connect(PathKind::Gateway).await?;
+    let peak = Arc::new(AtomicU64::new(0));
+    let done = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let (peak, done) = (peak.clone(), done.clone());
+        tokio::spawn(async move {
+            while !done.load(Ordering::Relaxed) {
+                peak.fetch_max(rss_kib(pid), Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+    };
+    let start = Instant::now();
+    let sql = format!(
+        "SELECT g, 'Pt ' || g || ' SSN 123-45-' || lpad((g % 9999 + 1)::text, 4, '0') \
+         FROM generate_series(1, {rows}) g"
+    );
+    let stream = c
+        .query_raw(sql.as_str(), std::iter::empty::<i32>())
+        .await
+        .map_err(|e| format!("PHI stream: {e}"))?;
+    tokio::pin!(stream);
+    let mut n = 0u64;
+    while let Some(row) = stream.next().await {
+        let row = row.map_err(|e| e.to_string())?;
+        let s: &str = row.get(1);
+        if s.contains("123-45-") {
+            return fail(format!("PHI stream: a raw SSN reached the client: {s}"));
+        }
+        n += 1;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    done.store(true, Ordering::Relaxed);
+    let _ = sampler.await;
+    if n != rows {
+        return fail(format!("PHI stream: received {n} rows, expected {rows}"));
+    }
+    Ok((secs, rows as f64 / secs, peak.load(Ordering::Relaxed)))
+}
+
 /// Connect + `SELECT 1` + close, `n` times in sequence; returns (p50, p99) in ms.
 async fn setup_latency(paths: &Arc<Paths>, p: PathKind, n: usize) -> Res<(f64, f64)> {
     let mut v = Vec::with_capacity(n);
@@ -944,6 +996,9 @@ async fn run(mut o: Opts) -> Res<()> {
         return profile(&o, dir).await;
     }
     for (i, durability) in o.durability.iter().enumerate() {
+        if o.masking_only {
+            break;
+        }
         let mut rig = start_rig(&o, durability, false).await?;
         let paths = Arc::new(Paths::new(&rig, o.pg_port));
         if i > 0 {
@@ -1049,6 +1104,21 @@ async fn run(mut o: Opts) -> Res<()> {
     // Masking on (every detector, `redact`): the bulk SELECT and the select-only load again.
     // The bulk rows are clean text, so this is the cost of inspecting every value; the engine's
     // cost on PHI-dense text is `cargo bench --bench masking`.
+    if o.masking_only {
+        // The masking-off side of the comparison, in the same run.
+        let rig = start_rig(&o, &o.durability[0], false).await?;
+        let paths = Arc::new(Paths::new(&rig, o.pg_port));
+        eprintln!("== masking off");
+        for p in [PathKind::Direct, PathKind::Gateway, PathKind::Full] {
+            let (_, mbps, _) = bulk(&paths, p, o.bulk_rows, &[]).await?;
+            table.add(
+                &format!("bulk select {} MB", o.bulk_rows / 1000),
+                "MB/s",
+                p,
+                mbps,
+            );
+        }
+    }
     {
         let rig = start_rig(&o, &o.durability[0], true).await?;
         let paths = Arc::new(Paths::new(&rig, o.pg_port));
@@ -1064,6 +1134,25 @@ async fn run(mut o: Opts) -> Res<()> {
             let tps = loadgen(&paths, p, 8, false, secs, o.scale).await?;
             table.add("loadgen select-only c=8 [masking on]", "tps", p, tps);
         }
+        // Streaming: a PHI-dense result of `phi_rows` rows (every row an SSN to rewrite)
+        // through the masked gateway; its memory must not grow with the result.
+        let gw_pid = rig.gateway.0.id();
+        let at_rest = rss_kib(gw_pid);
+        let (secs_phi, rows_per_s, peak) = phi_stream(&paths, o.phi_rows, gw_pid).await?;
+        table.add(
+            &format!("PHI stream {} M rows [masking on]", o.phi_rows as f64 / 1e6),
+            "rows/s",
+            PathKind::Gateway,
+            rows_per_s,
+        );
+        eprintln!(
+            "   PHI stream: {} rows in {secs_phi:.1} s; gateway RSS {at_rest} KiB before, peak {peak} KiB",
+            o.phi_rows
+        );
+        extra.insert(
+            "masked_phi_stream".into(),
+            json!({"rows": o.phi_rows, "seconds": secs_phi, "gateway_rss_before_kib": at_rest, "gateway_rss_peak_kib": peak}),
+        );
     }
 
     let rendered = table.render();

@@ -60,9 +60,11 @@ fn patients(db: &TestDb) {
                (2, 'Grace Hopper', '234-56-7890', 'MRN-00765432', '1975-04-17', 'grace@example.org', NULL, NULL, '1 Compiler Rd', 'no identifiers here');
              CREATE VIEW contacts AS SELECT id, name AS who, address FROM patients;
              CREATE VIEW contacts_2 AS SELECT who, address AS addr FROM contacts;
+             CREATE VIEW ssns AS SELECT id, ssn AS s, upper(notes) AS n FROM patients;
              ALTER TABLE patients OWNER TO {role};
              ALTER VIEW contacts OWNER TO {role};
-             ALTER VIEW contacts_2 OWNER TO {role};",
+             ALTER VIEW contacts_2 OWNER TO {role};
+             ALTER VIEW ssns OWNER TO {role};",
             role = db.role
         ),
     );
@@ -97,6 +99,7 @@ async fn psql_sees_no_raw_identifier_through_any_channel() {
         "SELECT * FROM patients ORDER BY id",
         "SELECT ssn AS x, upper(email), replace(ssn, '-', ''), ssn::bytea, ssn::char(20), lpad(ssn, 14), format('%s!', ssn), substring(ssn, 1, 11) FROM patients",
         "SELECT row_to_json(p) FROM patients p",
+        "SELECT * FROM ssns UNION SELECT 0, ssn::text, mrn FROM patients",
         "SELECT to_jsonb(p), json_agg(p.ssn) OVER (), array_agg(ssn) OVER (), string_agg(ssn, ',') OVER () FROM patients p",
         "WITH c AS (SELECT ssn FROM patients) SELECT * FROM c UNION ALL SELECT concat('ssn:', ssn) FROM (SELECT ssn FROM patients) s",
         "COPY (SELECT * FROM patients) TO STDOUT",
@@ -433,6 +436,22 @@ fn a_profile_that_tokenizes_needs_a_key_and_connections_name_real_profiles() {
     );
     assert!(
         stderr(&out).contains("no [masking.profiles.nope]"),
+        "{}",
+        stderr(&out)
+    );
+    let out = write(
+        "[masking.profiles.phi]\ncolumns = [{ column = \"patients.ssn\", action = \"redact\" }]\n",
+    );
+    assert!(
+        stderr(&out).contains("\"patients.ssn\" must be schema.table.column"),
+        "{}",
+        stderr(&out)
+    );
+    let out = write(
+        "[masking.profiles.phi]\ncolumns = [{ column = \"public.p.ssn\", action = \"token\" }]\n",
+    );
+    assert!(
+        stderr(&out).contains("masking.key is not set"),
         "{}",
         stderr(&out)
     );

@@ -100,6 +100,10 @@ pub struct Found {
 pub struct Detectors {
     set: RegexSet,
     each: Vec<(Kind, Regex)>,
+    /// The DOB pattern runs on its own, after a literal search for its keys (`dob`, `bir…`,
+    /// `bor…`, any case) that the regex engine runs vectorised: in the set, or unfiltered, it
+    /// cost a fifth of the clean-text throughput.
+    dob: Option<(Regex, Regex)>,
 }
 
 /// A detector pattern that does not compile.
@@ -114,6 +118,7 @@ impl Detectors {
     /// Compiles `kinds` (MRN with `mrn_patterns`, or [`DEFAULT_MRN`] when empty).
     pub fn new(kinds: &[Kind], mrn_patterns: &[String]) -> Result<Detectors, PatternError> {
         let mut each = Vec::new();
+        let mut dob = None;
         for k in Kind::ALL.iter().filter(|k| kinds.contains(k)) {
             let patterns: Vec<String> = match k {
                 Kind::Ssn => vec![SSN.into()],
@@ -138,7 +143,11 @@ impl Detectors {
                         pattern: p.clone(),
                         error: e.to_string(),
                     })?;
-                each.push((*k, re));
+                if *k == Kind::Dob {
+                    dob = Some((dob_keys()?, re));
+                } else {
+                    each.push((*k, re));
+                }
             }
         }
         let set = RegexSetBuilder::new(each.iter().map(|(_, r)| r.as_str()))
@@ -149,7 +158,7 @@ impl Detectors {
                 pattern: "(all)".into(),
                 error: e.to_string(),
             })?;
-        Ok(Detectors { set, each })
+        Ok(Detectors { set, each, dob })
     }
 
     /// Every finding in `text`, sorted, without overlaps (on overlap the earlier-listed kind
@@ -157,30 +166,26 @@ impl Detectors {
     pub fn find(&self, text: impl AsRef<[u8]>) -> Vec<Found> {
         let text = text.as_ref();
         let mut out = Vec::new();
-        if self.each.is_empty() || !may_match(text) {
+        if !may_match(text) {
             return out;
+        }
+        if let Some((_, re)) = self.dob.as_ref().filter(|(keys, _)| keys.is_match(text)) {
+            // The key stays; only the date (group 1) is the finding.
+            for c in re.captures_iter(text) {
+                if let Some(m) = c.get(1)
+                    && valid(Kind::Dob, m.as_bytes())
+                {
+                    out.push(Found {
+                        kind: Kind::Dob,
+                        start: m.start(),
+                        end: m.end(),
+                    });
+                }
+            }
         }
         let hits = self.set.matches(text);
-        if !hits.matched_any() {
-            return out;
-        }
         for i in hits.iter() {
             let (kind, re) = &self.each[i];
-            if *kind == Kind::Dob {
-                // The key stays; only the date (group 1) is the finding.
-                for c in re.captures_iter(text) {
-                    if let Some(m) = c.get(1)
-                        && valid(Kind::Dob, m.as_bytes())
-                    {
-                        out.push(Found {
-                            kind: Kind::Dob,
-                            start: m.start(),
-                            end: m.end(),
-                        });
-                    }
-                }
-                continue;
-            }
             for m in re.find_iter(text) {
                 if valid(*kind, m.as_bytes()) && in_context(*kind, text, m.start(), m.end()) {
                     out.push(Found {
@@ -209,6 +214,18 @@ fn resolve_overlaps(mut v: Vec<Found>) -> Vec<Found> {
     }
     kept.sort_by_key(|f| f.start);
     kept
+}
+
+/// The literal search that gates the DOB pattern.
+fn dob_keys() -> Result<Regex, PatternError> {
+    const KEYS: &str = "(?i)dob|bir|bor";
+    RegexBuilder::new(KEYS)
+        .unicode(false)
+        .build()
+        .map_err(|e| PatternError {
+            pattern: KEYS.into(),
+            error: e.to_string(),
+        })
 }
 
 /// Whether any detector could match: each needs a digit, `@` or `:`.
