@@ -243,7 +243,7 @@ async fn column_rules_follow_columns_through_aliases_views_and_binary_results() 
     for q in [
         "COPY patients TO STDOUT",
         "COPY (SELECT * FROM contacts_2) TO STDOUT WITH (FORMAT csv, HEADER)",
-        "SELECT 1; COPY (SELECT id, name, dob FROM patients WHERE id = 1) TO STDOUT; COPY patients (address) TO STDOUT (FORMAT binary)",
+        "COPY patients (address) TO STDOUT (FORMAT binary)",
     ] {
         let out = alice.run(&[
             "connect", "pg", "--reason", "copy", "--", "psql", "-X", "-At", "-c", q,
@@ -263,22 +263,23 @@ async fn column_rules_follow_columns_through_aliases_views_and_binary_results() 
         "COPY (SELECT id, name, dob FROM patients WHERE id = 1) TO STDOUT",
     );
     assert_eq!(out, format!("1\t{token}\t\\N\n"));
-    let out = alice.run(&[
-        "connect",
-        "pg",
-        "--reason",
-        "copy",
-        "--",
-        "psql",
-        "-X",
-        "-c",
+    // A COPY whose rows cannot be split (custom delimiter), or one after another statement in
+    // the same query string (which could change what it reads), is refused under column rules.
+    for q in [
         "COPY patients TO STDOUT (DELIMITER '|')",
-    ]);
-    let all = format!("{}{}", stdout(&out), stderr(&out));
-    assert!(!out.status.success(), "{all}");
-    assert!(all.contains("cannot be masked column by column"), "{all}");
-    let bad = [leaks(&all), leaks_of(RULED, &all)].concat();
-    assert!(bad.is_empty(), "leaked {bad:?} in:\n{all}");
+        "SELECT 1; COPY patients TO STDOUT",
+    ] {
+        let out = alice.run(&[
+            "connect", "pg", "--reason", "copy", "--", "psql", "-X", "-c", q,
+        ]);
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(
+            all.contains("cannot be masked column by column"),
+            "{q}: {all}"
+        );
+        let bad = [leaks(&all), leaks_of(RULED, &all)].concat();
+        assert!(bad.is_empty(), "{q}: leaked {bad:?} in:\n{all}");
+    }
     // Without a ruled column, custom options are fine.
     let out = psql_at(
         &alice,
@@ -327,6 +328,28 @@ async fn column_rules_follow_columns_through_aliases_views_and_binary_results() 
     let bad = [leaks(&text), leaks_of(RULED, &text)].concat();
     assert!(bad.is_empty(), "leaked {bad:?} in:\n{text}");
     assert!(text.contains("\"[redacted]\""), "{text}");
+    // COPY FROM STDIN over the extended protocol (the target ignores the Sync sent with it),
+    // then more statements on the same connection.
+    use futures_util::SinkExt;
+    client
+        .batch_execute("CREATE TEMP TABLE scratch (x text)")
+        .await
+        .unwrap();
+    let sink = client
+        .copy_in::<_, bytes::Bytes>("COPY scratch FROM STDIN")
+        .await
+        .unwrap();
+    let mut sink = std::pin::pin!(sink);
+    sink.send(bytes::Bytes::from_static(b"a\nb\n"))
+        .await
+        .unwrap();
+    assert_eq!(sink.finish().await.unwrap(), 2);
+    let n: i64 = client
+        .query_one("SELECT count(*) FROM scratch", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 2);
     // A view created in the session is looked up when first used.
     client
         .batch_execute("CREATE TEMP VIEW mine AS SELECT address AS a FROM patients")

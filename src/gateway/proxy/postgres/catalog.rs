@@ -77,23 +77,26 @@ impl Catalog {
 
     /// The columns of each relation in `relids` (relations that no longer exist are absent).
     pub async fn lookup(&self, relids: &[u32]) -> Result<HashMap<u32, Columns>, CatalogError> {
-        tokio::time::timeout(LOOKUP_TIMEOUT, self.lookup_inner(relids))
-            .await
-            .map_err(|_| CatalogError::Timeout)?
-    }
-
-    async fn lookup_inner(&self, relids: &[u32]) -> Result<HashMap<u32, Columns>, CatalogError> {
         let mut guard = self.conn.lock().await;
         // One retry with a fresh connection: the shared one may have been closed by the target
         // (idle timeout, restart) since the last lookup.
         for attempt in 0..2 {
             let conn = match guard.as_mut() {
                 Some(c) => c,
-                None => guard.insert(Conn::open(&self.cfg, &self.base_dir).await?),
+                None => guard.insert(
+                    tokio::time::timeout(LOOKUP_TIMEOUT, Conn::open(&self.cfg, &self.base_dir))
+                        .await
+                        .map_err(|_| CatalogError::Timeout)??,
+                ),
             };
-            match resolve(conn, relids).await {
-                Ok(r) => return Ok(r),
-                Err(e) => {
+            match tokio::time::timeout(LOOKUP_TIMEOUT, resolve(conn, relids)).await {
+                Ok(Ok(r)) => return Ok(r),
+                // A lookup cut short leaves answers in flight: the connection is not reused.
+                Err(_) => {
+                    *guard = None;
+                    return Err(CatalogError::Timeout);
+                }
+                Ok(Err(e)) => {
                     *guard = None;
                     if attempt == 1 || !matches!(e, CatalogError::Connection(_)) {
                         return Err(e);

@@ -151,7 +151,11 @@ fn skip_token(b: &[u8], i: usize) -> usize {
                 .iter()
                 .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
                 .map_or(rest.len(), |p| p + 1);
-            let quote = rest.get(t) == Some(&b'$') && (t == 1 || !rest[1].is_ascii_digit());
+            // `x$a$` is one identifier: a `$` right after identifier characters starts no quote.
+            let after_ident =
+                i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_' || b[i - 1] == b'$');
+            let quote =
+                !after_ident && rest.get(t) == Some(&b'$') && (t == 1 || !rest[1].is_ascii_digit());
             if !quote {
                 return i + 1;
             }
@@ -228,9 +232,37 @@ pub fn copy_outs_if_any(sql: &str) -> Vec<CopyOut> {
     }
 }
 
-/// The `COPY … TO STDOUT` statements in `sql`, in order.
+/// The `COPY` statements in `sql` that may write to the client, in order. One this lexer cannot
+/// read — or one after the first statement of `sql`, whose source an earlier statement may
+/// change — comes with an empty `source`: its description fails, and under column rules it is
+/// refused.
 pub fn copy_outs(sql: &str) -> Vec<CopyOut> {
-    statements(sql).into_iter().filter_map(copy_out).collect()
+    statements(sql)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, stmt)| {
+            let mut c = copy_out(stmt)?;
+            if i > 0 {
+                c.source.clear();
+            }
+            Some(c)
+        })
+        .collect()
+}
+
+/// The text inside a `( … )` group, if it is closed.
+fn inner(group: &str) -> Option<&str> {
+    group.strip_prefix('(')?.strip_suffix(')')
+}
+
+/// An option word without its quotes, lower case.
+fn option_word(w: &str) -> String {
+    let w = w
+        .strip_prefix('\'')
+        .and_then(|w| w.strip_suffix('\''))
+        .or_else(|| w.strip_prefix('"').and_then(|w| w.strip_suffix('"')))
+        .unwrap_or(w);
+    w.to_ascii_lowercase()
 }
 
 fn copy_out(stmt: &str) -> Option<CopyOut> {
@@ -239,18 +271,38 @@ fn copy_out(stmt: &str) -> Option<CopyOut> {
     if !is(0, "copy") {
         return None;
     }
-    let (source, mut i) = match w.get(1)? {
-        q if q.starts_with('(') => (q[1..q.len() - 1].to_string(), 2),
-        table => match w.get(2) {
-            Some(cols) if cols.starts_with('(') => (
-                format!("SELECT {} FROM {table}", &cols[1..cols.len() - 1]),
-                3,
-            ),
-            _ => (format!("SELECT * FROM {table}"), 2),
-        },
+    let unknown = || {
+        // A COPY that may write to the client but that this lexer cannot read.
+        let to_stdout = w
+            .windows(2)
+            .any(|p| p[0].eq_ignore_ascii_case("to") && p[1].eq_ignore_ascii_case("stdout"));
+        to_stdout.then(|| CopyOut {
+            source: String::new(),
+            opts: CopyOpts {
+                layout: Layout::Text,
+                header: false,
+                custom: true,
+            },
+        })
     };
-    if !(is(i, "to") && is(i + 1, "stdout")) {
-        return None;
+    let parsed = match w.get(1) {
+        Some(q) if q.starts_with('(') => inner(q).map(|q| (q.to_string(), 2)),
+        Some(table) if !table.eq_ignore_ascii_case("binary") => match w.get(2) {
+            Some(cols) if cols.starts_with('(') => {
+                inner(cols).map(|c| (format!("SELECT {c} FROM {table}"), 3))
+            }
+            _ => Some((format!("SELECT * FROM {table}"), 2)),
+        },
+        _ => None,
+    };
+    let Some((source, mut i)) = parsed else {
+        return unknown();
+    };
+    if !is(i, "to") {
+        return None; // COPY … FROM: nothing goes to the client
+    }
+    if !is(i + 1, "stdout") {
+        return unknown();
     }
     i += 2;
     let mut opts = CopyOpts {
@@ -261,26 +313,32 @@ fn copy_out(stmt: &str) -> Option<CopyOut> {
     // Options: `WITH (FORMAT csv, HEADER)` or the older `CSV HEADER`, `BINARY`, ….
     let mut rest: Vec<String> = Vec::new();
     for x in &w[i..] {
-        let inner = x.strip_prefix('(').and_then(|x| x.strip_suffix(')'));
-        match inner {
-            Some(inner) => rest.extend(words(inner).iter().map(|s| s.to_ascii_lowercase())),
-            None => rest.push(x.to_ascii_lowercase()),
+        match inner(x) {
+            Some(g) => rest.extend(words(g).iter().map(|s| option_word(s))),
+            None if x.starts_with('(') => return unknown(),
+            None => rest.push(option_word(x)),
         }
     }
-    for (k, word) in rest.iter().enumerate() {
-        match word.as_str() {
+    let mut k = 0;
+    while k < rest.len() {
+        match rest[k].as_str() {
             "binary" => opts.layout = Layout::Binary,
             "csv" => opts.layout = Layout::Csv,
-            "header" => {
-                opts.header = !matches!(
-                    rest.get(k + 1).map(String::as_str),
-                    Some("false" | "off" | "0")
-                )
-            }
-            "delimiter" | "null" | "quote" | "escape" | "force_quote" | "force_not_null"
-            | "force_null" | "encoding" | "default" | "force" => opts.custom = true,
-            _ => {}
+            "text" | "with" | "format" => {}
+            "header" => match rest.get(k + 1).map(String::as_str) {
+                Some("false" | "off" | "0") => k += 1,
+                Some("true" | "on" | "1") => {
+                    opts.header = true;
+                    k += 1;
+                }
+                // `match` (COPY FROM only) or anything else: not a layout this code knows.
+                Some("match") => opts.custom = true,
+                _ => opts.header = true,
+            },
+            // Options that change delimiters, quoting, NULL or encoding, and anything unknown.
+            _ => opts.custom = true,
         }
+        k += 1;
     }
     Some(CopyOut { source, opts })
 }
@@ -420,26 +478,57 @@ mod tests {
 
     #[test]
     fn copy_statements_are_found_with_their_sources_and_options() {
-        let sql = "SELECT ';'; COPY (SELECT a, 'x;)' FROM t) TO STDOUT WITH (FORMAT csv, HEADER); \
-                   copy public.\"Pat ients\" (name, dob) to stdout binary; \
-                   COPY t TO '/tmp/f'; COPY t FROM STDIN; \
-                   COPY t TO STDOUT (DELIMITER '|'); -- COPY x TO STDOUT\n \
-                   SELECT $$COPY y TO STDOUT$$";
-        let got = copy_outs(sql);
-        assert_eq!(got.len(), 3, "{got:?}");
-        assert_eq!(got[0].source, "SELECT a, 'x;)' FROM t");
+        let one = |sql: &str| copy_out(sql);
+        let c = one("COPY (SELECT a, 'x;)' FROM t) TO STDOUT WITH (FORMAT csv, HEADER)").unwrap();
+        assert_eq!(c.source, "SELECT a, 'x;)' FROM t");
         assert_eq!(
-            got[0].opts,
+            c.opts,
             CopyOpts {
                 layout: Layout::Csv,
                 header: true,
                 custom: false
             }
         );
-        assert_eq!(got[1].source, "SELECT name, dob FROM public.\"Pat ients\"");
-        assert_eq!(got[1].opts.layout, Layout::Binary);
-        assert_eq!(got[2].source, "SELECT * FROM t");
-        assert!(got[2].opts.custom);
+        let c = one("copy public.\"Pat ients\" (name, dob) to stdout binary").unwrap();
+        assert_eq!(c.source, "SELECT name, dob FROM public.\"Pat ients\"");
+        assert_eq!(c.opts.layout, Layout::Binary);
+        let c = one("COPY t TO STDOUT (FORMAT 'csv', HEADER 'false')").unwrap();
+        assert_eq!(
+            (c.opts.layout, c.opts.header, c.opts.custom),
+            (Layout::Csv, false, false)
+        );
+        assert!(one("COPY t TO STDOUT (DELIMITER '|')").unwrap().opts.custom);
+        assert!(
+            one("COPY t TO '/tmp/f'").is_none(),
+            "server-side files are not the client's"
+        );
+        assert!(one("COPY t FROM STDIN").is_none());
+        // What the lexer cannot read but may write to the client: an empty source, which
+        // cannot be described, so column rules refuse it.
+        for odd in [
+            "COPY BINARY t TO STDOUT",
+            "COPY (",
+            "COPY (SELECT 'é",
+            "COPY t ( TO STDOUT",
+        ] {
+            if let Some(c) = one(odd) {
+                assert!(c.source.is_empty(), "{odd}: {c:?}");
+            }
+        }
+        assert!(one("COPY BINARY t TO STDOUT").is_some());
+        // Only the first statement of a query string is described: an earlier statement could
+        // change what a later COPY reads.
+        let got = copy_outs(
+            "COPY a TO STDOUT; SELECT ';'; COPY b TO STDOUT; -- COPY x TO STDOUT\n SELECT $$COPY y TO STDOUT$$",
+        );
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].source, "SELECT * FROM a");
+        assert!(got[1].source.is_empty());
+        // `x$a$` is an identifier, not the start of a dollar quote.
+        assert_eq!(
+            statements("SELECT 1 AS x$a$, '$a$; COPY b TO STDOUT; --'; SELECT 2"),
+            vec!["SELECT 1 AS x$a$, '$a$; COPY b TO STDOUT; --'", " SELECT 2"]
+        );
         assert_eq!(
             statements("a; /* ; /* ; */ */ b; 'it''s;'; E'\\';'; $f$;$f$"),
             vec![

@@ -96,6 +96,9 @@ pub enum Expect {
     ProbeClose,
     /// The gateway's Sync after a probe (simple query).
     ProbeSync,
+    /// The client's CopyDone or CopyFail: ends a COPY FROM STDIN, during which the target
+    /// ignores Sync.
+    CopyEnd,
 }
 
 /// What to do with one backend message.
@@ -148,7 +151,15 @@ pub struct WireMasker {
     /// Probed COPYs of this cycle, in order: their columns and options (`None`: the probe
     /// failed).
     probed: VecDeque<Option<(Vec<Col>, CopyOpts)>>,
-    relations: HashMap<u32, (Instant, Columns)>,
+    /// Sources of relations seen so far: when learned (`None`: expired by DDL or a relation
+    /// error) and their columns.
+    relations: HashMap<u32, (Option<Instant>, Columns)>,
+    /// Relations looked up again this cycle because a column was missing: not asked twice.
+    retried: Vec<u32>,
+    /// DDL ran in the open transaction: the gateway's catalog connection cannot see it yet.
+    ddl_in_transaction: bool,
+    /// In COPY FROM STDIN until the client's CopyDone or CopyFail is reported.
+    copy_in: bool,
 }
 
 struct Reader<'a> {
@@ -221,6 +232,22 @@ fn ddl_tag(msg: &[u8]) -> bool {
         .any(|t| body.starts_with(t.as_bytes()))
 }
 
+/// CommandComplete tags of statements that can change the names behind an existing relation's
+/// columns (new relations are simply not found until committed).
+fn renaming_ddl(msg: &[u8]) -> bool {
+    let body = msg.get(5..).unwrap_or_default();
+    [
+        "ALTER TABLE",
+        "ALTER VIEW",
+        "ALTER MATERIALIZED VIEW",
+        "ALTER FOREIGN TABLE",
+        "CREATE VIEW",
+        "CREATE RULE",
+    ]
+    .iter()
+    .any(|t| body.starts_with(t.as_bytes()))
+}
+
 impl WireMasker {
     /// A masker for one session.
     pub fn new(masker: Arc<Masker>) -> Self {
@@ -232,6 +259,9 @@ impl WireMasker {
             copy_cols: None,
             probed: VecDeque::new(),
             relations: HashMap::new(),
+            retried: Vec::new(),
+            ddl_in_transaction: false,
+            copy_in: false,
         }
     }
 
@@ -249,35 +279,94 @@ impl WireMasker {
 
     /// Records client messages the target will answer, in wire order.
     pub fn expect(&mut self, e: impl IntoIterator<Item = Expect>) {
-        self.expect.extend(e);
-    }
-
-    /// The relations a RowDescription names whose sources this session does not know (fresh);
-    /// the caller looks them up and passes them to [`WireMasker::learn`] before `msg` is pushed.
-    pub fn unknown_relations(&self, msg: &[u8], out: &mut Vec<u32>) {
-        if msg.first() != Some(&b'T') || !self.masker.needs_catalog() {
-            return;
-        }
-        let Ok(fields) = row_description(msg) else {
-            return; // the push reports it
-        };
-        for f in fields {
-            let fresh = self
-                .relations
-                .get(&f.table)
-                .is_some_and(|(at, _)| at.elapsed() < RELATION_TTL);
-            if f.table != 0 && !fresh && !out.contains(&f.table) {
-                out.push(f.table);
+        for e in e {
+            match e {
+                // In COPY FROM STDIN the target ignores Sync: no ReadyForQuery answers it.
+                Expect::Sync if self.copy_in => {}
+                Expect::CopyEnd if self.copy_in => self.copy_in = false,
+                e => self.expect.push_back(e),
             }
         }
     }
 
-    /// Remembers the sources of `asked` (absent from `found`: no longer exists, no columns).
+    /// CopyInResponse: the Syncs the client sent since its Execute, up to its CopyDone or
+    /// CopyFail, are ignored by the target; so is every Sync until then.
+    fn copy_in_started(&mut self) {
+        let mut i = 0;
+        let mut ended = false;
+        while i < self.expect.len() {
+            match self.expect[i] {
+                Expect::Sync => {
+                    self.expect.remove(i);
+                }
+                Expect::CopyEnd => {
+                    self.expect.remove(i);
+                    ended = true;
+                    break;
+                }
+                _ => i += 1,
+            }
+        }
+        self.copy_in = !ended;
+    }
+
+    /// The relations named by the RowDescriptions in `batch` (complete messages from its
+    /// start) whose sources must be looked up before the batch is pushed: unknown, older than
+    /// the TTL, expired, or missing a column the description names. DDL or a relation error
+    /// earlier in the batch makes every later description's relations looked up again, and
+    /// expires the rest. The caller passes the answers to [`WireMasker::learn`].
+    pub fn relations_to_look_up(&mut self, batch: &[u8], out: &mut Vec<u32>) {
+        out.clear();
+        if !self.masker.needs_catalog() {
+            return;
+        }
+        let mut changed = false;
+        let mut at = 0;
+        while let Ok(Some(n)) =
+            super::codec::frame_len(&batch[at..], super::codec::MAX_BACKEND_MESSAGE)
+        {
+            let msg = &batch[at..at + n];
+            at += n;
+            match msg[0] {
+                b'C' if ddl_tag(msg) => changed = true,
+                b'E' if relation_error(msg) => changed = true,
+                b'T' => {
+                    let Ok(fields) = row_description(msg) else {
+                        continue; // the push reports it
+                    };
+                    for f in fields.iter().filter(|f| f.table != 0) {
+                        let stale = match self.relations.get(&f.table) {
+                            None | Some((None, _)) => true,
+                            Some((Some(t), cols)) => {
+                                t.elapsed() >= RELATION_TTL
+                                    || (!cols.contains_key(&f.attnum)
+                                        && !self.retried.contains(&f.table))
+                            }
+                        };
+                        if (changed || stale) && !out.contains(&f.table) {
+                            out.push(f.table);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if changed {
+            for v in self.relations.values_mut() {
+                v.0 = None;
+            }
+        }
+    }
+
+    /// Remembers the sources of `asked` (absent from `found`: not visible, no columns).
     pub fn learn(&mut self, asked: &[u32], mut found: HashMap<u32, Columns>) {
         let now = Instant::now();
         for r in asked {
             let cols = found.remove(r).unwrap_or_default();
-            self.relations.insert(*r, (now, cols));
+            self.relations.insert(*r, (Some(now), cols));
+            if !self.retried.contains(r) {
+                self.retried.push(*r);
+            }
         }
     }
 
@@ -302,6 +391,8 @@ impl WireMasker {
     /// Masks the message at `batch[at..at + len]` into `out`. `out` stays `None` while nothing
     /// in the batch is rewritten or dropped (the caller then forwards `batch` as it is); the
     /// first change copies the unchanged messages before it, and every later one follows.
+    /// Returns whether the client gets a message in its place (`false`: the gateway's own
+    /// answer, consumed).
     pub fn push(
         &mut self,
         batch: &[u8],
@@ -309,7 +400,7 @@ impl WireMasker {
         len: usize,
         out: &mut Option<Vec<u8>>,
         counts: &mut Counts,
-    ) -> Result<(), MaskError> {
+    ) -> Result<bool, MaskError> {
         let msg = batch.get(at..at + len).ok_or(MaskError {
             kind: '?',
             why: "outside the read buffer",
@@ -327,6 +418,7 @@ impl WireMasker {
             }
             Out::Drop => {
                 started(out);
+                return Ok(false);
             }
             Out::Keep => {
                 if let Some(o) = out.as_mut() {
@@ -334,7 +426,7 @@ impl WireMasker {
                 }
             }
         }
-        Ok(())
+        Ok(true)
     }
 
     fn lost(&self, kind: u8) -> MaskError {
@@ -363,12 +455,23 @@ impl WireMasker {
         let mut cols = Vec::with_capacity(fields.len());
         for f in fields {
             let rule = if f.table != 0 && self.masker.needs_catalog() {
-                let (_, rel) = self.relations.get(&f.table).ok_or(MaskError {
-                    kind: 'T',
-                    why: "a column's source relation was not looked up",
+                let bad = |why| MaskError { kind: 'T', why };
+                if self.ddl_in_transaction {
+                    return Err(bad(
+                        "a result names a table after DDL in the open transaction, which the gateway's \
+                         catalog cannot see yet (commit schema changes before reading through a masked connection)",
+                    ));
+                }
+                let (_, rel) = self
+                    .relations
+                    .get(&f.table)
+                    .ok_or_else(|| bad("a column's source relation was not looked up"))?;
+                // A relation or column the catalog does not show (created in an open
+                // transaction, or just now) has no known name: never "no rule".
+                let names = rel.get(&f.attnum).ok_or_else(|| {
+                    bad("a column's source is not visible to the gateway's catalog (commit schema changes before reading through a masked connection)")
                 })?;
-                rel.get(&f.attnum)
-                    .and_then(|names| self.masker.column_rule(names))
+                self.masker.column_rule(names)
             } else {
                 None
             };
@@ -468,8 +571,8 @@ impl WireMasker {
             }
             b'H' | b'd' | b'c' if self.copy == Copy::Refused => Ok(Out::Drop),
             b'C' | b's' | b'I' => {
-                if tag == b'C' && ddl_tag(msg) {
-                    self.relations.clear();
+                if tag == b'C' && renaming_ddl(msg) {
+                    self.ddl_in_transaction = true;
                 }
                 self.cols = None;
                 self.copy = Copy::Off;
@@ -498,6 +601,12 @@ impl WireMasker {
                 if probe {
                     return Ok(Out::Drop);
                 }
+                // Idle ('I'): whatever DDL ran is committed or rolled back, so the catalog
+                // sees what the session sees.
+                if body.first() == Some(&b'I') {
+                    self.ddl_in_transaction = false;
+                }
+                self.retried.clear();
                 self.copy = Copy::Off;
                 self.cols = None;
                 self.probed.clear();
@@ -518,9 +627,6 @@ impl WireMasker {
             b'E' | b'N' => {
                 if tag == b'E' {
                     self.cols = None;
-                    if relation_error(msg) {
-                        self.relations.clear();
-                    }
                 }
                 let mut out = Vec::with_capacity(body.len());
                 let mut changed = false;
@@ -575,10 +681,15 @@ impl WireMasker {
             }
             b'H' => {
                 let format = r.take(1)?[0];
-                self.copy_start(format);
+                let n = r.i16()?;
+                self.copy_start(format, n);
                 if self.copy == Copy::Refused {
                     return Ok(Out::Drop);
                 }
+                Ok(Out::Keep)
+            }
+            b'G' => {
+                self.copy_in_started();
                 Ok(Out::Keep)
             }
             b'd' => self.copy_data(body, counts).and_then(keep),
@@ -761,12 +872,16 @@ impl WireMasker {
 
     /// A CopyOutResponse: the COPY's columns come from its probe. Under column rules, a COPY
     /// without them, or whose layout cannot be split, is refused.
-    fn copy_start(&mut self, format: u8) {
+    fn copy_start(&mut self, format: u8, n: i16) {
         let probed = self.probed.pop_front().flatten();
         self.copy_cols = None;
         let binary = format != 0;
+        // The probe must describe this COPY: same layout, same number of columns (a table's
+        // COPY leaves out generated columns, which `SELECT *` includes).
         let (cols, opts) = match probed {
-            Some((mut cols, opts)) if (opts.layout == Layout::Binary) == binary => {
+            Some((mut cols, opts))
+                if (opts.layout == Layout::Binary) == binary && cols.len() == n as usize =>
+            {
                 for c in &mut cols {
                     c.binary = binary;
                 }
@@ -1065,9 +1180,12 @@ mod tests {
             (8, 1, 25, 0),   // another table: content only
         ]);
         let mut unknown = Vec::new();
-        w.unknown_relations(&t, &mut unknown);
+        w.relations_to_look_up(&t, &mut unknown);
         assert_eq!(unknown, vec![7, 8]);
-        w.learn(&unknown, HashMap::from([(7, cols)]));
+        let other: Columns = [(1, vec!["public.other.x".to_string()])].into();
+        w.learn(&unknown, HashMap::from([(7, cols), (8, other)]));
+        w.relations_to_look_up(&t, &mut unknown);
+        assert!(unknown.is_empty(), "{unknown:?}");
         w.on_backend(&t, &mut c).unwrap();
         let row = data_row(&[
             Some(b"Ada Lovelace"),
@@ -1090,12 +1208,33 @@ mod tests {
             ])
         );
         assert_eq!(c.0["public.patients.*"], 5);
-        // A relation error or DDL makes the session look its relations up again.
-        w.on_backend(&message(b'C', b"ALTER TABLE\0"), &mut c)
-            .unwrap();
-        unknown.clear();
-        w.unknown_relations(&t, &mut unknown);
+        w.on_backend(&message(b'C', b"SELECT 1\0"), &mut c).unwrap();
+        w.on_backend(&message(b'Z', b"I"), &mut c).unwrap();
+
+        // DDL earlier in a batch: the descriptions after it are looked up again. In an open
+        // transaction the catalog cannot see a rename yet, so such a result ends the session.
+        let alter = message(b'C', b"ALTER TABLE\0");
+        w.relations_to_look_up(&[alter.clone(), t.clone()].concat(), &mut unknown);
         assert_eq!(unknown, vec![7, 8]);
+        w.on_backend(&alter, &mut c).unwrap();
+        assert!(w.on_backend(&t, &mut c).is_err());
+        w.on_backend(&message(b'Z', b"I"), &mut c).unwrap();
+        w.learn(&[7, 8], HashMap::new());
+        // Committed, but the relations are gone (or not yet visible): no name, no pass.
+        assert!(w.on_backend(&t, &mut c).is_err());
+        // A column the cached relation lacks is asked once per cycle, then it is an error.
+        let mut w = WireMasker::new(w.masker.clone());
+        w.learn(
+            &[7, 8],
+            HashMap::from([(7, Columns::new()), (8, Columns::new())]),
+        );
+        w.on_backend(&message(b'Z', b"I"), &mut c).unwrap();
+        w.relations_to_look_up(&t, &mut unknown);
+        assert_eq!(unknown, vec![7, 8]);
+        w.learn(&unknown, HashMap::new());
+        w.relations_to_look_up(&t, &mut unknown);
+        assert!(unknown.is_empty());
+        assert!(w.on_backend(&t, &mut c).is_err());
     }
 
     #[test]

@@ -420,12 +420,7 @@ async fn learn_relations(
     buf: &[u8],
     unknown: &mut Vec<u32>,
 ) -> Result<(), String> {
-    unknown.clear();
-    let mut at = 0;
-    while let Ok(Some(n)) = codec::frame_len(&buf[at..], MAX_BACKEND_MESSAGE) {
-        m.wire.unknown_relations(&buf[at..at + n], unknown);
-        at += n;
-    }
+    m.wire.relations_to_look_up(buf, unknown);
     if unknown.is_empty() {
         return Ok(());
     }
@@ -544,6 +539,7 @@ async fn client_to_target<C: Io, U: Io>(
                     Ok(Frontend::Close(..)) => expected.push(X::Close),
                     Ok(Frontend::Sync) => expected.push(X::Sync),
                     Ok(Frontend::FunctionCall(_)) => expected.push(X::Call),
+                    _ if matches!(msg[0], b'c' | b'f') => expected.push(X::CopyEnd),
                     _ => {}
                 }
             }
@@ -779,15 +775,24 @@ async fn target_to_client<C: Io, U: Io>(
                         let msg = &buf[complete..complete + n];
                         // Masked sessions forward what the masker returns; a message it cannot
                         // inspect ends the session instead of passing through (fail closed).
-                        if let Some(m) = masking.as_mut()
-                            && let Err(e) =
-                                m.wire.push(&buf, complete, n, &mut masked_out, &mut counts)
-                        {
-                            mask_failed = Some(e.to_string());
-                            break;
-                        }
+                        let forwarded = match masking.as_mut() {
+                            Some(m) => {
+                                match m.wire.push(&buf, complete, n, &mut masked_out, &mut counts) {
+                                    Ok(f) => f,
+                                    Err(e) => {
+                                        mask_failed = Some(e.to_string());
+                                        break;
+                                    }
+                                }
+                            }
+                            None => true,
+                        };
                         let before = finished.len();
-                        track::on_backend(&mut q, msg, &mut finished);
+                        // The gateway's own answers (its Describes, COPY probes) are not the
+                        // client's statements' outcomes.
+                        if forwarded {
+                            track::on_backend(&mut q, msg, &mut finished);
+                        }
                         // What was masked since the last statement finished belongs to the one
                         // finishing now: its audit event counts it (never the values).
                         if finished.len() > before
