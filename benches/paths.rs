@@ -1117,6 +1117,10 @@ async fn run(mut o: Opts) -> Res<()> {
                 p,
                 mbps,
             );
+            if p != PathKind::Direct {
+                let tps = loadgen(&paths, p, 8, false, secs, o.scale).await?;
+                table.add("loadgen select-only c=8", "tps", p, tps);
+            }
         }
     }
     {

@@ -456,6 +456,7 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Gateway config file')
             [CompletionResult]::new('--connection', '--connection', [CompletionResultType]::ParameterName, 'Use this connection''s profile')
             [CompletionResult]::new('--mask-profile', '--mask-profile', [CompletionResultType]::ParameterName, 'Use this [masking.profiles.NAME] (default: the only one)')
+            [CompletionResult]::new('--column', '--column', [CompletionResultType]::ParameterName, 'Treat the value as a text cell of this column (schema.table.column): the column rule that matches it, if any, applies instead of the detectors')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')

@@ -913,7 +913,7 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__gateway__subcmd__mask__subcmd__test)
-            opts="-o -h -V --config --connection --mask-profile --profile --output --ci --provider --audience --token-env --token-file --help --version"
+            opts="-o -h -V --config --connection --mask-profile --column --profile --output --ci --provider --audience --token-env --token-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -928,6 +928,10 @@ _hoopctl() {
                     return 0
                     ;;
                 --mask-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --column)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

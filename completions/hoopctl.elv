@@ -421,6 +421,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand --config 'Gateway config file'
             cand --connection 'Use this connection''s profile'
             cand --mask-profile 'Use this [masking.profiles.NAME] (default: the only one)'
+            cand --column 'Treat the value as a text cell of this column (schema.table.column): the column rule that matches it, if any, applies instead of the detectors'
             cand --profile 'Gateway profile to use (one per gateway)'
             cand -o 'Output format'
             cand --output 'Output format'

@@ -473,6 +473,7 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from mask-test" -l config -d 'Gateway config file' -r -F
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from mask-test" -l connection -d 'Use this connection\'s profile' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from mask-test" -l mask-profile -d 'Use this [masking.profiles.NAME] (default: the only one)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from mask-test" -l column -d 'Treat the value as a text cell of this column (schema.table.column): the column rule that matches it, if any, applies instead of the detectors' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from mask-test" -l profile -d 'Gateway profile to use (one per gateway)' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from mask-test" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON (one object, or JSON lines for streams)'"

@@ -17,6 +17,10 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(split_text(&again), fields, "text rows round-trip");
     if let Some(fields) = split_csv(data) {
         let again = join_csv(&fields);
-        assert_eq!(split_csv(&again).as_ref(), Some(&fields), "CSV rows round-trip");
+        assert_eq!(
+            split_csv(&again).as_ref(),
+            Some(&fields),
+            "CSV rows round-trip"
+        );
     }
 });

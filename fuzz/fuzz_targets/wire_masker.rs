@@ -58,7 +58,11 @@ fn check(msg: &[u8], out: &Out) {
     if let Out::Replace(m) = out {
         assert!(m.len() >= 5, "a rewritten message has a header");
         // A rewrite keeps the tag; a refused COPY's completion becomes an error.
-        assert!(m[0] == msg[0] || (msg[0] == b'C' && m[0] == b'E'), "tag {}", m[0]);
+        assert!(
+            m[0] == msg[0] || (msg[0] == b'C' && m[0] == b'E'),
+            "tag {}",
+            m[0]
+        );
         let len = u32::from_be_bytes([m[1], m[2], m[3], m[4]]) as usize;
         assert_eq!(len + 1, m.len(), "a rewrite carries its own length");
     }
@@ -110,7 +114,11 @@ fuzz_target!(|data: &[u8]| {
             }
             // A row of that shape (or not quite: the count comes from the input).
             2 => {
-                let n = if input.byte().unwrap_or(0) < 240 { ncols } else { ncols + 1 };
+                let n = if input.byte().unwrap_or(0) < 240 {
+                    ncols
+                } else {
+                    ncols + 1
+                };
                 let mut b = (n as i16).to_be_bytes().to_vec();
                 for _ in 0..n {
                     let len = input.byte().unwrap_or(0);

@@ -348,6 +348,10 @@ pub enum GatewayCommand {
         /// Use this [masking.profiles.NAME] (default: the only one).
         #[arg(long, env = "HOOPCTL_MASK_PROFILE")]
         mask_profile: Option<String>,
+        /// Treat the value as a text cell of this column (schema.table.column): the column rule
+        /// that matches it, if any, applies instead of the detectors.
+        #[arg(long, value_name = "SCHEMA.TABLE.COLUMN")]
+        column: Option<String>,
         /// The value; `-` reads lines from stdin.
         value: String,
     },

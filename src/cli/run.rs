@@ -151,11 +151,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                 config,
                 connection,
                 mask_profile,
+                column,
                 value,
             } => gateway::admin::mask_test(
                 &config,
                 connection.as_deref(),
                 mask_profile.as_deref(),
+                column.as_deref(),
                 &value,
                 out,
             )?,

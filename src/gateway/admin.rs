@@ -79,6 +79,7 @@ pub fn mask_test(
     config: &Path,
     connection: Option<&str>,
     profile: Option<&str>,
+    column: Option<&str>,
     value: &str,
     out: Output,
 ) -> Result<(), Failure> {
@@ -125,15 +126,36 @@ pub fn mask_test(
     } else {
         vec![value.to_string()]
     };
+    if let Some(c) = column
+        && c.split('.').count() != 3
+    {
+        return Err(usage(format!(
+            "--column {c:?}: name it as schema.table.column, e.g. public.patients.name"
+        )));
+    }
+    let rule = column.and_then(|c| m.column_rule(&[c]));
+    let rule_text = rule
+        .and_then(|r| m.rule(r))
+        .map(|(action, label)| format!("column rule {label} ({action})"));
     for v in values {
-        let found = m.explain(&v);
-        let masked = match m.mask_text(&v, &mut Counts::default()) {
-            Masked::Text(t) => Some(t.into_owned()),
-            Masked::Null => None,
+        // Under a column rule the whole cell is replaced and the detectors do not run.
+        let found = if rule.is_some() {
+            Vec::new()
+        } else {
+            m.explain(&v)
+        };
+        let masked = match rule {
+            Some(r) => m
+                .mask_column(r, v.as_bytes(), &mut Counts::default())
+                .map(|b| String::from_utf8_lossy(&b).into_owned()),
+            None => match m.mask_text(&v, &mut Counts::default()) {
+                Masked::Text(t) => Some(t.into_owned()),
+                Masked::Null => None,
+            },
         };
         match out {
             Output::Json => print_json(&serde_json::json!({
-                "profile": name, "input": v, "output": masked,
+                "profile": name, "input": v, "output": masked, "column_rule": rule_text,
                 "findings": found.iter().map(|(f, a)| serde_json::json!({
                     "detector": f.kind.name(), "start": f.start, "end": f.end, "action": a.to_string(),
                 })).collect::<Vec<_>>(),
@@ -141,6 +163,11 @@ pub fn mask_test(
             Output::Text => {
                 println!("in:  {v}");
                 println!("out: {}", masked.as_deref().unwrap_or("NULL"));
+                if let Some(r) = &rule_text {
+                    println!("  {r}");
+                } else if let Some(c) = column {
+                    println!("  no column rule matches {c}: the detectors apply");
+                }
                 for (f, a) in &found {
                     println!("  {:<12} {:>4}..{:<4} {}", f.kind.name(), f.start, f.end, a);
                 }

@@ -531,6 +531,29 @@ fn mask_test_explains_what_a_profile_does() {
         leaks(text.split("out:").nth(1).unwrap()).is_empty(),
         "{text}"
     );
+    // A cell of a ruled column: the rule, not the detectors.
+    let out = run(
+        &[
+            "--connection",
+            "pg",
+            "--column",
+            "public.patients.address",
+            "12 Analytical Way",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("out: [redacted]"), "{text}");
+    assert!(
+        text.contains("column rule public.patients.address (redact)"),
+        "{text}"
+    );
+    let out = run(
+        &["--connection", "pg", "--column", "patients.address", "x"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     // Lines from stdin, JSON out: one object per line.
     let out = run(
         &["-o", "json", "-"],
