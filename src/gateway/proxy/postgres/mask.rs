@@ -224,29 +224,25 @@ fn relation_error(msg: &[u8]) -> bool {
     matches!(code.as_str(), "42P01" | "42703" | "0A000")
 }
 
-/// CommandComplete tags of statements that may change relations.
-fn ddl_tag(msg: &[u8]) -> bool {
+/// Whether a CommandComplete's tag starts with one of `tags`.
+fn tag_is(msg: &[u8], tags: &[&str]) -> bool {
     let body = msg.get(5..).unwrap_or_default();
-    ["CREATE", "ALTER", "DROP"]
-        .iter()
-        .any(|t| body.starts_with(t.as_bytes()))
+    tags.iter().any(|t| body.starts_with(t.as_bytes()))
 }
 
-/// CommandComplete tags of statements that can change the names behind an existing relation's
-/// columns (new relations are simply not found until committed).
-fn renaming_ddl(msg: &[u8]) -> bool {
-    let body = msg.get(5..).unwrap_or_default();
-    [
-        "ALTER TABLE",
-        "ALTER VIEW",
-        "ALTER MATERIALIZED VIEW",
-        "ALTER FOREIGN TABLE",
-        "CREATE VIEW",
-        "CREATE RULE",
-    ]
-    .iter()
-    .any(|t| body.starts_with(t.as_bytes()))
-}
+/// Tags of statements that may change relations.
+const DDL: &[&str] = &["CREATE", "ALTER", "DROP"];
+
+/// Tags of statements that can change the names behind an existing relation's columns (new
+/// relations are simply not found until committed).
+const RENAMING_DDL: &[&str] = &[
+    "ALTER TABLE",
+    "ALTER VIEW",
+    "ALTER MATERIALIZED VIEW",
+    "ALTER FOREIGN TABLE",
+    "CREATE VIEW",
+    "CREATE RULE",
+];
 
 impl WireMasker {
     /// A masker for one session.
@@ -328,7 +324,7 @@ impl WireMasker {
             let msg = &batch[at..at + n];
             at += n;
             match msg[0] {
-                b'C' if ddl_tag(msg) => changed = true,
+                b'C' if tag_is(msg, DDL) => changed = true,
                 b'E' if relation_error(msg) => changed = true,
                 b'T' => {
                     let Ok(fields) = row_description(msg) else {
@@ -571,7 +567,7 @@ impl WireMasker {
             }
             b'H' | b'd' | b'c' if self.copy == Copy::Refused => Ok(Out::Drop),
             b'C' | b's' | b'I' => {
-                if tag == b'C' && renaming_ddl(msg) {
+                if tag == b'C' && tag_is(msg, RENAMING_DDL) {
                     self.ddl_in_transaction = true;
                 }
                 self.cols = None;
