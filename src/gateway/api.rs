@@ -270,6 +270,8 @@ async fn connections(State(gw): Gw, caller: Caller) -> Json<Vec<Connection>> {
     let ctx = ConnectContext {
         reason: "(listing connections)",
         duration_seconds: gw.config.grants.default_duration.as_secs() as i64,
+        ci: caller.provenance.as_deref(),
+        now_ms: now_ms(),
     };
     let mut out = Vec::new();
     for (name, c) in &gw.config.connections {

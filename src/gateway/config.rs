@@ -426,6 +426,18 @@ pub struct ConnectionConfig {
     /// The `[masking.profiles.NAME]` applied to every value this connection returns.
     #[serde(default)]
     pub masking: Option<String>,
+    /// Tables policy knows more about, by `schema.table`: `{ "public.patients" = { tags = ["phi"] } }`.
+    #[serde(default)]
+    pub tables: BTreeMap<String, TableConfig>,
+}
+
+/// `[connections.NAME.tables."schema.table"]`: what policy knows about a table.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableConfig {
+    /// Tags policies test with `resource.tags.contains("phi")`.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// `[masking]`: profiles of content detectors and their actions.

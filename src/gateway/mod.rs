@@ -16,6 +16,7 @@ pub mod policy;
 pub mod proxy;
 pub mod serve;
 pub mod sessions;
+pub mod sql;
 pub mod store;
 pub mod tunnel;
 pub mod workload;

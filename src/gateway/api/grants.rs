@@ -100,6 +100,8 @@ pub async fn create(
     let ctx = ConnectContext {
         reason,
         duration_seconds: duration.as_secs() as i64,
+        ci: caller.provenance.as_deref(),
+        now_ms: now_ms(),
     };
     let decision =
         gw.policy

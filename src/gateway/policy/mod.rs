@@ -16,6 +16,7 @@ use cedar_policy::{
 };
 use miette::Diagnostic;
 
+use crate::gateway::sql::Inspection;
 use crate::gateway::store::GrantRow;
 
 /// The shipped schema (`hoopctl gateway check` validates policies against it).
@@ -60,6 +61,10 @@ pub struct ConnectContext<'a> {
     pub reason: &'a str,
     /// Requested length in seconds.
     pub duration_seconds: i64,
+    /// The requester's workload provenance (JSON as stored), for CI identities.
+    pub ci: Option<&'a str>,
+    /// When (unix ms).
+    pub now_ms: i64,
 }
 
 /// Outcome of a `connect` decision.
@@ -71,6 +76,64 @@ pub enum ConnectDecision {
     NeedsApproval,
     /// Not allowed; the policy ids that decided it (empty: no permit matched).
     Deny(Vec<String>),
+}
+
+/// Who runs a statement, where, and under which grant: fixed for a session.
+#[derive(Debug, Clone)]
+pub struct Scope<'a> {
+    /// The session's identity.
+    pub principal: &'a Principal,
+    /// Connection name.
+    pub connection: &'a str,
+    /// Its protocol.
+    pub connection_kind: &'a str,
+    /// The connection's table tags from the config (`schema.table` → tags).
+    pub tables: &'a std::collections::BTreeMap<String, crate::gateway::config::TableConfig>,
+    /// The grant's stated reason.
+    pub reason: &'a str,
+    /// Workload provenance (JSON as stored) of the grant's requester.
+    pub ci: Option<&'a str>,
+    /// When (unix ms).
+    pub now_ms: i64,
+}
+
+/// A statement decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every request is allowed.
+    Allow,
+    /// Allowed once a human approves; the requests that need it (`read on Table::"…"`).
+    Hold(Vec<String>),
+    /// Not allowed.
+    Refuse(Refused),
+}
+
+/// Why a statement is refused: the first request no policy allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// The Cedar action (`read`, `admin`…).
+    pub action: String,
+    /// The resource, as Cedar names it.
+    pub resource: String,
+    /// The policies that forbade it (empty: no policy permits it).
+    pub rules: Vec<String>,
+    /// The statement's kind.
+    pub kind: &'static str,
+}
+
+impl Refused {
+    /// The client-facing message: the rule and the action, never the statement's data.
+    pub fn message(&self) -> String {
+        let why = if self.rules.is_empty() {
+            "no policy permits it".to_string()
+        } else {
+            format!("forbidden by {}", self.rules.join(", "))
+        };
+        format!(
+            "refused by policy: `{}` on {} ({} statement): {why}",
+            self.action, self.resource, self.kind
+        )
+    }
 }
 
 /// Proof that a session may reach a target. Only this module constructs it.
@@ -204,7 +267,12 @@ impl Policy {
             };
             let file_set = parsed;
             for p in file_set.policies() {
-                let id = format!("{}#{}", file.display(), p.id());
+                // `@id("no-phi-export")` names a rule in refusals and reviews.
+                let name = p
+                    .annotation("id")
+                    .map(str::to_string)
+                    .unwrap_or_else(|| p.id().to_string());
+                let id = format!("{}#{name}", file.display());
                 if let Err(e) = set.add(p.new_id(PolicyId::new(id))) {
                     errors.push(format!("{}: {e}", file.display()));
                 }
@@ -261,16 +329,7 @@ impl Policy {
     ) -> Result<(Decision, Vec<String>), String> {
         let (puid, mut entities) = principal_entities(principal)?;
         let ruid = uid("Connection", connection)?;
-        let mut attrs = HashMap::new();
-        attrs.insert(
-            "name".to_string(),
-            RestrictedExpression::new_string(connection.to_string()),
-        );
-        attrs.insert(
-            "kind".to_string(),
-            RestrictedExpression::new_string(connection_kind.to_string()),
-        );
-        entities.push(Entity::new(ruid.clone(), attrs, HashSet::new()).map_err(|e| e.to_string())?);
+        entities.push(connection_entity(&ruid, connection, connection_kind)?);
         let context = Context::from_pairs([
             (
                 "reason".to_string(),
@@ -284,17 +343,30 @@ impl Policy {
                 "approved".to_string(),
                 RestrictedExpression::new_bool(approved),
             ),
+            ("time".to_string(), time_record(ctx.now_ms)),
+            ("ci".to_string(), ci_record(ctx.ci)?),
         ])
         .map_err(|e| e.to_string())?;
-        let action = uid("Action", "connect")?;
-        let request = Request::new(puid, action, ruid, context, Some(&self.schema))
-            .map_err(|e| e.to_string())?;
         let entities =
             Entities::from_entities(entities, Some(&self.schema)).map_err(|e| e.to_string())?;
-        let resp = Authorizer::new().is_authorized(&request, &self.set, &entities);
+        self.authorize(puid, "connect", ruid, context, &entities)
+    }
+
+    /// One Cedar request. Cedar skips a policy whose evaluation errors, and a skipped `forbid`
+    /// would fail open: any error therefore denies, naming the errors.
+    fn authorize(
+        &self,
+        principal: EntityUid,
+        action: &str,
+        resource: EntityUid,
+        context: Context,
+        entities: &Entities,
+    ) -> Result<(Decision, Vec<String>), String> {
+        let action = uid("Action", action)?;
+        let request = Request::new(principal, action, resource, context, Some(&self.schema))
+            .map_err(|e| e.to_string())?;
+        let resp = Authorizer::new().is_authorized(&request, &self.set, entities);
         let reasons: Vec<String> = resp.diagnostics().reason().map(|p| p.to_string()).collect();
-        // Cedar skips a policy whose evaluation errors; a skipped `forbid` would fail open.
-        // Any error therefore denies.
         let errors: Vec<String> = resp.diagnostics().errors().map(|e| e.to_string()).collect();
         if !errors.is_empty() {
             for e in &errors {
@@ -303,6 +375,139 @@ impl Policy {
             return Ok((Decision::Deny, errors));
         }
         Ok((resp.decision(), reasons))
+    }
+
+    /// Decides a SQL string: every request of every statement must be allowed. A request
+    /// denied as asked but allowed once approved holds the string for a review; one denied
+    /// either way refuses it.
+    pub fn decide_statement(&self, scope: &Scope<'_>, sql: &Inspection) -> Verdict {
+        match self.statement_requests(scope, sql) {
+            Ok(v) => v,
+            Err(e) => Verdict::Refuse(Refused {
+                action: "policy".into(),
+                resource: format!("Connection::{:?}", scope.connection),
+                rules: vec![e],
+                kind: sql
+                    .statements
+                    .first()
+                    .map(|s| s.kind.as_str())
+                    .unwrap_or("unparsed"),
+            }),
+        }
+    }
+
+    fn statement_requests(&self, scope: &Scope<'_>, sql: &Inspection) -> Result<Verdict, String> {
+        let (puid, mut entities) = principal_entities(scope.principal)?;
+        let cuid = uid("Connection", scope.connection)?;
+        entities.push(connection_entity(
+            &cuid,
+            scope.connection,
+            scope.connection_kind,
+        )?);
+        let mut seen = HashSet::new();
+        for st in &sql.statements {
+            for t in st.reads.iter().chain(&st.writes).chain(&st.exports) {
+                if seen.insert(t.as_str()) {
+                    entities.push(table_entity(scope, &cuid, t)?);
+                }
+            }
+        }
+        let entities =
+            Entities::from_entities(entities, Some(&self.schema)).map_err(|e| e.to_string())?;
+        let time = time_record(scope.now_ms);
+        let ci = ci_record(scope.ci)?;
+        let multi = sql.multi_statement();
+        let mut held = Vec::new();
+        for st in &sql.statements {
+            let mut asks: Vec<(&'static str, EntityUid, String)> = Vec::new();
+            for (action, set) in [
+                ("read", &st.reads),
+                ("write", &st.writes),
+                ("export", &st.exports),
+            ] {
+                for t in set {
+                    let id = format!("{}/{t}", scope.connection);
+                    asks.push((action, uid("Table", &id)?, format!("Table::{id:?}")));
+                }
+            }
+            let conn = format!("Connection::{:?}", scope.connection);
+            if st.ddl {
+                asks.push(("ddl", cuid.clone(), conn.clone()));
+            }
+            if !st.admin.is_empty() {
+                asks.push(("admin", cuid.clone(), conn));
+            }
+            let stmt = statement_record(st, multi);
+            for (action, resource, shown) in asks {
+                let context = |approved: bool| {
+                    Context::from_pairs([
+                        (
+                            "reason".to_string(),
+                            RestrictedExpression::new_string(scope.reason.to_string()),
+                        ),
+                        (
+                            "approved".to_string(),
+                            RestrictedExpression::new_bool(approved),
+                        ),
+                        ("statement".to_string(), stmt.clone()),
+                        ("time".to_string(), time.clone()),
+                        ("ci".to_string(), ci.clone()),
+                    ])
+                    .map_err(|e| e.to_string())
+                };
+                let (d, reasons) = self.authorize(
+                    puid.clone(),
+                    action,
+                    resource.clone(),
+                    context(false)?,
+                    &entities,
+                )?;
+                if d == Decision::Allow {
+                    continue;
+                }
+                let (again, _) =
+                    self.authorize(puid.clone(), action, resource, context(true)?, &entities)?;
+                if again == Decision::Allow {
+                    held.push(format!("{action} on {shown}"));
+                } else {
+                    return Ok(Verdict::Refuse(Refused {
+                        action: action.to_string(),
+                        resource: shown,
+                        rules: reasons,
+                        kind: st.kind.as_str(),
+                    }));
+                }
+            }
+        }
+        Ok(if held.is_empty() {
+            Verdict::Allow
+        } else {
+            Verdict::Hold(held)
+        })
+    }
+
+    /// Whether `principal` sees raw values on a masked connection (the `unmask` action).
+    pub fn may_unmask(&self, scope: &Scope<'_>) -> Result<bool, String> {
+        let (puid, mut entities) = principal_entities(scope.principal)?;
+        let cuid = uid("Connection", scope.connection)?;
+        entities.push(connection_entity(
+            &cuid,
+            scope.connection,
+            scope.connection_kind,
+        )?);
+        let entities =
+            Entities::from_entities(entities, Some(&self.schema)).map_err(|e| e.to_string())?;
+        let context = Context::from_pairs([
+            (
+                "reason".to_string(),
+                RestrictedExpression::new_string(scope.reason.to_string()),
+            ),
+            ("time".to_string(), time_record(scope.now_ms)),
+            ("ci".to_string(), ci_record(scope.ci)?),
+        ])
+        .map_err(|e| e.to_string())?;
+        let (d, _) = self.authorize(puid, "unmask", cuid, context, &entities)?;
+        Ok(d == Decision::Allow)
     }
 
     /// Checks that a tunnelled session may run: the grant exists, is active, belongs to the
@@ -352,6 +557,8 @@ impl Policy {
         let ctx = ConnectContext {
             reason: &g.reason,
             duration_seconds: g.duration_ms / 1000,
+            ci: g.provenance.as_deref(),
+            now_ms,
         };
         // A human approval recorded on the grant counts as `context.approved`.
         let approved = g.decided_by.is_some();
@@ -379,6 +586,136 @@ impl Policy {
             _sealed: Sealed,
         })
     }
+}
+
+fn connection_entity(ruid: &EntityUid, name: &str, kind: &str) -> Result<Entity, String> {
+    let attrs = HashMap::from([
+        (
+            "name".to_string(),
+            RestrictedExpression::new_string(name.to_string()),
+        ),
+        (
+            "kind".to_string(),
+            RestrictedExpression::new_string(kind.to_string()),
+        ),
+    ]);
+    Entity::new(ruid.clone(), attrs, HashSet::new()).map_err(|e| e.to_string())
+}
+
+fn table_entity(scope: &Scope<'_>, parent: &EntityUid, name: &str) -> Result<Entity, String> {
+    let (schema, table) = name.split_once('.').unwrap_or(("", name));
+    let tags = scope
+        .tables
+        .get(name)
+        .map(|t| t.tags.clone())
+        .unwrap_or_default();
+    let id = format!("{}/{name}", scope.connection);
+    let s = |v: &str| RestrictedExpression::new_string(v.to_string());
+    let attrs = HashMap::from([
+        ("name".to_string(), s(name)),
+        ("schema".to_string(), s(schema)),
+        ("table".to_string(), s(table)),
+        ("connection".to_string(), s(scope.connection)),
+        (
+            "tags".to_string(),
+            RestrictedExpression::new_set(tags.into_iter().map(RestrictedExpression::new_string)),
+        ),
+    ]);
+    Entity::new(uid("Table", &id)?, attrs, HashSet::from([parent.clone()]))
+        .map_err(|e| e.to_string())
+}
+
+fn string_set(items: &std::collections::BTreeSet<String>) -> RestrictedExpression {
+    RestrictedExpression::new_set(items.iter().cloned().map(RestrictedExpression::new_string))
+}
+
+fn statement_record(f: &crate::gateway::sql::Features, multi: bool) -> RestrictedExpression {
+    let fields = [
+        (
+            "kind".to_string(),
+            RestrictedExpression::new_string(f.kind.as_str().to_string()),
+        ),
+        ("tables_read".to_string(), string_set(&f.reads)),
+        ("tables_written".to_string(), string_set(&f.writes)),
+        ("functions".to_string(), string_set(&f.functions)),
+        ("admin_reasons".to_string(), string_set(&f.admin)),
+        (
+            "has_where".to_string(),
+            RestrictedExpression::new_bool(f.has_where),
+        ),
+        (
+            "has_limit".to_string(),
+            RestrictedExpression::new_bool(f.has_limit),
+        ),
+        (
+            "multi_statement".to_string(),
+            RestrictedExpression::new_bool(multi),
+        ),
+    ];
+    // Every key is distinct, so building the record cannot fail.
+    RestrictedExpression::new_record(fields)
+        .unwrap_or_else(|_| RestrictedExpression::new_bool(false))
+}
+
+/// `context.time`: unix seconds, UTC hour and ISO weekday.
+fn time_record(now_ms: i64) -> RestrictedExpression {
+    let secs = now_ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let fields = [
+        ("unix".to_string(), RestrictedExpression::new_long(secs)),
+        (
+            "hour".to_string(),
+            RestrictedExpression::new_long(secs.rem_euclid(86_400) / 3600),
+        ),
+        (
+            // 1970-01-01 was a Thursday (ISO 4).
+            "weekday".to_string(),
+            RestrictedExpression::new_long((days + 3).rem_euclid(7) + 1),
+        ),
+    ];
+    RestrictedExpression::new_record(fields)
+        .unwrap_or_else(|_| RestrictedExpression::new_bool(false))
+}
+
+/// `context.ci` from stored provenance JSON; every field "" when there is none. Provenance
+/// that does not parse is an error (the request is denied), never "no provenance".
+fn ci_record(stored: Option<&str>) -> Result<RestrictedExpression, String> {
+    let p: Option<crate::gateway::workload::Provenance> = match stored {
+        None => None,
+        Some(j) => {
+            Some(serde_json::from_str(j).map_err(|e| format!("stored workload provenance: {e}"))?)
+        }
+    };
+    let v = |f: Option<&String>| RestrictedExpression::new_string(f.cloned().unwrap_or_default());
+    let fields = [
+        (
+            "present".to_string(),
+            RestrictedExpression::new_bool(p.is_some()),
+        ),
+        ("issuer".to_string(), v(p.as_ref().map(|p| &p.issuer))),
+        ("subject".to_string(), v(p.as_ref().map(|p| &p.subject))),
+        (
+            "repository".to_string(),
+            v(p.as_ref().and_then(|p| p.repository.as_ref())),
+        ),
+        (
+            "workflow".to_string(),
+            v(p.as_ref().and_then(|p| p.workflow.as_ref())),
+        ),
+        (
+            "ref".to_string(),
+            v(p.as_ref().and_then(|p| p.git_ref.as_ref())),
+        ),
+        (
+            "environment".to_string(),
+            v(p.as_ref().and_then(|p| p.environment.as_ref())),
+        ),
+        (
+            "actor".to_string(),
+            v(p.as_ref().and_then(|p| p.actor.as_ref())),
+        ),
+    ];
+    RestrictedExpression::new_record(fields).map_err(|e| e.to_string())
 }
 
 fn uid(ty: &str, id: &str) -> Result<EntityUid, String> {

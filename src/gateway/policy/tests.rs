@@ -15,6 +15,8 @@ fn default_policy() -> Policy {
 const CTX: ConnectContext<'static> = ConnectContext {
     reason: "nightly refresh",
     duration_seconds: 3600,
+    ci: None,
+    now_ms: 1_800_000_000_000,
 };
 
 #[test]
@@ -35,8 +37,8 @@ fn default_policy_allows_developers_and_holds_prod() {
         ConnectDecision::Deny(_)
     ));
     let long = ConnectContext {
-        reason: "x",
         duration_seconds: 9 * 3600,
+        ..CTX
     };
     assert!(matches!(
         p.decide_connect(&dev, "pg", "postgres", &long),
@@ -126,4 +128,149 @@ fn evaluation_errors_fail_closed() {
         p.decide_connect(&dev, "pg", "postgres", &CTX),
         ConnectDecision::Deny(_)
     ));
+}
+
+/// The acceptance scenario's policy: `etl` reads `public.orders` only; PHI exports and
+/// unbounded deletes are reviewed.
+const ETL_POLICY: &str = r#"
+@id("etl-reads-orders")
+permit (principal == ServiceAccount::"etl", action == Action::"read", resource == Table::"pg/public.orders");
+
+@id("etl-deletes-orders-after-review")
+permit (principal == ServiceAccount::"etl", action == Action::"write", resource == Table::"pg/public.orders")
+when { context.statement.kind == "delete" && context.approved };
+
+@id("no-night-work")
+forbid (principal, action, resource) when { context.time.hour < 1 };
+
+@id("phi-never-leaves")
+forbid (principal, action == Action::"export", resource) when { resource.tags.contains("phi") };
+"#;
+
+fn etl() -> Principal {
+    Principal {
+        name: "etl".into(),
+        kind: PrincipalKind::ServiceAccount,
+        groups: vec![],
+    }
+}
+
+fn decide(p: &Policy, who: &Principal, sql: &str) -> Verdict {
+    let tables = std::collections::BTreeMap::from([(
+        "public.patients".to_string(),
+        crate::gateway::config::TableConfig {
+            tags: vec!["phi".into()],
+        },
+    )]);
+    let scope = Scope {
+        principal: who,
+        connection: "pg",
+        connection_kind: "postgres",
+        tables: &tables,
+        reason: "nightly",
+        ci: None,
+        // 2027-01-15 08:00 UTC.
+        now_ms: 1_800_000_000_000 - (1_800_000_000 % 86_400) * 1000 + 8 * 3_600_000,
+    };
+    let i = crate::gateway::sql::inspect(sql, &crate::gateway::sql::SearchPath::default());
+    p.decide_statement(&scope, &i)
+}
+
+#[test]
+fn statements_are_decided_per_table_and_action() {
+    let p = Policy::from_sources(&[(PathBuf::from("etl.cedar"), ETL_POLICY.into())]).unwrap();
+    let etl = etl();
+    assert_eq!(decide(&p, &etl, "select * from orders"), Verdict::Allow);
+    assert_eq!(decide(&p, &etl, "SELECT 1"), Verdict::Allow);
+    let Verdict::Refuse(r) = decide(&p, &etl, "select * from orders join patients using (id)")
+    else {
+        panic!("patients must be refused")
+    };
+    assert_eq!((r.action.as_str(), r.kind), ("read", "select"));
+    assert_eq!(r.resource, "Table::\"pg/public.patients\"");
+    assert!(
+        r.message().contains("no policy permits it"),
+        "{}",
+        r.message()
+    );
+    let Verdict::Refuse(r) = decide(&p, &etl, "select 1; set role postgres") else {
+        panic!("set role must be refused")
+    };
+    assert_eq!(r.action, "admin");
+    assert_eq!(
+        decide(&p, &etl, "delete from orders"),
+        Verdict::Hold(vec!["write on Table::\"pg/public.orders\"".into()])
+    );
+    assert!(matches!(
+        decide(&p, &etl, "update orders set x = 1"),
+        Verdict::Refuse(_)
+    ));
+    assert!(matches!(
+        decide(&p, &etl, "selec 1"),
+        Verdict::Refuse(Refused {
+            kind: "unparsed",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn forbids_name_the_rule_and_tags_come_from_config() {
+    let src = format!(
+        "{ETL_POLICY}\npermit (principal, action == Action::\"export\", resource);\npermit (principal, action == Action::\"read\", resource);"
+    );
+    let p = Policy::from_sources(&[(PathBuf::from("etl.cedar"), src)]).unwrap();
+    assert_eq!(decide(&p, &etl(), "copy orders to stdout"), Verdict::Allow);
+    let Verdict::Refuse(r) = decide(&p, &etl(), "copy (select * from patients) to stdout") else {
+        panic!("PHI export must be refused")
+    };
+    assert_eq!(r.rules, vec!["etl.cedar#phi-never-leaves".to_string()]);
+    assert!(r.message().contains("etl.cedar#phi-never-leaves"));
+}
+
+#[test]
+fn default_policy_reviews_unbounded_writes_and_denies_unmask() {
+    let p = default_policy();
+    let dev = user("alice", &["developers"]);
+    assert_eq!(
+        decide(&p, &dev, "delete from t where id = 1"),
+        Verdict::Allow
+    );
+    assert!(matches!(
+        decide(&p, &dev, "delete from t"),
+        Verdict::Hold(_)
+    ));
+    assert!(matches!(decide(&p, &dev, "truncate t"), Verdict::Hold(_)));
+    assert_eq!(decide(&p, &dev, "do $$ begin end $$"), Verdict::Allow);
+    let outsider = user("mallory", &[]);
+    assert!(matches!(
+        decide(&p, &outsider, "select 1 from t"),
+        Verdict::Refuse(_)
+    ));
+    let tables = Default::default();
+    let scope = Scope {
+        principal: &dev,
+        connection: "pg",
+        connection_kind: "postgres",
+        tables: &tables,
+        reason: "r",
+        ci: None,
+        now_ms: 0,
+    };
+    assert_eq!(p.may_unmask(&scope), Ok(false));
+}
+
+#[test]
+fn context_time_is_utc_hour_and_iso_weekday() {
+    // 2026-11-29 (a Sunday) 23:30 UTC.
+    let src = "permit (principal, action == Action::\"connect\", resource) when { context.time.weekday == 7 && context.time.hour == 23 };";
+    let p = Policy::from_sources(&[(PathBuf::from("t.cedar"), src.into())]).unwrap();
+    let ctx = ConnectContext {
+        now_ms: 1_795_995_000_000,
+        ..CTX
+    };
+    assert_eq!(
+        p.decide_connect(&user("a", &[]), "pg", "postgres", &ctx),
+        ConnectDecision::Allow
+    );
 }

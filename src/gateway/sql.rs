@@ -1,0 +1,922 @@
+//! SQL inspection: what a statement string does, as policy sees it.
+//!
+//! The proxy hands every Query (and every prepared statement, at Execute) to [`inspect`], which
+//! parses it with a real SQL parser (sqlparser, PostgreSQL dialect) and reports, per statement:
+//! its [`Kind`], the tables it reads, writes and exports, the functions it calls, whether it has a
+//! WHERE/LIMIT, and the reasons it needs the `admin` action (role changes, server-file functions,
+//! `COPY … PROGRAM`, `DO`, `CALL`, anything unknown). Policy turns those into Cedar requests.
+//!
+//! Fail closed: SQL the parser rejects (including nesting deeper than [`MAX_DEPTH`] and strings
+//! over [`MAX_SQL`]) is reported as [`Kind::Unparsed`], which needs `admin`; so does any
+//! statement kind this module does not know. Everything here is safe on hostile input: no panics,
+//! bounded recursion, time linear in the input.
+//!
+//! Names: unquoted identifiers fold to lower case, quoted ones keep their case (as PostgreSQL
+//! does). An unqualified table resolves through the session's search path — by default
+//! `public` — except `pg_*` names, which are PostgreSQL's catalog (`pg_catalog` is searched first).
+//! A reference to a CTE is not a table, with PostgreSQL's scoping (a non-recursive CTE's body does
+//! not see itself).
+
+use std::collections::{BTreeSet, HashSet};
+use std::fmt::Write as _;
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{
+    CopySource, CopyTarget, Expr, FromTable, Function, Ident, ObjectName, ObjectNamePart,
+    ObjectType, Query, Reset, Set, SetExpr, Statement, TableFactor, TableObject, TableWithJoins,
+    Visit, Visitor,
+};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+
+/// Deepest nesting the parser accepts; deeper SQL is unparsed (and needs `admin`).
+pub const MAX_DEPTH: usize = 64;
+/// Longest SQL string inspected; longer strings are unparsed (and need `admin`).
+pub const MAX_SQL: usize = 8 << 20;
+
+/// Functions whose call needs `admin`: they read or write server files, run SQL given as a string
+/// (which this inspection cannot see into), reach other servers, or act on other sessions or the
+/// server itself.
+pub const ADMIN_FUNCTIONS: &[&str] = &[
+    "cursor_to_xml",
+    "database_to_xml",
+    "dblink",
+    "dblink_connect",
+    "dblink_exec",
+    "dblink_fetch",
+    "dblink_open",
+    "dblink_send_query",
+    "lo_export",
+    "lo_from_bytea",
+    "lo_get",
+    "lo_import",
+    "lo_put",
+    "lo_unlink",
+    "pg_cancel_backend",
+    "pg_create_restore_point",
+    "pg_file_write",
+    "pg_logical_emit_message",
+    "pg_ls_archive_statusdir",
+    "pg_ls_dir",
+    "pg_ls_logdir",
+    "pg_ls_tmpdir",
+    "pg_ls_waldir",
+    "pg_promote",
+    "pg_read_binary_file",
+    "pg_read_file",
+    "pg_reload_conf",
+    "pg_rotate_logfile",
+    "pg_stat_file",
+    "pg_switch_wal",
+    "pg_terminate_backend",
+    "query_to_xml",
+    "query_to_xml_and_xmlschema",
+    "query_to_xmlschema",
+    "schema_to_xml",
+    "set_config",
+    "table_to_xml",
+    "table_to_xml_and_xmlschema",
+    "table_to_xmlschema",
+    "ts_stat",
+];
+
+/// What a statement is, in policy's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// SELECT, VALUES, TABLE.
+    Select,
+    /// SELECT … INTO, CREATE TABLE … AS.
+    CreateTableAs,
+    /// INSERT.
+    Insert,
+    /// UPDATE.
+    Update,
+    /// DELETE.
+    Delete,
+    /// MERGE.
+    Merge,
+    /// TRUNCATE.
+    Truncate,
+    /// COPY … TO.
+    CopyTo,
+    /// COPY … FROM.
+    CopyFrom,
+    /// CREATE/ALTER/DROP/COMMENT on schema objects.
+    Ddl,
+    /// GRANT, REVOKE, roles and users.
+    Privilege,
+    /// SET ROLE, SET SESSION AUTHORIZATION, RESET ROLE.
+    SetRole,
+    /// Any other SET or RESET.
+    Set,
+    /// SHOW.
+    Show,
+    /// BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE.
+    Transaction,
+    /// EXPLAIN.
+    Explain,
+    /// PREPARE.
+    Prepare,
+    /// EXECUTE (SQL-level).
+    Execute,
+    /// DEALLOCATE.
+    Deallocate,
+    /// CALL.
+    Call,
+    /// DO.
+    Do,
+    /// LOCK.
+    Lock,
+    /// LISTEN.
+    Listen,
+    /// UNLISTEN.
+    Unlisten,
+    /// NOTIFY.
+    Notify,
+    /// VACUUM, ANALYZE, REFRESH MATERIALIZED VIEW.
+    Maintenance,
+    /// DECLARE … CURSOR.
+    Declare,
+    /// FETCH.
+    Fetch,
+    /// CLOSE (cursor).
+    Close,
+    /// DISCARD.
+    Discard,
+    /// No statement at all (empty or only comments).
+    Empty,
+    /// The parser rejected it.
+    Unparsed,
+    /// A statement this inspection does not classify.
+    Other,
+}
+
+impl Kind {
+    /// The name policies see (`context.statement.kind`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Select => "select",
+            Kind::CreateTableAs => "create_table_as",
+            Kind::Insert => "insert",
+            Kind::Update => "update",
+            Kind::Delete => "delete",
+            Kind::Merge => "merge",
+            Kind::Truncate => "truncate",
+            Kind::CopyTo => "copy_to",
+            Kind::CopyFrom => "copy_from",
+            Kind::Ddl => "ddl",
+            Kind::Privilege => "privilege",
+            Kind::SetRole => "set_role",
+            Kind::Set => "set",
+            Kind::Show => "show",
+            Kind::Transaction => "transaction",
+            Kind::Explain => "explain",
+            Kind::Prepare => "prepare",
+            Kind::Execute => "execute",
+            Kind::Deallocate => "deallocate",
+            Kind::Call => "call",
+            Kind::Do => "do",
+            Kind::Lock => "lock",
+            Kind::Listen => "listen",
+            Kind::Unlisten => "unlisten",
+            Kind::Notify => "notify",
+            Kind::Maintenance => "maintenance",
+            Kind::Declare => "declare",
+            Kind::Fetch => "fetch",
+            Kind::Close => "close",
+            Kind::Discard => "discard",
+            Kind::Empty => "empty",
+            Kind::Unparsed => "unparsed",
+            Kind::Other => "other",
+        }
+    }
+}
+
+/// What one statement does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Features {
+    /// Its kind.
+    pub kind: Kind,
+    /// Tables (and views) read, as `schema.table`.
+    pub reads: BTreeSet<String>,
+    /// Tables written.
+    pub writes: BTreeSet<String>,
+    /// Tables exported in bulk (`COPY … TO`).
+    pub exports: BTreeSet<String>,
+    /// Why it needs `admin` (`set_role`, `fn:pg_read_file`, `copy_program`, `unparsed`…).
+    pub admin: BTreeSet<String>,
+    /// It creates, alters or drops schema objects (needs `ddl`).
+    pub ddl: bool,
+    /// Its top-level SELECT/UPDATE/DELETE has a WHERE (every branch of a UNION).
+    pub has_where: bool,
+    /// Its top-level query has LIMIT or FETCH FIRST.
+    pub has_limit: bool,
+    /// Every function it calls, by base name (unquoted names in lower case).
+    pub functions: BTreeSet<String>,
+}
+
+impl Features {
+    fn new(kind: Kind) -> Features {
+        Features {
+            kind,
+            reads: BTreeSet::new(),
+            writes: BTreeSet::new(),
+            exports: BTreeSet::new(),
+            admin: BTreeSet::new(),
+            ddl: false,
+            has_where: false,
+            has_limit: false,
+            functions: BTreeSet::new(),
+        }
+    }
+
+    fn admin(mut self, why: &str) -> Features {
+        self.admin.insert(why.to_string());
+        self
+    }
+}
+
+/// The inspection of one SQL string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inspection {
+    /// One entry per statement (a single [`Kind::Unparsed`] or [`Kind::Empty`] entry when
+    /// there is none to report).
+    pub statements: Vec<Features>,
+    /// The parser's message when it rejected the string.
+    pub error: Option<String>,
+}
+
+impl Inspection {
+    /// True when the string holds more than one statement.
+    pub fn multi_statement(&self) -> bool {
+        self.statements.len() > 1
+    }
+
+    /// One line per the corpus format (`tests/data/sql_corpus.toml`): per statement
+    /// `<kind> [r=…] [w=…] [x=…] [admin=…] [ddl] [where] [limit]`, joined with ` ; `.
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        for (i, f) in self.statements.iter().enumerate() {
+            if i > 0 {
+                out.push_str(" ; ");
+            }
+            out.push_str(f.kind.as_str());
+            for (tag, set) in [
+                ("r", &f.reads),
+                ("w", &f.writes),
+                ("x", &f.exports),
+                ("admin", &f.admin),
+            ] {
+                if !set.is_empty() {
+                    let list: Vec<&str> = set.iter().map(String::as_str).collect();
+                    let _ = write!(out, " {tag}={}", list.join(","));
+                }
+            }
+            for (flag, on) in [
+                ("ddl", f.ddl),
+                ("where", f.has_where),
+                ("limit", f.has_limit),
+            ] {
+                if on {
+                    let _ = write!(out, " {flag}");
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Where unqualified table names resolve.
+#[derive(Debug, Clone)]
+pub struct SearchPath(Vec<String>);
+
+impl Default for SearchPath {
+    fn default() -> Self {
+        SearchPath(vec!["public".to_string()])
+    }
+}
+
+impl SearchPath {
+    /// From a `search_path` setting (`a, "B", public`). `$user` and `pg_catalog` entries are
+    /// left out: `pg_*` names already resolve to the catalog, and `$user` is the target login's
+    /// schema, which the gateway's own role decides. An empty list falls back to `public`.
+    pub fn parse(setting: &str) -> SearchPath {
+        let mut schemas = Vec::new();
+        for part in setting.split(',') {
+            let p = part.trim();
+            let name = match p.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+                Some(q) => q.replace("\"\"", "\""),
+                None => p.to_lowercase(),
+            };
+            if !name.is_empty() && name != "$user" && name != "pg_catalog" {
+                schemas.push(name);
+            }
+        }
+        if schemas.is_empty() {
+            SearchPath::default()
+        } else {
+            SearchPath(schemas)
+        }
+    }
+}
+
+/// Inspects a SQL string (one simple-protocol Query, or one prepared statement).
+pub fn inspect(sql: &str, path: &SearchPath) -> Inspection {
+    if sql.len() > MAX_SQL {
+        return unparsed(
+            sql,
+            format!(
+                "the statement is {} bytes; the gateway inspects at most {MAX_SQL}",
+                sql.len()
+            ),
+        );
+    }
+    let dialect = PostgreSqlDialect {};
+    let parsed = Parser::new(&dialect)
+        .with_recursion_limit(MAX_DEPTH)
+        .try_with_sql(sql)
+        .and_then(|mut p| p.parse_statements());
+    let statements = match parsed {
+        Ok(s) => s,
+        Err(e) => return unparsed(sql, e.to_string()),
+    };
+    if statements.is_empty() {
+        return Inspection {
+            statements: vec![Features::new(Kind::Empty)],
+            error: None,
+        };
+    }
+    Inspection {
+        statements: statements.iter().map(|s| statement(s, path)).collect(),
+        error: None,
+    }
+}
+
+fn unparsed(sql: &str, error: String) -> Inspection {
+    // `DO` has no parser support; name it so the refusal says what it was.
+    let kind = match first_word(sql).as_deref() {
+        Some("do") => Kind::Do,
+        _ => Kind::Unparsed,
+    };
+    Inspection {
+        statements: vec![Features::new(kind).admin(kind.as_str())],
+        error: Some(error),
+    }
+}
+
+/// The first keyword, skipping whitespace and comments, lower case.
+fn first_word(sql: &str) -> Option<String> {
+    let mut s = sql;
+    loop {
+        s = s.trim_start();
+        if let Some(rest) = s.strip_prefix("--") {
+            s = rest.split_once('\n').map(|(_, r)| r).unwrap_or("");
+        } else if s.starts_with("/*") {
+            // Nested block comments, as PostgreSQL has them.
+            let mut depth = 0usize;
+            let mut i = 0;
+            let b = s.as_bytes();
+            while i < b.len() {
+                if b[i..].starts_with(b"/*") {
+                    depth += 1;
+                    i += 2;
+                } else if b[i..].starts_with(b"*/") {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+            s = s.get(i..).unwrap_or("");
+        } else {
+            break;
+        }
+    }
+    let w: String = s
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    (!w.is_empty()).then_some(w)
+}
+
+/// An identifier as PostgreSQL resolves it: unquoted folds to lower case.
+fn ident(i: &Ident) -> String {
+    match i.quote_style {
+        Some(_) => i.value.clone(),
+        None => i.value.to_lowercase(),
+    }
+}
+
+fn parts(name: &ObjectName) -> Vec<String> {
+    name.0
+        .iter()
+        .map(|p| match p {
+            ObjectNamePart::Identifier(i) => ident(i),
+            ObjectNamePart::Function(f) => ident(&f.name),
+        })
+        .collect()
+}
+
+/// `[db.]schema.table` → `schema.table`; unqualified names through the search path.
+fn tables(name: &ObjectName, path: &SearchPath) -> Vec<String> {
+    let p = parts(name);
+    match p.as_slice() {
+        [] => Vec::new(),
+        [t] if t.starts_with("pg_") => vec![format!("pg_catalog.{t}")],
+        [t] => path.0.iter().map(|s| format!("{s}.{t}")).collect(),
+        [.., s, t] => vec![format!("{s}.{t}")],
+    }
+}
+
+fn function_name(name: &ObjectName) -> String {
+    parts(name).pop().unwrap_or_default()
+}
+
+/// A WITH clause in scope.
+struct Frame {
+    query: *const Query,
+    ctes: Vec<(String, *const Query)>,
+    recursive: bool,
+    /// The CTE whose body is being visited.
+    current: Option<usize>,
+    /// How many CTE bodies have been visited.
+    done: usize,
+}
+
+impl Frame {
+    fn visible(&self) -> &[(String, *const Query)] {
+        let n = if self.recursive {
+            self.ctes.len()
+        } else {
+            self.current.unwrap_or(self.done)
+        };
+        self.ctes.get(..n).unwrap_or(&self.ctes)
+    }
+}
+
+struct Walk<'a> {
+    f: Features,
+    path: &'a SearchPath,
+    frames: Vec<Frame>,
+    /// Table factors that are DML targets (recorded as writes, not reads).
+    targets: HashSet<*const TableFactor>,
+}
+
+impl Walk<'_> {
+    fn is_cte(&self, name: &ObjectName) -> bool {
+        let [ObjectNamePart::Identifier(i)] = name.0.as_slice() else {
+            return false;
+        };
+        let n = ident(i);
+        self.frames
+            .iter()
+            .rev()
+            .any(|fr| fr.visible().iter().any(|(c, _)| *c == n))
+    }
+
+    fn read(&mut self, name: &ObjectName) {
+        if !self.is_cte(name) {
+            self.f.reads.extend(tables(name, self.path));
+        }
+    }
+
+    fn write(&mut self, name: &ObjectName) {
+        self.f.writes.extend(tables(name, self.path));
+    }
+
+    fn call(&mut self, name: &ObjectName) {
+        let n = function_name(name);
+        if ADMIN_FUNCTIONS.contains(&n.as_str()) {
+            self.f.admin.insert(format!("fn:{n}"));
+        }
+        self.f.functions.insert(n);
+    }
+
+    /// DML targets: written; read too when `read_back` (RETURNING).
+    fn target(&mut self, t: &TableWithJoins, read_back: bool) {
+        self.target_factor(&t.relation, read_back);
+        // Multi-table forms (MySQL): any joined table may be written.
+        for j in &t.joins {
+            if let TableFactor::Table { name, .. } = &j.relation {
+                self.write(name);
+            }
+        }
+    }
+
+    fn target_factor(&mut self, t: &TableFactor, read_back: bool) {
+        match t {
+            TableFactor::Table {
+                name, args: None, ..
+            } => {
+                self.targets.insert(t as *const TableFactor);
+                self.write(name);
+                if read_back {
+                    self.read(name);
+                }
+            }
+            _ => {
+                self.f.admin.insert("other".into());
+            }
+        }
+    }
+
+    /// `TABLE t` in a query body (not a table factor, so the visitor does not see it).
+    fn table_bodies(&mut self, body: &SetExpr) {
+        match body {
+            SetExpr::Table(t) => {
+                if let Some(table) = &t.table_name {
+                    let idents: Vec<Ident> = t.schema_name.iter().chain([table]).cloned().collect();
+                    self.read(&ObjectName::from(idents));
+                }
+            }
+            SetExpr::SetOperation { left, right, .. } => {
+                self.table_bodies(left);
+                self.table_bodies(right);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_statement(&mut self, s: &Statement) {
+        match s {
+            Statement::Insert(i) => {
+                let back = i.returning.is_some();
+                match &i.table {
+                    TableObject::TableName(n) => {
+                        self.write(n);
+                        if back {
+                            self.read(n);
+                        }
+                    }
+                    _ => {
+                        self.f.admin.insert("other".into());
+                    }
+                }
+            }
+            Statement::Update(u) => self.target(&u.table, u.returning.is_some()),
+            Statement::Delete(d) => {
+                let back = d.returning.is_some();
+                if d.tables.is_empty() {
+                    let from = match &d.from {
+                        FromTable::WithFromKeyword(f) | FromTable::WithoutKeyword(f) => f,
+                    };
+                    for t in from {
+                        self.target(t, back);
+                    }
+                } else {
+                    for n in &d.tables {
+                        self.write(n);
+                    }
+                }
+            }
+            Statement::Merge(m) => self.target_factor(&m.table, false),
+            Statement::Truncate(t) => {
+                for n in &t.table_names {
+                    self.write(&n.name);
+                }
+            }
+            Statement::Lock(l) => {
+                for n in &l.tables {
+                    self.write(&n.name);
+                }
+            }
+            Statement::Copy {
+                source, to, target, ..
+            } => {
+                match (source, to) {
+                    (CopySource::Table { table_name, .. }, true) => {
+                        self.read(table_name);
+                        self.f.exports.extend(tables(table_name, self.path));
+                    }
+                    (CopySource::Table { table_name, .. }, false) => self.write(table_name),
+                    // The query's reads are exported; filled in when the walk ends.
+                    (CopySource::Query(_), _) => {}
+                }
+                match target {
+                    CopyTarget::File { .. } => {
+                        self.f.admin.insert("copy_file".into());
+                    }
+                    CopyTarget::Program { .. } => {
+                        self.f.admin.insert("copy_program".into());
+                    }
+                    CopyTarget::Stdin | CopyTarget::Stdout => {}
+                }
+            }
+            Statement::Call(f) => {
+                self.call(&f.name);
+                self.f.admin.insert("call".into());
+            }
+            _ => {}
+        }
+        let (kind, admin, ddl) = requirement(s);
+        if let Some(a) = admin {
+            self.f.admin.insert(a.to_string());
+        }
+        if ddl {
+            self.f.ddl = true;
+        }
+        // Only the top statement names the kind; nested ones (EXPLAIN's, PREPARE's, a CTE's
+        // DML) add what they need.
+        let _ = kind;
+    }
+}
+
+impl Visitor for Walk<'_> {
+    type Break = ();
+
+    fn pre_visit_statement(&mut self, s: &Statement) -> ControlFlow<()> {
+        self.on_statement(s);
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_query(&mut self, q: &Query) -> ControlFlow<()> {
+        let ptr = q as *const Query;
+        if let Some(top) = self.frames.last_mut()
+            && top.current.is_none()
+            && top.ctes.get(top.done).is_some_and(|(_, body)| *body == ptr)
+        {
+            top.current = Some(top.done);
+        }
+        if let Some(w) = &q.with {
+            self.frames.push(Frame {
+                query: ptr,
+                ctes: w
+                    .cte_tables
+                    .iter()
+                    .map(|c| (ident(&c.alias.name), &*c.query as *const Query))
+                    .collect(),
+                recursive: w.recursive,
+                current: None,
+                done: 0,
+            });
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, q: &Query) -> ControlFlow<()> {
+        let ptr = q as *const Query;
+        // `TABLE t` bodies: resolved now, with this query's CTEs in scope.
+        self.table_bodies(&q.body);
+        if self.frames.last().is_some_and(|f| f.query == ptr) {
+            self.frames.pop();
+        }
+        if let Some(top) = self.frames.last_mut()
+            && let Some(i) = top.current
+            && top.ctes.get(i).is_some_and(|(_, body)| *body == ptr)
+        {
+            top.current = None;
+            top.done = i + 1;
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, t: &TableFactor) -> ControlFlow<()> {
+        match t {
+            TableFactor::Table {
+                name, args: None, ..
+            } => {
+                if !self.targets.contains(&(t as *const TableFactor)) {
+                    self.read(name);
+                }
+            }
+            TableFactor::Table {
+                name,
+                args: Some(_),
+                ..
+            }
+            | TableFactor::Function { name, .. } => self.call(name),
+            _ => {}
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
+        if let Expr::Function(Function { name, .. }) = e {
+            self.call(name);
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+fn statement(s: &Statement, path: &SearchPath) -> Features {
+    let (kind, _, _) = requirement(s);
+    let mut walk = Walk {
+        f: Features::new(kind),
+        path,
+        frames: Vec::new(),
+        targets: HashSet::new(),
+    };
+    let _ = s.visit(&mut walk);
+    let mut f = walk.f;
+    if let Statement::Copy {
+        source: CopySource::Query(q),
+        to: true,
+        ..
+    } = s
+    {
+        f.exports = f.reads.clone();
+        (f.has_where, f.has_limit) = bounds(q);
+    }
+    match s {
+        Statement::Query(q) => (f.has_where, f.has_limit) = bounds(q),
+        Statement::Update(u) => {
+            f.has_where = u.selection.is_some();
+            f.has_limit = u.limit.is_some();
+        }
+        Statement::Delete(d) => {
+            f.has_where = d.selection.is_some();
+            f.has_limit = d.limit.is_some();
+        }
+        _ => {}
+    }
+    f
+}
+
+/// WHERE (every branch) and LIMIT of a top-level query.
+fn bounds(q: &Query) -> (bool, bool) {
+    fn where_in(body: &SetExpr) -> bool {
+        match body {
+            SetExpr::Select(s) => s.selection.is_some(),
+            SetExpr::Query(q) => where_in(&q.body),
+            SetExpr::SetOperation { left, right, .. } => where_in(left) && where_in(right),
+            _ => false,
+        }
+    }
+    let limit = q.fetch.is_some()
+        || q.limit_clause.as_ref().is_some_and(|l| match l {
+            sqlparser::ast::LimitClause::LimitOffset { limit, .. } => limit.is_some(),
+            sqlparser::ast::LimitClause::OffsetCommaLimit { .. } => true,
+        });
+    (where_in(&q.body), limit)
+}
+
+fn selects_into(body: &SetExpr) -> bool {
+    match body {
+        SetExpr::Select(s) => s.into.is_some(),
+        SetExpr::Query(q) => selects_into(&q.body),
+        SetExpr::SetOperation { left, right, .. } => selects_into(left) || selects_into(right),
+        _ => false,
+    }
+}
+
+fn is_name(name: &ObjectName, want: &str) -> bool {
+    matches!(parts(name).as_slice(), [n] if n == want)
+}
+
+/// A SET/RESET of `name`: what it changes, for policy.
+fn setting(name: &ObjectName) -> (Kind, Option<&'static str>) {
+    if is_name(name, "role") || is_name(name, "session_authorization") {
+        (Kind::SetRole, Some("set_role"))
+    } else if is_name(name, "search_path") {
+        (Kind::Set, Some("search_path"))
+    } else {
+        (Kind::Set, None)
+    }
+}
+
+/// A statement's kind, the `admin` reason it carries by itself, and whether it needs `ddl`.
+fn requirement(s: &Statement) -> (Kind, Option<&'static str>, bool) {
+    use Statement as S;
+    let ddl = |_: ()| (Kind::Ddl, None, true);
+    match s {
+        S::Query(q) if selects_into(&q.body) => (Kind::CreateTableAs, None, true),
+        S::Query(_) => (Kind::Select, None, false),
+        S::Insert(_) => (Kind::Insert, None, false),
+        S::Update(_) => (Kind::Update, None, false),
+        S::Delete(_) => (Kind::Delete, None, false),
+        S::Merge(_) => (Kind::Merge, None, false),
+        S::Truncate(_) => (Kind::Truncate, None, false),
+        S::Copy { to: true, .. } => (Kind::CopyTo, None, false),
+        S::Copy { to: false, .. } => (Kind::CopyFrom, None, false),
+        S::CreateTable(t) if t.query.is_some() => (Kind::CreateTableAs, None, true),
+        S::Set(set) => match set {
+            Set::SetRole { .. } | Set::SetSessionAuthorization(_) => {
+                (Kind::SetRole, Some("set_role"), false)
+            }
+            Set::SingleAssignment { variable, .. } => {
+                let (k, a) = setting(variable);
+                (k, a, false)
+            }
+            Set::ParenthesizedAssignments { variables, .. } => {
+                most_privileged(variables.iter().map(setting))
+            }
+            Set::MultipleAssignments { assignments } => {
+                most_privileged(assignments.iter().map(|a| setting(&a.name)))
+            }
+            _ => (Kind::Set, None, false),
+        },
+        S::Reset(r) => match &r.reset {
+            Reset::SessionAuthorization => (Kind::SetRole, Some("set_role"), false),
+            Reset::ConfigurationParameter(n) => {
+                let (k, a) = setting(n);
+                // RESET search_path returns to the session's default: nothing to guard.
+                (k, a.filter(|a| *a == "set_role"), false)
+            }
+            Reset::ALL => (Kind::Set, None, false),
+        },
+        S::ShowVariable { .. }
+        | S::ShowVariables { .. }
+        | S::ShowStatus { .. }
+        | S::ShowCollation { .. } => (Kind::Show, None, false),
+        S::StartTransaction { statements, .. } if statements.is_empty() => {
+            (Kind::Transaction, None, false)
+        }
+        S::Commit { .. }
+        | S::Rollback { .. }
+        | S::Savepoint { .. }
+        | S::ReleaseSavepoint { .. } => (Kind::Transaction, None, false),
+        S::Explain { .. } => (Kind::Explain, None, false),
+        S::Prepare { .. } => (Kind::Prepare, None, false),
+        S::Execute { .. } => (Kind::Execute, Some("execute"), false),
+        S::Deallocate { .. } => (Kind::Deallocate, None, false),
+        S::Call(_) => (Kind::Call, Some("call"), false),
+        S::Lock(_) => (Kind::Lock, None, false),
+        S::LISTEN { .. } => (Kind::Listen, None, false),
+        S::UNLISTEN { .. } => (Kind::Unlisten, None, false),
+        S::NOTIFY { .. } => (Kind::Notify, None, false),
+        S::Analyze(_) | S::Vacuum(_) | S::RefreshMaterializedView(_) => {
+            (Kind::Maintenance, None, true)
+        }
+        S::Declare { .. } => (Kind::Declare, None, false),
+        S::Fetch { .. } => (Kind::Fetch, None, false),
+        S::Close { .. } => (Kind::Close, None, false),
+        S::Discard { .. } => (Kind::Discard, None, false),
+        S::Grant(_)
+        | S::GrantRole(_)
+        | S::Revoke(_)
+        | S::RevokeRole(_)
+        | S::Deny(_)
+        | S::CreateRole(_)
+        | S::AlterRole { .. }
+        | S::CreateUser(_)
+        | S::AlterUser(_)
+        | S::AlterDefaultPrivileges(_) => (Kind::Privilege, Some("privilege"), false),
+        S::Drop {
+            object_type: ObjectType::Role | ObjectType::User,
+            ..
+        } => (Kind::Privilege, Some("privilege"), false),
+        S::CreateView(_)
+        | S::CreateTable(_)
+        | S::CreateIndex(_)
+        | S::CreateSchema { .. }
+        | S::CreateSequence { .. }
+        | S::CreateType { .. }
+        | S::CreateDomain(_)
+        | S::CreateFunction(_)
+        | S::CreateTrigger(_)
+        | S::CreateExtension(_)
+        | S::CreatePolicy(_)
+        | S::CreateRule(_)
+        | S::CreateOperator(_)
+        | S::CreateAggregate(_)
+        | S::CreateCollation(_)
+        | S::CreateTextSearch(_)
+        | S::CreateProcedure { .. }
+        | S::CreateForeignTable(_)
+        | S::CreateServer(_)
+        | S::CreateForeignDataWrapper(_)
+        | S::CreateUserMapping(_)
+        | S::CreateDatabase { .. }
+        | S::AlterTable(_)
+        | S::AlterSchema(_)
+        | S::AlterIndex { .. }
+        | S::AlterView(_)
+        | S::AlterFunction(_)
+        | S::AlterType(_)
+        | S::AlterCollation(_)
+        | S::AlterPolicy(_)
+        | S::AlterTrigger(_)
+        | S::AlterTextSearch(_)
+        | S::Drop { .. }
+        | S::DropFunction(_)
+        | S::DropDomain(_)
+        | S::DropProcedure { .. }
+        | S::DropPolicy(_)
+        | S::DropRule(_)
+        | S::DropTrigger(_)
+        | S::DropExtension(_)
+        | S::DropOperator(_)
+        | S::Comment { .. }
+        | S::RenameTable(_) => ddl(()),
+        _ => (Kind::Other, Some("other"), false),
+    }
+}
+
+fn most_privileged(
+    settings: impl Iterator<Item = (Kind, Option<&'static str>)>,
+) -> (Kind, Option<&'static str>, bool) {
+    let mut out = (Kind::Set, None, false);
+    for (k, a) in settings {
+        if k == Kind::SetRole || (out.1.is_none() && a.is_some()) {
+            out = (k, a, false);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
