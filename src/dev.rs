@@ -136,7 +136,7 @@ files = ["policy.cedar"]
 # gateway to reload.
 [masking]
 key = {{ file = "mask.key" }}
-# exempt_groups = ["phi-readers"]   # members would see raw values (and that is audited)
+# Who sees raw values is a policy decision: permit `unmask` on the connection (policy.cedar).
 
 [masking.profiles.phi]
 detectors = {{ ssn = "token", mrn = "redact", email = {{ action = "partial", keep = 4 }}, phone = "redact", credit_card = "redact", npi = "redact", ipv4 = "redact", ipv6 = "redact", dob = "redact" }}

@@ -3,8 +3,9 @@
 #![no_main]
 
 use hoopctl::gateway::proxy::postgres::copy::{
-    copy_outs, join_csv, join_text, split_csv, split_text, statements,
+    copy_outs, join_csv, join_text, split_csv, split_text,
 };
+use hoopctl::gateway::sql::lex::statements;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

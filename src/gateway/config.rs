@@ -447,9 +447,9 @@ pub struct MaskingSection {
     /// HMAC key for `token` actions (a secret reference); required when a profile tokenizes.
     #[serde(default)]
     pub key: Option<SecretRef>,
-    /// Members of these groups see raw values (audited as `session_unmasked`).
+    /// Replaced by the Cedar `unmask` action; set only to report that.
     #[serde(default)]
-    pub exempt_groups: Vec<String>,
+    pub exempt_groups: Option<Vec<String>>,
     /// Profiles by name.
     #[serde(default)]
     pub profiles: BTreeMap<String, MaskingProfile>,
@@ -646,6 +646,21 @@ impl Config {
         }
         if self.gateway.server_names.is_empty() {
             p.push("gateway.server_names is empty: name at least one host clients use".into());
+        }
+        if let Some(groups) = &self.masking.exempt_groups {
+            let g = groups.first().map(String::as_str).unwrap_or("phi-readers");
+            p.push(format!(
+                "masking.exempt_groups was replaced by the Cedar `unmask` action: remove it and add to a policy file `permit (principal in Group::\"{g}\", action == Action::\"unmask\", resource);` (docs/policy.md)"
+            ));
+        }
+        for (name, c) in &self.connections {
+            for t in c.tables.keys() {
+                if t.split('.').count() != 2 || t.split('.').any(str::is_empty) {
+                    p.push(format!(
+                        "connections.{name}.tables: {t:?} must be schema.table (as PostgreSQL names it: unquoted names in lower case)"
+                    ));
+                }
+            }
         }
         let mut seen = HashSet::new();
         for u in &self.auth.users {

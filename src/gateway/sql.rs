@@ -29,6 +29,8 @@ use sqlparser::ast::{
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
+pub mod lex;
+
 /// Deepest nesting the parser accepts; deeper SQL is unparsed (and needs `admin`).
 pub const MAX_DEPTH: usize = 64;
 /// Longest SQL string inspected; longer strings are unparsed (and need `admin`).
@@ -216,7 +218,8 @@ pub struct Features {
 }
 
 impl Features {
-    fn new(kind: Kind) -> Features {
+    /// Nothing read, written or needed yet.
+    pub fn empty(kind: Kind) -> Features {
         Features {
             kind,
             reads: BTreeSet::new(),
@@ -306,7 +309,7 @@ impl SearchPath {
             let p = part.trim();
             let name = match p.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
                 Some(q) => q.replace("\"\"", "\""),
-                None => p.to_lowercase(),
+                None => p.to_ascii_lowercase(),
             };
             if !name.is_empty() && name != "$user" && name != "pg_catalog" {
                 schemas.push(name);
@@ -331,18 +334,35 @@ pub fn inspect(sql: &str, path: &SearchPath) -> Inspection {
             ),
         );
     }
+    // PostgreSQL's lexer decides where statements end; the parser reads each one alone and
+    // must find exactly one statement in it.
     let dialect = PostgreSqlDialect {};
-    let parsed = Parser::new(&dialect)
-        .with_recursion_limit(MAX_DEPTH)
-        .try_with_sql(sql)
-        .and_then(|mut p| p.parse_statements());
-    let statements = match parsed {
-        Ok(s) => s,
-        Err(e) => return unparsed(sql, e.to_string()),
-    };
+    let mut statements = Vec::new();
+    for chunk in lex::statements(sql) {
+        let parsed = Parser::new(&dialect)
+            .with_recursion_limit(MAX_DEPTH)
+            .try_with_sql(chunk)
+            .and_then(|mut p| p.parse_statements());
+        match parsed {
+            Ok(mut s) if s.len() == 1 => statements.extend(s.pop()),
+            // Only comments.
+            Ok(s) if s.is_empty() => {}
+            Ok(s) => {
+                return unparsed(
+                    sql,
+                    format!(
+                        "the parser read {} statements where PostgreSQL reads one: {:?}",
+                        s.len(),
+                        chunk.trim()
+                    ),
+                );
+            }
+            Err(e) => return unparsed(sql, e.to_string()),
+        }
+    }
     if statements.is_empty() {
         return Inspection {
-            statements: vec![Features::new(Kind::Empty)],
+            statements: vec![Features::empty(Kind::Empty)],
             error: None,
         };
     }
@@ -359,55 +379,38 @@ fn unparsed(sql: &str, error: String) -> Inspection {
         _ => Kind::Unparsed,
     };
     Inspection {
-        statements: vec![Features::new(kind).admin(kind.as_str())],
+        statements: vec![Features::empty(kind).admin(kind.as_str())],
         error: Some(error),
     }
 }
 
 /// The first keyword, skipping whitespace and comments, lower case.
 fn first_word(sql: &str) -> Option<String> {
-    let mut s = sql;
-    loop {
-        s = s.trim_start();
-        if let Some(rest) = s.strip_prefix("--") {
-            s = rest.split_once('\n').map(|(_, r)| r).unwrap_or("");
-        } else if s.starts_with("/*") {
-            // Nested block comments, as PostgreSQL has them.
-            let mut depth = 0usize;
-            let mut i = 0;
-            let b = s.as_bytes();
-            while i < b.len() {
-                if b[i..].starts_with(b"/*") {
-                    depth += 1;
-                    i += 2;
-                } else if b[i..].starts_with(b"*/") {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
-            s = s.get(i..).unwrap_or("");
+    let b = sql.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_whitespace() {
+            i += 1;
+        } else if b[i..].starts_with(b"--") || b[i..].starts_with(b"/*") {
+            i = lex::skip_token(b, i);
         } else {
             break;
         }
     }
-    let w: String = s
-        .chars()
+    let w: String = b[i.min(b.len())..]
+        .iter()
         .take_while(|c| c.is_ascii_alphabetic())
-        .collect::<String>()
-        .to_ascii_lowercase();
+        .map(|c| char::from(c.to_ascii_lowercase()))
+        .collect();
     (!w.is_empty()).then_some(w)
 }
 
-/// An identifier as PostgreSQL resolves it: unquoted folds to lower case.
+/// An identifier as PostgreSQL resolves it: unquoted folds to lower case — ASCII letters only,
+/// as PostgreSQL does in a multi-byte (UTF-8) encoding.
 fn ident(i: &Ident) -> String {
     match i.quote_style {
         Some(_) => i.value.clone(),
-        None => i.value.to_lowercase(),
+        None => i.value.to_ascii_lowercase(),
     }
 }
 
@@ -678,11 +681,7 @@ impl Visitor for Walk<'_> {
         match t {
             TableFactor::Table {
                 name, args: None, ..
-            } => {
-                if !self.targets.contains(&(t as *const TableFactor)) {
-                    self.read(name);
-                }
-            }
+            } if !self.targets.contains(&(t as *const TableFactor)) => self.read(name),
             TableFactor::Table {
                 name,
                 args: Some(_),
@@ -702,10 +701,25 @@ impl Visitor for Walk<'_> {
     }
 }
 
+/// `WITH … UPDATE/DELETE/INSERT/MERGE` parses as a query whose body is the statement: that
+/// statement is what runs.
+fn main_statement(s: &Statement) -> &Statement {
+    match s {
+        Statement::Query(q) => match &*q.body {
+            SetExpr::Insert(st)
+            | SetExpr::Update(st)
+            | SetExpr::Delete(st)
+            | SetExpr::Merge(st) => main_statement(st),
+            _ => s,
+        },
+        _ => s,
+    }
+}
+
 fn statement(s: &Statement, path: &SearchPath) -> Features {
-    let (kind, _, _) = requirement(s);
+    let (kind, _, _) = requirement(main_statement(s));
     let mut walk = Walk {
-        f: Features::new(kind),
+        f: Features::empty(kind),
         path,
         frames: Vec::new(),
         targets: HashSet::new(),
@@ -721,7 +735,7 @@ fn statement(s: &Statement, path: &SearchPath) -> Features {
         f.exports = f.reads.clone();
         (f.has_where, f.has_limit) = bounds(q);
     }
-    match s {
+    match main_statement(s) {
         Statement::Query(q) => (f.has_where, f.has_limit) = bounds(q),
         Statement::Update(u) => {
             f.has_where = u.selection.is_some();
@@ -773,6 +787,9 @@ fn setting(name: &ObjectName) -> (Kind, Option<&'static str>) {
         (Kind::SetRole, Some("set_role"))
     } else if is_name(name, "search_path") {
         (Kind::Set, Some("search_path"))
+    } else if is_name(name, "standard_conforming_strings") {
+        // Off, backslashes escape in every string and statement boundaries move.
+        (Kind::Set, Some("standard_conforming_strings"))
     } else {
         (Kind::Set, None)
     }
@@ -814,7 +831,7 @@ fn requirement(s: &Statement) -> (Kind, Option<&'static str>, bool) {
             Reset::ConfigurationParameter(n) => {
                 let (k, a) = setting(n);
                 // RESET search_path returns to the session's default: nothing to guard.
-                (k, a.filter(|a| *a == "set_role"), false)
+                (k, a.filter(|a| *a != "search_path"), false)
             }
             Reset::ALL => (Kind::Set, None, false),
         },

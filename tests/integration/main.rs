@@ -11,6 +11,7 @@ mod dev;
 mod e2e;
 mod extended;
 mod masking;
+mod policy;
 mod props;
 mod tls_negative;
 mod workload;

@@ -26,7 +26,6 @@ const RULED: &[&str] = &[
 const MASKING: &str = r#"
 [masking]
 key = { env = "HOOPCTL_MASK_KEY" }
-exempt_groups = ["approvers"]
 
 [masking.profiles.phi]
 detectors = { ssn = "token", email = { action = "partial", keep = 4 }, phone = "redact", credit_card = "redact", mrn = "redact", npi = "redact", ipv4 = "redact", ipv6 = "redact", dob = "redact" }
@@ -162,7 +161,7 @@ async fn psql_sees_no_raw_identifier_through_any_channel() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn binary_results_are_masked_and_exempt_identities_see_raw_values_on_record() {
+async fn binary_results_are_masked_and_identities_permitted_unmask_see_raw_values_on_record() {
     let Some(Setup { gw, db, alice }) = masked_setup() else {
         return;
     };
@@ -190,7 +189,7 @@ async fn binary_results_are_masked_and_exempt_identities_see_raw_values_on_recor
     drop(client);
     drop(tunnel);
 
-    // bob is in an exempt group: raw values, and the audit says so.
+    // bob is an approver, whom policy permits `unmask`: raw values, and the audit says so.
     let bob = TestClient::new();
     bob.login_token(&gw, "bob");
     let out = psql_at(&bob, "review", "SELECT ssn FROM patients WHERE id = 1");

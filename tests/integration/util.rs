@@ -294,7 +294,8 @@ pub const USERS: &[(&str, &str, &[&str])] = &[
     ("carol", "carol-password", &[]),
 ];
 
-/// Test policy: the default policy plus "gated*" connections that need approval.
+/// Test policy: developers connect anywhere and run anything; "gated*" connections need an
+/// approved grant; approvers see unmasked values.
 pub const TEST_POLICY: &str = r#"
 permit (principal in Group::"developers", action == Action::"connect", resource)
 when { context.duration_seconds <= 28800 };
@@ -302,6 +303,14 @@ when { context.duration_seconds <= 28800 };
 forbid (principal, action == Action::"connect", resource)
 when { resource.name like "gated*" }
 unless { context.approved };
+
+permit (
+  principal in Group::"developers",
+  action in [Action::"read", Action::"write", Action::"export", Action::"ddl", Action::"admin"],
+  resource
+);
+
+permit (principal in Group::"approvers", action == Action::"unmask", resource);
 "#;
 
 pub struct TestGateway {
@@ -341,6 +350,17 @@ impl TestGateway {
         extra: &str,
         auth_extra: &str,
     ) -> TestGateway {
+        Self::start_policy(connections, env, extra, auth_extra, TEST_POLICY)
+    }
+
+    /// [`TestGateway::start_full`] with its own policy file.
+    pub fn start_policy(
+        connections: &str,
+        env: &[(&str, &str)],
+        extra: &str,
+        auth_extra: &str,
+        policy: &str,
+    ) -> TestGateway {
         let dir = tempfile::Builder::new()
             .prefix("hoopctl-gw-")
             .tempdir()
@@ -351,7 +371,7 @@ impl TestGateway {
                 "[[auth.users]]\nname = \"{name}\"\npassword_hash = \"{hash}\"\ngroups = {groups:?}\n\n"
             ));
         }
-        std::fs::write(dir.path().join("policy.cedar"), TEST_POLICY).unwrap();
+        std::fs::write(dir.path().join("policy.cedar"), policy).unwrap();
         let config = dir.path().join("gateway.toml");
         std::fs::write(
             &config,
@@ -371,7 +391,7 @@ impl TestGateway {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let child = cmd.spawn().unwrap();
+        let mut child = cmd.spawn().unwrap();
         let deadline = Instant::now() + Duration::from_secs(60);
         let addr = loop {
             let text = std::fs::read_to_string(&log).unwrap_or_default();
@@ -379,6 +399,9 @@ impl TestGateway {
                 break rest.split_whitespace().next().unwrap().parse().unwrap();
             }
             assert!(Instant::now() < deadline, "gateway did not start:\n{text}");
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("gateway exited ({status}) instead of starting:\n{text}");
+            }
             std::thread::sleep(Duration::from_millis(50));
         };
         TestGateway {
@@ -625,8 +648,12 @@ pub struct Tunnel {
 
 impl Tunnel {
     pub fn open(client: &TestClient, args: &[&str]) -> Tunnel {
-        let mut child = client
-            .cmd()
+        Self::open_cmd(client.cmd(), args)
+    }
+
+    /// [`Tunnel::open`] from a prepared command (a CI job's environment).
+    pub fn open_cmd(mut cmd: Command, args: &[&str]) -> Tunnel {
+        let mut child = cmd
             .args(["-o", "json", "connect"])
             .args(args)
             .stdout(Stdio::piped())

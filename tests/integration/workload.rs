@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::issuer::{GITHUB_REQUEST_TOKEN, Issuer, jws, now};
 use crate::util::*;
 
-const AUD: &str = "hoopctl-test";
+pub const AUD: &str = "hoopctl-test";
 const EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
 const JWT: &str = "urn:ietf:params:oauth:token-type:jwt";
 
@@ -49,7 +49,7 @@ claims = {{ environment = ["prod", "production"] }}
     )
 }
 
-fn github_claims() -> Value {
+pub fn github_claims() -> Value {
     json!({
         "sub": "repo:acme/warehouse:ref:refs/heads/main",
         "repository": "acme/warehouse", "repository_id": "4242", "repository_owner_id": "77",
@@ -59,7 +59,7 @@ fn github_claims() -> Value {
 }
 
 /// Environment of a GitHub Actions job and nothing else CI-like.
-fn github_job(cmd: &mut Command, iss: &Issuer, gw: &TestGateway) {
+pub fn github_job(cmd: &mut Command, iss: &Issuer, gw: &TestGateway) {
     cmd.env("GITHUB_ACTIONS", "true")
         .env("ACTIONS_ID_TOKEN_REQUEST_URL", iss.github_request_url())
         .env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", GITHUB_REQUEST_TOKEN)

@@ -1,6 +1,7 @@
 //! Protocol-aware proxies. Each one needs a [`Permit`](crate::gateway::policy::Permit) to reach
 //! its target; only the policy module can make one.
 
+pub mod gate;
 pub mod postgres;
 
 use tokio::io::{AsyncRead, AsyncWrite};

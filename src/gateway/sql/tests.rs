@@ -96,6 +96,19 @@ fn admin_reasons() {
     assert_eq!(sum("set search_path = evil"), "set admin=search_path");
     assert_eq!(sum("set statement_timeout = 5"), "set");
     assert_eq!(
+        sum("SET standard_conforming_strings = off"),
+        "set admin=standard_conforming_strings"
+    );
+    assert_eq!(
+        sum("select 1 -- comment ends here\r; delete from t"),
+        "select ; delete w=public.t"
+    );
+    assert_eq!(sum("select * from ÄRZTE"), "select r=public.Ärzte");
+    assert_eq!(
+        sum("copy t from stdin;\ndelete from patients"),
+        "copy_from w=public.t ; delete w=public.patients"
+    );
+    assert_eq!(
         sum("copy orders to program 'curl x'"),
         "copy_to r=public.orders x=public.orders admin=copy_program"
     );
@@ -261,7 +274,12 @@ mod props {
         fn a_prefix_hides_nothing(t in "[a-z]{1,8}") {
             let alone = inspect(&format!("delete from {t}"), &SearchPath::default());
             let both = inspect(&format!("select 1; delete from {t}"), &SearchPath::default());
-            prop_assert_eq!(&both.statements[1], &alone.statements[0]);
+            if alone.error.is_some() {
+                // A keyword is not a table name: then the pair fails to parse as a whole.
+                prop_assert!(both.error.is_some());
+            } else {
+                prop_assert_eq!(&both.statements[1], &alone.statements[0]);
+            }
         }
     }
 }

@@ -298,6 +298,47 @@ fn msg(tag: u8, body: &[u8]) -> Vec<u8> {
 
 /// ErrorResponse with severity, SQLSTATE, message and an optional hint.
 pub fn error_response(severity: &str, code: &str, message: &str, hint: Option<&str>) -> Vec<u8> {
+    report(b'E', severity, code, message, hint)
+}
+
+/// NoticeResponse (severity NOTICE, SQLSTATE 00000): psql prints it as it arrives.
+pub fn notice_response(message: &str, hint: Option<&str>) -> Vec<u8> {
+    report(b'N', "NOTICE", "00000", message, hint)
+}
+
+/// The name and value of a ParameterStatus message (`None` for anything else).
+pub fn parameter_status(msg: &[u8]) -> Option<(&[u8], &[u8])> {
+    if msg.first() != Some(&b'S') {
+        return None;
+    }
+    let b = body(msg);
+    let mut parts = b.split(|&c| c == 0);
+    Some((parts.next()?, parts.next()?))
+}
+
+/// Whether `msg` reports `standard_conforming_strings` off: the gateway's statement boundaries
+/// assume it is on (backslashes escape only in `E''` strings), so a session where it is off
+/// cannot be inspected.
+pub fn reports_backslash_strings(msg: &[u8]) -> bool {
+    matches!(parameter_status(msg), Some((b"standard_conforming_strings", v)) if v != b"on")
+}
+
+/// Simple Query.
+pub fn query(sql: &str) -> Vec<u8> {
+    let mut b: Vec<u8> = sql.bytes().filter(|&c| c != 0).collect();
+    b.push(0);
+    msg(b'Q', &b)
+}
+
+/// Execute of `portal`, all rows.
+pub fn execute(portal: &str) -> Vec<u8> {
+    let mut b: Vec<u8> = portal.bytes().filter(|&c| c != 0).collect();
+    b.push(0);
+    b.extend_from_slice(&0i32.to_be_bytes());
+    msg(b'E', &b)
+}
+
+fn report(tag: u8, severity: &str, code: &str, message: &str, hint: Option<&str>) -> Vec<u8> {
     let mut b = Vec::new();
     let mut field = |t: u8, v: &str| {
         b.push(t);
@@ -312,7 +353,7 @@ pub fn error_response(severity: &str, code: &str, message: &str, hint: Option<&s
         field(b'H', h);
     }
     b.push(0);
-    msg(b'E', &b)
+    msg(tag, &b)
 }
 
 /// AuthenticationOk.

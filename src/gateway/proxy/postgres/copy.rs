@@ -12,6 +12,8 @@
 
 use postgres_protocol::message::frontend;
 
+use crate::gateway::sql::lex::{group_end, skip_token, statements};
+
 /// The layout of a COPY's rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
@@ -41,132 +43,6 @@ pub struct CopyOut {
     pub source: String,
     /// Layout and options.
     pub opts: CopyOpts,
-}
-
-/// Splits `sql` at top-level semicolons (outside quotes, comments and dollar quotes).
-pub fn statements(sql: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    let b = sql.as_bytes();
-    while i < b.len() {
-        match b[i] {
-            b';' => {
-                out.push(&sql[start..i]);
-                start = i + 1;
-                i += 1;
-            }
-            b'(' => i = group_end(b, i),
-            _ => i = skip_token(b, i),
-        }
-    }
-    if start < sql.len() {
-        out.push(&sql[start..]);
-    }
-    out.into_iter().filter(|s| !s.trim().is_empty()).collect()
-}
-
-/// The index after the `)` that closes the `(` at `i` (or the end of the text).
-fn group_end(b: &[u8], i: usize) -> usize {
-    let mut depth = 0;
-    let mut j = i;
-    while j < b.len() {
-        match b[j] {
-            b'(' => {
-                depth += 1;
-                j += 1;
-            }
-            b')' => {
-                depth -= 1;
-                j += 1;
-                if depth == 0 {
-                    return j;
-                }
-            }
-            _ => j = skip_token(b, j),
-        }
-    }
-    b.len()
-}
-
-/// The index after the lexical unit at `i`: a quoted string or identifier, a comment, a
-/// dollar-quoted string, or one byte.
-fn skip_token(b: &[u8], i: usize) -> usize {
-    let rest = &b[i..];
-    match rest[0] {
-        b'\'' => {
-            // E'…' strings take backslash escapes.
-            let escapes = i > 0
-                && matches!(b[i - 1], b'e' | b'E')
-                && (i < 2 || !(b[i - 2].is_ascii_alphanumeric() || b[i - 2] == b'_'));
-            let mut j = i + 1;
-            while j < b.len() {
-                match b[j] {
-                    b'\\' if escapes => j += 2,
-                    b'\'' if b.get(j + 1) == Some(&b'\'') => j += 2,
-                    b'\'' => return j + 1,
-                    _ => j += 1,
-                }
-            }
-            b.len()
-        }
-        b'"' => {
-            let mut j = i + 1;
-            while j < b.len() {
-                match b[j] {
-                    b'"' if b.get(j + 1) == Some(&b'"') => j += 2,
-                    b'"' => return j + 1,
-                    _ => j += 1,
-                }
-            }
-            b.len()
-        }
-        b'-' if rest.get(1) == Some(&b'-') => rest
-            .iter()
-            .position(|&c| c == b'\n')
-            .map_or(b.len(), |p| i + p + 1),
-        b'/' if rest.get(1) == Some(&b'*') => {
-            let mut depth = 0;
-            let mut j = i;
-            while j < b.len() {
-                if b[j..].starts_with(b"/*") {
-                    depth += 1;
-                    j += 2;
-                } else if b[j..].starts_with(b"*/") {
-                    depth -= 1;
-                    j += 2;
-                    if depth == 0 {
-                        return j;
-                    }
-                } else {
-                    j += 1;
-                }
-            }
-            b.len()
-        }
-        b'$' => {
-            // $tag$ … $tag$ (tag: letters, digits, `_`, not starting with a digit); `$1` is a
-            // parameter.
-            let t = rest[1..]
-                .iter()
-                .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
-                .map_or(rest.len(), |p| p + 1);
-            // `x$a$` is one identifier: a `$` right after identifier characters starts no quote.
-            let after_ident =
-                i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_' || b[i - 1] == b'$');
-            let quote =
-                !after_ident && rest.get(t) == Some(&b'$') && (t == 1 || !rest[1].is_ascii_digit());
-            if !quote {
-                return i + 1;
-            }
-            let tag = &rest[..=t];
-            match b[i + tag.len()..].windows(tag.len()).position(|w| w == tag) {
-                Some(p) => i + tag.len() + p + tag.len(),
-                None => b.len(),
-            }
-        }
-        _ => i + 1,
-    }
 }
 
 /// Words and parenthesised groups of one statement, outside comments.

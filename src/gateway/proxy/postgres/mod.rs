@@ -35,6 +35,7 @@ use crate::clock::{fmt_ms, now_ms};
 use crate::gateway::Gateway;
 use crate::gateway::policy::Permit;
 use crate::gateway::proxy::Io;
+use crate::gateway::proxy::gate::{self, Decision, Gate};
 use crate::gateway::sessions::CancelTarget;
 use crate::gateway::store::AuditWrite;
 
@@ -212,6 +213,7 @@ async fn run<S: Io>(
     let mut forwarded = Vec::new();
     let mut unrecognized = Vec::new();
     let mut app = String::new();
+    let mut search_path = None;
     for (k, v) in params {
         let lk = k.to_ascii_lowercase();
         if k.starts_with("_pq_.") {
@@ -247,6 +249,10 @@ async fn run<S: Io>(
             if lk == "application_name" {
                 app = v.clone();
             }
+            if lk == "search_path" {
+                // Unqualified table names resolve through it (policy names tables in full).
+                search_path = Some(v.clone());
+            }
             forwarded.push((k, v));
         }
     }
@@ -267,11 +273,13 @@ async fn run<S: Io>(
         }
     };
     // The grant may have been revoked between the tunnel's check and the registration above.
-    let active = matches!(
-        ctx.gw.store.grant(&ctx.permit.grant_id).await,
-        Ok(Some(ref g)) if g.status == "active"
-    );
-    if !active || end_rx.borrow().is_some() {
+    let grant = match ctx.gw.store.grant(&ctx.permit.grant_id).await {
+        Ok(Some(g)) if g.status == "active" => Some(g),
+        _ => None,
+    };
+    let principal = crate::gateway::auth::principal_for(&ctx.gw.config, &ctx.permit.identity);
+    let ended = end_rx.borrow().is_some();
+    let (Some(grant), Some(principal), false) = (grant, principal, ended) else {
         let msg = format!(
             "grant {} ended while the session was starting",
             ctx.permit.grant_id
@@ -285,6 +293,31 @@ async fn run<S: Io>(
         )
         .await;
         return;
+    };
+    let gate = Gate::new(
+        principal,
+        &ctx.permit.connection,
+        cfg.kind.as_str(),
+        cfg.tables.clone(),
+        &grant.reason,
+        grant.provenance.clone(),
+        search_path.as_deref(),
+    );
+    let mut greeting = up.greeting.as_slice();
+    while let Ok(Some(n)) = codec::frame_len(greeting, MAX_BACKEND_MESSAGE) {
+        if codec::reports_backslash_strings(&greeting[..n]) {
+            let msg = "the target runs with standard_conforming_strings off; the gateway cannot find statement boundaries reliably and refuses the session";
+            ctx.audit("session_rejected", "error", Some(msg)).await;
+            fatal(
+                &mut client,
+                "0A000",
+                msg,
+                Some("ask the gateway operator to set standard_conforming_strings = on for the gateway's role"),
+            )
+            .await;
+            return;
+        }
+        greeting = &greeting[n..];
     }
     let pid = rand::random_range(1..i32::MAX);
     let key: i32 = rand::random();
@@ -328,25 +361,25 @@ async fn run<S: Io>(
         return;
     }
 
-    // Masking: the connection's profile, unless the identity is in an exempt group — which is
-    // itself audited, so unmasked access is on record.
+    // Masking: the connection's profile, unless policy permits `unmask` — which is itself
+    // audited, so unmasked access is on record. A policy error keeps the session masked.
     let masker = cfg
         .masking
         .as_ref()
         .and_then(|p| ctx.gw.maskers.get(p).map(|(g, m)| (p.clone(), g, m)));
-    let exempt = masker.is_some()
-        && crate::gateway::auth::principal_for(&ctx.gw.config, &ctx.permit.identity).is_some_and(
-            |p| {
-                p.groups
-                    .iter()
-                    .any(|g| ctx.gw.config.masking.exempt_groups.contains(g))
-            },
-        );
-    let masker = if exempt {
+    let unmasked = masker.is_some()
+        && match gate.may_unmask(&ctx.gw.policy) {
+            Ok(u) => u,
+            Err(e) => {
+                tracing::warn!(error = %e, "unmask decision failed; the session stays masked");
+                false
+            }
+        };
+    let masker = if unmasked {
         ctx.audit(
             "session_unmasked",
             "ok",
-            Some("member of a masking.exempt_groups group: values are not masked"),
+            Some("policy permits `unmask` on this connection: values are not masked"),
         )
         .await;
         None
@@ -366,7 +399,17 @@ async fn run<S: Io>(
         expects: expects.clone().unwrap_or_default(),
         catalog: ctx.gw.catalogs.get(&ctx.permit.connection).cloned(),
     });
-    let a = client_to_target(&ctx, cr, uw, buf, queue.clone(), ctl_tx, &stats, expects);
+    let a = client_to_target(
+        &ctx,
+        &gate,
+        cr,
+        uw,
+        buf,
+        queue.clone(),
+        ctl_tx,
+        &stats,
+        expects,
+    );
     let b = target_to_client(&ctx, ur, cw, queue, end_rx, ctl_rx, &stats, masking);
     tokio::pin!(a, b);
     let reason = tokio::select! {
@@ -463,11 +506,24 @@ async fn cancel(ctx: &Ctx, pid: i32, key: &[u8]) {
     }
 }
 
+/// An audited message: kind, audit event kind, SQL, and the refusal if policy refused it.
+type Spec = (
+    PendingKind,
+    &'static str,
+    String,
+    Option<Arc<gate::Refusal>>,
+);
+
+/// Sent to the target in place of a refused simple Query or fast-path call: a syntax error,
+/// so it can do nothing.
+const REFUSED_SQL: &str = "hoopctl refused this statement";
+
 /// Client → target. Returns when the client leaves; protocol violations and audit failures are
 /// sent to the other task, which tells the client and ends the session.
 #[allow(clippy::too_many_arguments)]
 async fn client_to_target<C: Io, U: Io>(
     ctx: &Ctx,
+    gate: &Gate,
     mut cr: ReadHalf<C>,
     mut uw: WriteHalf<U>,
     mut buf: BytesMut,
@@ -477,7 +533,13 @@ async fn client_to_target<C: Io, U: Io>(
     expects: Option<Arc<Mutex<Vec<mask::Expect>>>>,
 ) {
     let mut prepared = Prepared::default();
-    let mut specs: Vec<(PendingKind, &'static str, String)> = Vec::new();
+    let mut specs: Vec<Spec> = Vec::new();
+    // Refused Executes run this portal instead, which never exists: the target answers an
+    // error in the statement's place.
+    let refused_portal = format!(
+        "hoopctl_refused_{}",
+        &crate::gateway::auth::new_token("")[..16]
+    );
     let mut seq = 0i64;
     // Masked sessions: what the target will answer, and the bytes to forward when the gateway
     // adds a Describe in front of an Execute (`injected` holds them from the first one).
@@ -502,13 +564,51 @@ async fn client_to_target<C: Io, U: Io>(
             };
             let msg = &rest[..n];
             let parsed = codec::parse_frontend(msg);
+            // Policy decides every statement that runs: a Query, a portal's Execute, a
+            // fast-path call. Parse only records what the statement does.
+            let decision = match &parsed {
+                Ok(Frontend::Query(sql)) => Some(gate.decide(&ctx.gw.policy, &gate.inspect(sql))),
+                Ok(Frontend::Execute(portal)) => {
+                    Some(gate.decide(&ctx.gw.policy, &prepared.portal(portal)))
+                }
+                Ok(Frontend::FunctionCall(_)) => {
+                    Some(gate.decide(&ctx.gw.policy, &gate::opaque("function_call")))
+                }
+                _ => None,
+            };
+            let refusal = match decision {
+                Some(Decision::Refuse(r)) => Some(Arc::new(r)),
+                // Reviews come with the review machinery; until then a held statement is
+                // refused, naming what needs approval.
+                Some(Decision::Hold(asks)) => Some(Arc::new(gate::Refusal {
+                    message: format!(
+                        "refused by policy: this statement needs a human review ({})",
+                        asks.join(", ")
+                    ),
+                    hint: None,
+                })),
+                _ => None,
+            };
+            if let Some(r) = &refusal {
+                tracing::info!(refusal = %r.message, "statement refused by policy");
+                // The target gets something that fails in the statement's place, so the
+                // error lands where the statement's result would have (and aborts an open
+                // transaction, as a real error does); its answer is rewritten on the way back.
+                injected.extend_from_slice(&buf[copied..consumed]);
+                injected.extend_from_slice(&match parsed {
+                    Ok(Frontend::Execute(_)) => codec::execute(&refused_portal),
+                    _ => codec::query(REFUSED_SQL),
+                });
+                copied = consumed + n;
+            }
             if expects.is_some() {
                 use mask::Expect as X;
                 // Column rules need a COPY's columns: the gateway describes its source first
                 // (on every masked session: a reload may add column rules).
-                let copies = match &parsed {
-                    Ok(Frontend::Query(sql)) => copy::copy_outs_if_any(sql),
-                    Ok(Frontend::Execute(portal)) => {
+                let copies = match (&parsed, &refusal) {
+                    (_, Some(_)) => Vec::new(),
+                    (Ok(Frontend::Query(sql)), _) => copy::copy_outs_if_any(sql),
+                    (Ok(Frontend::Execute(portal)), _) => {
                         copy::copy_outs_if_any(prepared.portal_sql(portal))
                     }
                     _ => Vec::new(),
@@ -530,6 +630,8 @@ async fn client_to_target<C: Io, U: Io>(
                     Ok(Frontend::Parse(..)) => expected.push(X::Parse),
                     Ok(Frontend::Bind(..)) => expected.push(X::Bind),
                     Ok(Frontend::Describe(..)) => expected.push(X::Describe),
+                    // A refused Execute runs nothing: no columns to describe.
+                    Ok(Frontend::Execute(_)) if refusal.is_some() => expected.push(X::Execute),
                     Ok(Frontend::Execute(portal)) => {
                         expected.extend([X::Injected, X::Execute]);
                         injected.extend_from_slice(&buf[copied..consumed]);
@@ -538,6 +640,7 @@ async fn client_to_target<C: Io, U: Io>(
                     }
                     Ok(Frontend::Close(..)) => expected.push(X::Close),
                     Ok(Frontend::Sync) => expected.push(X::Sync),
+                    Ok(Frontend::FunctionCall(_)) if refusal.is_some() => expected.push(X::Query),
                     Ok(Frontend::FunctionCall(_)) => expected.push(X::Call),
                     _ if matches!(msg[0], b'c' | b'f') => expected.push(X::CopyEnd),
                     _ => {}
@@ -545,25 +648,27 @@ async fn client_to_target<C: Io, U: Io>(
             }
             match parsed {
                 Ok(Frontend::Query(sql)) => {
-                    specs.push((PendingKind::Query, "query", sql.to_string()))
+                    specs.push((PendingKind::Query, "query", sql.to_string(), refusal))
                 }
                 Ok(Frontend::Parse(name, sql)) => {
-                    prepared.parse(name, sql);
-                    specs.push((PendingKind::Parse, "parse", sql.to_string()));
+                    prepared.parse(name, sql, gate.inspect(sql));
+                    specs.push((PendingKind::Parse, "parse", sql.to_string(), None));
                 }
                 Ok(Frontend::Bind(portal, stmt)) => prepared.bind(portal, stmt),
                 Ok(Frontend::Execute(portal)) => specs.push((
                     PendingKind::Execute,
                     "execute",
                     prepared.portal_sql(portal).to_string(),
+                    refusal,
                 )),
                 Ok(Frontend::Close(kind, name)) => prepared.close(kind, name),
                 Ok(Frontend::FunctionCall(oid)) => specs.push((
                     PendingKind::Query,
                     "function_call",
                     format!("function call oid={oid}"),
+                    refusal,
                 )),
-                Ok(Frontend::Sync) => specs.push((PendingKind::Sync, "", String::new())),
+                Ok(Frontend::Sync) => specs.push((PendingKind::Sync, "", String::new(), None)),
                 Ok(Frontend::Terminate) => terminate = true,
                 Ok(Frontend::Describe(..) | Frontend::Flush | Frontend::Other) => {}
                 Err(e) => {
@@ -581,13 +686,15 @@ async fn client_to_target<C: Io, U: Io>(
         if !specs.is_empty() {
             let mut writes = Vec::new();
             let mut pending = Vec::with_capacity(specs.len());
-            for (kind, event_kind, sql) in specs.drain(..) {
+            for (kind, event_kind, sql, refusal) in specs.drain(..) {
                 if kind == PendingKind::Sync {
                     pending.push(Pending::new(0, kind));
                     continue;
                 }
                 seq += 1;
-                pending.push(Pending::new(seq, kind));
+                let mut p = Pending::new(seq, kind);
+                p.refusal = refusal;
+                pending.push(p);
                 writes.push(AuditWrite::Statement {
                     session_id: ctx.ids.session.clone(),
                     seq,
@@ -734,6 +841,7 @@ async fn target_to_client<C: Io, U: Io>(
         let mut complete = 0;
         let mut bad = None;
         let mut mask_failed = None;
+        let mut backslashes = false;
         let mut masked_out: Option<Vec<u8>> = None;
         if let Some(m) = masking.as_mut() {
             if let Ok(mut x) = m.expects.lock() {
@@ -773,6 +881,17 @@ async fn target_to_client<C: Io, U: Io>(
                 match codec::frame_len(&buf[complete..], MAX_BACKEND_MESSAGE) {
                     Ok(Some(n)) => {
                         let msg = &buf[complete..complete + n];
+                        if codec::reports_backslash_strings(msg) {
+                            backslashes = true;
+                            break;
+                        }
+                        // The error answering a refused statement's stand-in becomes the
+                        // refusal.
+                        let refusal = match msg[0] {
+                            b'E' => q.front().and_then(|p| p.refusal.clone()),
+                            _ => None,
+                        };
+                        let before = masked_out.as_ref().map(Vec::len);
                         // Masked sessions forward what the masker returns; a message it cannot
                         // inspect ends the session instead of passing through (fail closed).
                         let forwarded = match masking.as_mut() {
@@ -785,8 +904,23 @@ async fn target_to_client<C: Io, U: Io>(
                                     }
                                 }
                             }
-                            None => true,
+                            None => {
+                                if let Some(o) = masked_out.as_mut() {
+                                    o.extend_from_slice(msg);
+                                }
+                                true
+                            }
                         };
+                        if forwarded && let Some(r) = &refusal {
+                            let o = masked_out.get_or_insert_with(|| buf[..complete].to_vec());
+                            o.truncate(before.unwrap_or(complete));
+                            o.extend_from_slice(&codec::error_response(
+                                "ERROR",
+                                "42501",
+                                &r.message,
+                                r.hint.as_deref(),
+                            ));
+                        }
                         let before = finished.len();
                         // The gateway's own answers (its Describes, COPY probes) are not the
                         // client's statements' outcomes.
@@ -856,6 +990,11 @@ async fn target_to_client<C: Io, U: Io>(
                 return "client went away".into();
             }
             buf.advance(complete);
+        }
+        if backslashes {
+            let msg = "standard_conforming_strings was turned off; the gateway cannot inspect statements any more and closed the session";
+            fatal(&mut cw, "0A000", msg, None).await;
+            return msg.to_string();
         }
         if let Some(e) = bad {
             let msg = format!("the target sent an invalid message ({e}); session closed");

@@ -7,7 +7,11 @@
 //! up to its Sync, marking anything the target skipped after an error as `skipped`).
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 use std::time::Instant;
+
+use crate::gateway::proxy::gate::{self, Refusal};
+use crate::gateway::sql::Inspection;
 
 use super::codec::{command_rows, error_fields};
 
@@ -37,6 +41,9 @@ pub struct Pending {
     pub rows: Option<i64>,
     /// First error, if any.
     pub error: Option<String>,
+    /// Set when policy refused the statement: the target was sent something that fails in
+    /// its place, and the error it answers becomes this refusal.
+    pub refusal: Option<Arc<Refusal>>,
 }
 
 impl Pending {
@@ -48,6 +55,7 @@ impl Pending {
             started: Instant::now(),
             rows: None,
             error: None,
+            refusal: None,
         }
     }
 }
@@ -68,6 +76,12 @@ pub struct Finished {
 }
 
 fn finish(p: Pending, outcome: &'static str) -> Option<Finished> {
+    // A refused statement never ran: its outcome is `denied`, whatever the target answered.
+    let outcome = if p.refusal.is_some() && outcome != "skipped" {
+        "denied"
+    } else {
+        outcome
+    };
     (p.kind != PendingKind::Sync).then(|| Finished {
         seq: p.seq,
         outcome,
@@ -100,13 +114,11 @@ pub fn on_backend(queue: &mut VecDeque<Pending>, msg: &[u8], out: &mut Vec<Finis
             }
         }
         (b'E', PendingKind::Query) if front.error.is_none() => {
-            let (code, m) = error_fields(msg);
-            front.error = Some(format!("{code}: {m}"));
+            front.error = Some(error_text(front, msg));
         }
         (b'E', PendingKind::Parse | PendingKind::Execute) => {
-            let (code, m) = error_fields(msg);
             if let Some(mut p) = queue.pop_front() {
-                p.error = Some(format!("{code}: {m}"));
+                p.error = Some(error_text(&p, msg));
                 out.extend(finish(p, "error"));
             }
         }
@@ -129,23 +141,56 @@ pub fn on_backend(queue: &mut VecDeque<Pending>, msg: &[u8], out: &mut Vec<Finis
     }
 }
 
-/// Statement texts of named prepared statements and portals, so an Execute can be audited with
-/// the SQL it runs.
+fn error_text(p: &Pending, msg: &[u8]) -> String {
+    match &p.refusal {
+        Some(r) => format!("42501: {}", r.message),
+        None => {
+            let (code, m) = error_fields(msg);
+            format!("{code}: {m}")
+        }
+    }
+}
+
+/// A prepared statement or portal: its text (for the audit) and its inspection (for policy).
+#[derive(Debug, Clone)]
+pub struct Known {
+    /// The SQL.
+    pub sql: Arc<str>,
+    /// What it does.
+    pub inspection: Arc<Inspection>,
+}
+
+/// Named prepared statements and portals, so an Execute is audited with the SQL it runs and
+/// decided by what that SQL does.
 #[derive(Debug, Default)]
 pub struct Prepared {
-    statements: HashMap<String, String>,
-    portals: HashMap<String, String>,
+    statements: HashMap<String, Known>,
+    portals: HashMap<String, Known>,
 }
 
 impl Prepared {
     /// Records a Parse.
-    pub fn parse(&mut self, name: &str, sql: &str) {
-        self.statements.insert(name.to_string(), sql.to_string());
+    pub fn parse(&mut self, name: &str, sql: &str, inspection: Arc<Inspection>) {
+        self.statements.insert(
+            name.to_string(),
+            Known {
+                sql: Arc::from(sql),
+                inspection,
+            },
+        );
     }
-    /// Records a Bind.
+    /// Records a Bind. A statement the gateway did not see prepared (SQL-level `PREPARE`
+    /// shares the namespace) is opaque: running it needs `admin`.
     pub fn bind(&mut self, portal: &str, statement: &str) {
-        let sql = self.statements.get(statement).cloned().unwrap_or_default();
-        self.portals.insert(portal.to_string(), sql);
+        let known = self
+            .statements
+            .get(statement)
+            .cloned()
+            .unwrap_or_else(|| Known {
+                sql: Arc::from(""),
+                inspection: gate::opaque("unknown_statement"),
+            });
+        self.portals.insert(portal.to_string(), known);
     }
     /// Records a Close.
     pub fn close(&mut self, kind: u8, name: &str) {
@@ -156,7 +201,14 @@ impl Prepared {
     }
     /// SQL an Execute of `portal` runs.
     pub fn portal_sql(&self, portal: &str) -> &str {
-        self.portals.get(portal).map(String::as_str).unwrap_or("")
+        self.portals.get(portal).map(|k| &*k.sql).unwrap_or("")
+    }
+    /// What an Execute of `portal` runs; an unknown portal is opaque.
+    pub fn portal(&self, portal: &str) -> Arc<Inspection> {
+        self.portals
+            .get(portal)
+            .map(|k| k.inspection.clone())
+            .unwrap_or_else(|| gate::opaque("unknown_portal"))
     }
 }
 
@@ -220,7 +272,11 @@ mod tests {
     #[test]
     fn prepared_statements_resolve_portals() {
         let mut p = Prepared::default();
-        p.parse("s1", "select 1");
+        let i = Arc::new(crate::gateway::sql::inspect(
+            "select 1",
+            &Default::default(),
+        ));
+        p.parse("s1", "select 1", i);
         p.bind("", "s1");
         assert_eq!(p.portal_sql(""), "select 1");
         p.close(b'S', "s1");
