@@ -373,7 +373,8 @@ async fn start_rig(o: &Opts, durability: &str, masking: bool) -> Res<Rig> {
     let hash = hoopctl::gateway::auth::hash_password("bench-password")?;
     std::fs::write(
         d.join("policy.cedar"),
-        "permit (principal, action == Action::\"connect\", resource);\n",
+        // Every statement permitted: the benchmark measures the full per-statement decision.
+        "permit (principal, action, resource);\n",
     )
     .map_err(|e| e.to_string())?;
     let cfg = format!(

@@ -35,12 +35,14 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand whoami 'Show who this profile is logged in as'
             cand connections 'List the connections you may request'
             cand grant 'Request, list and decide just-in-time grants'
+            cand review 'See and decide reviews: held statements and pending grants waiting for a human'
             cand connect 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
             cand wait 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)'
             cand audit 'Read the gateway''s audit log (admins)'
             cand completions 'Print a shell completion script'
             cand dev 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
             cand gateway 'Run and administer a gateway'
+            cand policy 'Try policy decisions offline, against a gateway config and its policy files'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hoopctl;login'= {
@@ -221,6 +223,102 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         &'hoopctl;grant;help;revoke'= {
         }
         &'hoopctl;grant;help;help'= {
+        }
+        &'hoopctl;review'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List reviews you asked for or may decide (pending ones by default)'
+            cand show 'Show one review, with the statement it holds'
+            cand approve 'Approve: a held statement runs once; a pending grant becomes active'
+            cand deny 'Deny: the held statement fails with SQLSTATE 42501; a pending grant is denied'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;review;list'= {
+            cand --status 'pending (default), approved, denied, expired, cancelled or all'
+            cand --connection 'Only this connection'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;review;show'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;review;approve'= {
+            cand --reason 'Note recorded with the decision'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;review;deny'= {
+            cand --reason 'Why (shown to the requester)'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;review;help'= {
+            cand list 'List reviews you asked for or may decide (pending ones by default)'
+            cand show 'Show one review, with the statement it holds'
+            cand approve 'Approve: a held statement runs once; a pending grant becomes active'
+            cand deny 'Deny: the held statement fails with SQLSTATE 42501; a pending grant is denied'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;review;help;list'= {
+        }
+        &'hoopctl;review;help;show'= {
+        }
+        &'hoopctl;review;help;approve'= {
+        }
+        &'hoopctl;review;help;deny'= {
+        }
+        &'hoopctl;review;help;help'= {
         }
         &'hoopctl;connect'= {
             cand --port 'Local port on 127.0.0.1 (default: an ephemeral one)'
@@ -475,18 +573,67 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         }
         &'hoopctl;gateway;help;help'= {
         }
+        &'hoopctl;policy'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand test 'Explain a decision: every Cedar request, its outcome and the policies behind it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;policy;test'= {
+            cand --config 'Gateway config file (its policy files, identities and connections are used)'
+            cand --principal 'Who asks: a user or service account name from the config'
+            cand --sql 'A SQL string to decide exactly as the gateway''s proxy would'
+            cand --connection 'The connection the SQL runs on (with --sql)'
+            cand --reason 'The grant''s reason the SQL runs under (with --sql)'
+            cand --search-path 'The session''s search_path (with --sql; default public)'
+            cand --action 'One action: connect, read, write, export, ddl, admin, unmask, approve, approve_own'
+            cand --resource 'Its resource: ''Connection::"NAME"'' or ''Table::"CONNECTION/schema.table"'''
+            cand --context 'JSON merged over the action''s default context, e.g. ''{"approved": true}'''
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;policy;help'= {
+            cand test 'Explain a decision: every Cedar request, its outcome and the policies behind it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;policy;help;test'= {
+        }
+        &'hoopctl;policy;help;help'= {
+        }
         &'hoopctl;help'= {
             cand login 'Log in to a gateway (OAuth device flow; or a minted token with --token-stdin)'
             cand logout 'Revoke this profile''s login at the gateway and forget it locally'
             cand whoami 'Show who this profile is logged in as'
             cand connections 'List the connections you may request'
             cand grant 'Request, list and decide just-in-time grants'
+            cand review 'See and decide reviews: held statements and pending grants waiting for a human'
             cand connect 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
             cand wait 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)'
             cand audit 'Read the gateway''s audit log (admins)'
             cand completions 'Print a shell completion script'
             cand dev 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
             cand gateway 'Run and administer a gateway'
+            cand policy 'Try policy decisions offline, against a gateway config and its policy files'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hoopctl;help;login'= {
@@ -513,6 +660,20 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         &'hoopctl;help;grant;deny'= {
         }
         &'hoopctl;help;grant;revoke'= {
+        }
+        &'hoopctl;help;review'= {
+            cand list 'List reviews you asked for or may decide (pending ones by default)'
+            cand show 'Show one review, with the statement it holds'
+            cand approve 'Approve: a held statement runs once; a pending grant becomes active'
+            cand deny 'Deny: the held statement fails with SQLSTATE 42501; a pending grant is denied'
+        }
+        &'hoopctl;help;review;list'= {
+        }
+        &'hoopctl;help;review;show'= {
+        }
+        &'hoopctl;help;review;approve'= {
+        }
+        &'hoopctl;help;review;deny'= {
         }
         &'hoopctl;help;connect'= {
         }
@@ -546,6 +707,11 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         &'hoopctl;help;gateway;mask-test'= {
         }
         &'hoopctl;help;gateway;token'= {
+        }
+        &'hoopctl;help;policy'= {
+            cand test 'Explain a decision: every Cedar request, its outcome and the policies behind it'
+        }
+        &'hoopctl;help;policy;test'= {
         }
         &'hoopctl;help;help'= {
         }

@@ -46,12 +46,14 @@ complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "logout" -d 'Revoke 
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "whoami" -d 'Show who this profile is logged in as'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "connections" -d 'List the connections you may request'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "grant" -d 'Request, list and decide just-in-time grants'
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "review" -d 'See and decide reviews: held statements and pending grants waiting for a human'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "connect" -d 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "wait" -d 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "audit" -d 'Read the gateway\'s audit log (admins)'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "dev" -d 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "gateway" -d 'Run and administer a gateway'
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "policy" -d 'Try policy decisions offline, against a gateway config and its policy files'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand login" -l gateway -d 'Gateway URL, e.g. https://gateway.example.com:8443 (remembered in the profile)' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand login" -l ca-file -d 'PEM file of the gateway\'s CA, when it is not publicly trusted (copied into the profile)' -r -F
@@ -248,6 +250,105 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_s
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from help" -f -a "deny" -d 'Deny a pending grant (approver groups)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'End a grant now; its live sessions are closed'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand grant; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and not __fish_seen_subcommand_from list show approve deny help" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and not __fish_seen_subcommand_from list show approve deny help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and not __fish_seen_subcommand_from list show approve deny help" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+github\t'GitHub Actions (`permissions: id-token: write`)'
+gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
+circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
+buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
+kubernetes\t'A Kubernetes projected service-account token file'
+env\t'An environment variable (--token-env)'
+file\t'A file (--token-file)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and not __fish_seen_subcommand_from list show approve deny help" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and not __fish_seen_subcommand_from list show approve deny help" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and not __fish_seen_subcommand_from list show approve deny help" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and not __fish_seen_subcommand_from list show approve deny help" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and not __fish_seen_subcommand_from list show approve deny help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and not __fish_seen_subcommand_from list show approve deny help" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and not __fish_seen_subcommand_from list show approve deny help" -f -a "list" -d 'List reviews you asked for or may decide (pending ones by default)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and not __fish_seen_subcommand_from list show approve deny help" -f -a "show" -d 'Show one review, with the statement it holds'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and not __fish_seen_subcommand_from list show approve deny help" -f -a "approve" -d 'Approve: a held statement runs once; a pending grant becomes active'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and not __fish_seen_subcommand_from list show approve deny help" -f -a "deny" -d 'Deny: the held statement fails with SQLSTATE 42501; a pending grant is denied'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and not __fish_seen_subcommand_from list show approve deny help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from list" -l status -d 'pending (default), approved, denied, expired, cancelled or all' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from list" -l connection -d 'Only this connection' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from list" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from list" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+github\t'GitHub Actions (`permissions: id-token: write`)'
+gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
+circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
+buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
+kubernetes\t'A Kubernetes projected service-account token file'
+env\t'An environment variable (--token-env)'
+file\t'A file (--token-file)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from list" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from list" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from list" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from list" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from show" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from show" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+github\t'GitHub Actions (`permissions: id-token: write`)'
+gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
+circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
+buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
+kubernetes\t'A Kubernetes projected service-account token file'
+env\t'An environment variable (--token-env)'
+file\t'A file (--token-file)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from show" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from show" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from show" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from show" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from approve" -l reason -d 'Note recorded with the decision' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from approve" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from approve" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from approve" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+github\t'GitHub Actions (`permissions: id-token: write`)'
+gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
+circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
+buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
+kubernetes\t'A Kubernetes projected service-account token file'
+env\t'An environment variable (--token-env)'
+file\t'A file (--token-file)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from approve" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from approve" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from approve" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from approve" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from approve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from approve" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from deny" -l reason -d 'Why (shown to the requester)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from deny" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from deny" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from deny" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+github\t'GitHub Actions (`permissions: id-token: write`)'
+gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
+circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
+buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
+kubernetes\t'A Kubernetes projected service-account token file'
+env\t'An environment variable (--token-env)'
+file\t'A file (--token-file)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from deny" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from deny" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from deny" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from deny" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from deny" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from deny" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from help" -f -a "list" -d 'List reviews you asked for or may decide (pending ones by default)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one review, with the statement it holds'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from help" -f -a "approve" -d 'Approve: a held statement runs once; a pending grant becomes active'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from help" -f -a "deny" -d 'Deny: the held statement fails with SQLSTATE 42501; a pending grant is denied'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand review; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l port -d 'Local port on 127.0.0.1 (default: an ephemeral one)' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l reason -d 'Why you need access; needed when no active grant exists' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand connect" -l duration -d 'Duration of a new grant, e.g. 30m' -r
@@ -518,23 +619,76 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "mask-test" -d 'Show what a masking profile does to a value (or to each line of stdin)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "token" -d 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "login" -d 'Log in to a gateway (OAuth device flow; or a minted token with --token-stdin)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "logout" -d 'Revoke this profile\'s login at the gateway and forget it locally'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "whoami" -d 'Show who this profile is logged in as'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "connections" -d 'List the connections you may request'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "grant" -d 'Request, list and decide just-in-time grants'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "connect" -d 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "wait" -d 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "audit" -d 'Read the gateway\'s audit log (admins)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "dev" -d 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "gateway" -d 'Run and administer a gateway'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant connect wait audit completions dev gateway help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and not __fish_seen_subcommand_from test help" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and not __fish_seen_subcommand_from test help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and not __fish_seen_subcommand_from test help" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+github\t'GitHub Actions (`permissions: id-token: write`)'
+gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
+circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
+buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
+kubernetes\t'A Kubernetes projected service-account token file'
+env\t'An environment variable (--token-env)'
+file\t'A file (--token-file)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and not __fish_seen_subcommand_from test help" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and not __fish_seen_subcommand_from test help" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and not __fish_seen_subcommand_from test help" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and not __fish_seen_subcommand_from test help" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and not __fish_seen_subcommand_from test help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and not __fish_seen_subcommand_from test help" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and not __fish_seen_subcommand_from test help" -f -a "test" -d 'Explain a decision: every Cedar request, its outcome and the policies behind it'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and not __fish_seen_subcommand_from test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -l config -d 'Gateway config file (its policy files, identities and connections are used)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -l principal -d 'Who asks: a user or service account name from the config' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -l sql -d 'A SQL string to decide exactly as the gateway\'s proxy would' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -l connection -d 'The connection the SQL runs on (with --sql)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -l reason -d 'The grant\'s reason the SQL runs under (with --sql)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -l search-path -d 'The session\'s search_path (with --sql; default public)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -l action -d 'One action: connect, read, write, export, ddl, admin, unmask, approve, approve_own' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -l resource -d 'Its resource: \'Connection::"NAME"\' or \'Table::"CONNECTION/schema.table"\'' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -l context -d 'JSON merged over the action\'s default context, e.g. \'{"approved": true}\'' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+github\t'GitHub Actions (`permissions: id-token: write`)'
+gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
+circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
+buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
+kubernetes\t'A Kubernetes projected service-account token file'
+env\t'An environment variable (--token-env)'
+file\t'A file (--token-file)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "test" -d 'Explain a decision: every Cedar request, its outcome and the policies behind it'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "login" -d 'Log in to a gateway (OAuth device flow; or a minted token with --token-stdin)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "logout" -d 'Revoke this profile\'s login at the gateway and forget it locally'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "whoami" -d 'Show who this profile is logged in as'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "connections" -d 'List the connections you may request'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "grant" -d 'Request, list and decide just-in-time grants'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "review" -d 'See and decide reviews: held statements and pending grants waiting for a human'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "connect" -d 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "wait" -d 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "audit" -d 'Read the gateway\'s audit log (admins)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "dev" -d 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "gateway" -d 'Run and administer a gateway'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "policy" -d 'Try policy decisions offline, against a gateway config and its policy files'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from grant" -f -a "request" -d 'Ask for access to a connection'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from grant" -f -a "list" -d 'List your grants (or everyone\'s with --all, for approvers)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from grant" -f -a "approve" -d 'Approve a pending grant (approver groups)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from grant" -f -a "deny" -d 'Deny a pending grant (approver groups)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from grant" -f -a "revoke" -d 'End a grant now; its live sessions are closed'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from review" -f -a "list" -d 'List reviews you asked for or may decide (pending ones by default)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from review" -f -a "show" -d 'Show one review, with the statement it holds'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from review" -f -a "approve" -d 'Approve: a held statement runs once; a pending grant becomes active'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from review" -f -a "deny" -d 'Deny: the held statement fails with SQLSTATE 42501; a pending grant is denied'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "list" -d 'List audit events, oldest first'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "serve" -d 'Serve the API and the tunnel on the configured address'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "init" -d 'Write a starter config, the default policy and a data directory into DIR'
@@ -542,3 +696,4 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_su
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "hash-password" -d 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "mask-test" -d 'Show what a masking profile does to a value (or to each line of stdin)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "token" -d 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "test" -d 'Explain a decision: every Cedar request, its outcome and the policies behind it'

@@ -124,9 +124,6 @@ name = "dev"
 password_hash = "{hash}"
 groups = ["developers", "approvers", "admins"]
 
-[grants]
-allow_self_approval = true
-
 [policy]
 files = ["policy.cedar"]
 
@@ -194,7 +191,10 @@ pub async fn run(args: DevArgs, profile_name: &str, out: Output) -> anyhow::Resu
     crate::gateway::ca::write_private(&dir.join("mask.key"), &auth::new_token(""))?;
     std::fs::write(
         dir.join("policy.cedar"),
-        crate::gateway::policy::DEFAULT_POLICY,
+        format!(
+            "{}\n// hoopctl dev: the one dev user reviews their own held statements and grants.\n@id(\"dev-approves-own\")\npermit (principal == User::\"dev\", action == Action::\"approve_own\", resource);\n",
+            crate::gateway::policy::DEFAULT_POLICY
+        ),
     )?;
     let cfg_path = dir.join("gateway.toml");
     std::fs::write(

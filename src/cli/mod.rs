@@ -87,6 +87,9 @@ pub enum Command {
     /// Request, list and decide just-in-time grants.
     #[command(subcommand)]
     Grant(GrantCommand),
+    /// See and decide reviews: held statements and pending grants waiting for a human.
+    #[command(subcommand)]
+    Review(ReviewCommand),
     /// Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status.
     #[command(
         after_help = "Examples:\n  hoopctl connect warehouse --reason \"nightly refresh\"\n  hoopctl connect warehouse --reason \"nightly refresh\" -- psql -c 'select count(*) from orders'\n  hoopctl connect prod --reason \"incident 42\" --wait --timeout 30m -- ./export.sh\n\nCMD gets PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE=disable and DATABASE_URL."
@@ -110,6 +113,51 @@ pub enum Command {
     /// Run and administer a gateway.
     #[command(subcommand)]
     Gateway(GatewayCommand),
+    /// Try policy decisions offline, against a gateway config and its policy files.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+/// `policy` verbs.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Explain a decision: every Cedar request, its outcome and the policies behind it.
+    #[command(
+        after_help = "Examples:\n  hoopctl policy test --config gw.toml --principal etl --connection warehouse --sql 'delete from orders'\n  hoopctl policy test --config gw.toml --principal alice --action unmask --resource 'Connection::\"warehouse\"'\n  hoopctl policy test --config gw.toml --principal bob --action approve --resource 'Connection::\"prod\"' --context '{\"requester\": \"alice\"}'\n\nExit status: 0 allowed, 4 allowed once a reviewer approves, 3 denied."
+    )]
+    Test(PolicyTestArgs),
+}
+
+/// `policy test` flags.
+#[derive(Debug, Args)]
+pub struct PolicyTestArgs {
+    /// Gateway config file (its policy files, identities and connections are used).
+    #[arg(long, env = "HOOPCTL_CONFIG")]
+    pub config: PathBuf,
+    /// Who asks: a user or service account name from the config.
+    #[arg(long, env = "HOOPCTL_PRINCIPAL")]
+    pub principal: String,
+    /// A SQL string to decide exactly as the gateway's proxy would.
+    #[arg(long, conflicts_with_all = ["action", "resource", "context"])]
+    pub sql: Option<String>,
+    /// The connection the SQL runs on (with --sql).
+    #[arg(long, env = "HOOPCTL_CONNECTION")]
+    pub connection: Option<String>,
+    /// The grant's reason the SQL runs under (with --sql).
+    #[arg(long, env = "HOOPCTL_REASON", default_value = "policy test")]
+    pub reason: String,
+    /// The session's search_path (with --sql; default public).
+    #[arg(long)]
+    pub search_path: Option<String>,
+    /// One action: connect, read, write, export, ddl, admin, unmask, approve, approve_own.
+    #[arg(long)]
+    pub action: Option<String>,
+    /// Its resource: 'Connection::"NAME"' or 'Table::"CONNECTION/schema.table"'.
+    #[arg(long)]
+    pub resource: Option<String>,
+    /// JSON merged over the action's default context, e.g. '{"approved": true}'.
+    #[arg(long)]
+    pub context: Option<String>,
 }
 
 /// `login` flags.
@@ -179,6 +227,47 @@ pub enum GrantCommand {
         /// Grant id.
         id: String,
         /// Why.
+        #[arg(long, env = "HOOPCTL_REASON")]
+        reason: Option<String>,
+    },
+}
+
+/// `review` verbs.
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// List reviews you asked for or may decide (pending ones by default).
+    #[command(after_help = "Examples:
+  hoopctl review list
+  hoopctl review list --status all --connection warehouse -o json")]
+    List {
+        /// pending (default), approved, denied, expired, cancelled or all.
+        #[arg(long, env = "HOOPCTL_STATUS")]
+        status: Option<String>,
+        /// Only this connection.
+        #[arg(long, env = "HOOPCTL_CONNECTION")]
+        connection: Option<String>,
+    },
+    /// Show one review, with the statement it holds.
+    Show {
+        /// Review id (rv_…).
+        id: String,
+    },
+    /// Approve: a held statement runs once; a pending grant becomes active.
+    #[command(
+        after_help = "Example:\n  hoopctl review approve rv_0123456789abcdef --reason \"checked with the on-call\""
+    )]
+    Approve {
+        /// Review id (rv_…).
+        id: String,
+        /// Note recorded with the decision.
+        #[arg(long, env = "HOOPCTL_REASON")]
+        reason: Option<String>,
+    },
+    /// Deny: the held statement fails with SQLSTATE 42501; a pending grant is denied.
+    Deny {
+        /// Review id (rv_…).
+        id: String,
+        /// Why (shown to the requester).
         #[arg(long, env = "HOOPCTL_REASON")]
         reason: Option<String>,
     },

@@ -4,8 +4,10 @@ use std::io::Read;
 
 use clap::CommandFactory;
 
-use super::{AuditCommand, Cli, Command, GatewayCommand, GrantCommand};
-use crate::client::{audit, ci, connect, grant, login};
+use super::{
+    AuditCommand, Cli, Command, GatewayCommand, GrantCommand, PolicyCommand, ReviewCommand,
+};
+use crate::client::{audit, ci, connect, grant, login, review};
 use crate::exit::{ExitKind, Failure};
 use crate::gateway;
 
@@ -68,6 +70,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             GrantCommand::Deny { id, reason } => grant::decide(p, "deny", &id, reason, out).await?,
             GrantCommand::Revoke { id, reason } => {
                 grant::decide(p, "revoke", &id, reason, out).await?
+            }
+        },
+        Command::Policy(PolicyCommand::Test(a)) => gateway::admin::policy_test(
+            &a.config,
+            &gateway::admin::PolicyTest {
+                principal: a.principal,
+                sql: a.sql,
+                connection: a.connection,
+                reason: a.reason,
+                search_path: a.search_path,
+                action: a.action,
+                resource: a.resource,
+                context: a.context,
+            },
+            out,
+        )?,
+        Command::Review(r) => match r {
+            ReviewCommand::List { status, connection } => {
+                review::list(p, status.as_deref(), connection.as_deref(), out).await?
+            }
+            ReviewCommand::Show { id } => review::show(p, &id, out).await?,
+            ReviewCommand::Approve { id, reason } => {
+                review::decide(p, "approve", &id, reason, out).await?
+            }
+            ReviewCommand::Deny { id, reason } => {
+                review::decide(p, "deny", &id, reason, out).await?
             }
         },
         Command::Connect(a) => {

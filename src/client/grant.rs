@@ -20,17 +20,21 @@ fn describe(g: &Grant) -> String {
 
 /// How to get a pending grant approved, in one sentence.
 pub fn approval_hint(g: &Grant) -> String {
-    format!(
-        "grant {} for {} is waiting for approval by a member of {}: they run `hoopctl grant approve {}`",
-        g.id,
-        g.connection,
-        if g.approver_groups.is_empty() {
-            "an approver group".to_string()
-        } else {
-            g.approver_groups.join(" or ")
-        },
-        g.id
-    )
+    let who = if g.approver_groups.is_empty() {
+        "a reviewer".to_string()
+    } else {
+        format!("a reviewer (e.g. in {})", g.approver_groups.join(" or "))
+    };
+    match &g.review_id {
+        Some(r) => format!(
+            "grant {} for {} is waiting for approval (review {r}): {who} runs `hoopctl review approve {r}` (or `hoopctl grant approve {}`)",
+            g.id, g.connection, g.id
+        ),
+        None => format!(
+            "grant {} for {} is waiting for approval: {who} runs `hoopctl grant approve {}`",
+            g.id, g.connection, g.id
+        ),
+    }
 }
 
 /// Lists connections.
@@ -160,14 +164,12 @@ pub async fn request_cmd(
         Output::Text => println!("{}", describe(&g)),
     }
     if g.status == GrantStatus::Pending {
-        if out == Output::Text {
-            eprintln!("{}", approval_hint(&g));
-        }
         return Err(Failure::new(
             ExitKind::ApprovalPending,
             format!(
-                "grant {} is pending; wait with `hoopctl grant request … --wait` or `hoopctl connect {} --wait`",
-                g.id, g.connection
+                "{}; wait for it with `hoopctl grant request … --wait` or `hoopctl connect {} --wait`",
+                approval_hint(&g),
+                g.connection
             ),
         ));
     }

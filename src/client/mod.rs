@@ -10,6 +10,7 @@ pub mod grant;
 pub mod health;
 pub mod login;
 pub mod profile;
+pub mod review;
 pub mod tunnel;
 
 use std::io::IsTerminal;

@@ -208,6 +208,13 @@ pub fn check(config: &Path, out: Output) -> Result<(), Failure> {
             ));
         }
     }
+    for w in &cfg.reviews.webhooks {
+        if let Some(k) = &w.secret
+            && let Err(e) = k.resolve(&cfg.base_dir)
+        {
+            problems.push(format!("reviews.webhooks {}: secret: {e}", w.url));
+        }
+    }
     if !problems.is_empty() {
         return Err(Failure::new(
             ExitKind::Failure,
@@ -232,6 +239,186 @@ pub fn check(config: &Path, out: Output) -> Result<(), Failure> {
         ),
     }
     Ok(())
+}
+
+/// What `policy test` asks.
+#[derive(Debug, Clone, Default)]
+pub struct PolicyTest {
+    /// Identity name (a user or service account of the config), or `User::"name"`.
+    pub principal: String,
+    /// A SQL string to decide as the proxy would.
+    pub sql: Option<String>,
+    /// Its connection.
+    pub connection: Option<String>,
+    /// The grant reason it runs under.
+    pub reason: String,
+    /// The session's search_path.
+    pub search_path: Option<String>,
+    /// A single action…
+    pub action: Option<String>,
+    /// …on this resource (`Connection::"pg"`, `Table::"pg/public.orders"`)…
+    pub resource: Option<String>,
+    /// …with this context merged over the action's defaults (JSON).
+    pub context: Option<String>,
+}
+
+/// `policy test`: explains a decision offline, from the config and its policy files. Exit 0
+/// when allowed, 4 when allowed once approved (a review), 3 when denied.
+pub fn policy_test(config: &Path, t: &PolicyTest, out: Output) -> Result<(), Failure> {
+    use crate::gateway::policy::{Scope, Verdict, verdict};
+    let usage = |m: String| Failure::new(ExitKind::Usage, m);
+    let cfg = load(config)?;
+    let policy = Policy::load(&cfg.policy_files()).map_err(|errs| {
+        Failure::new(
+            ExitKind::Failure,
+            format!("policy errors:\n  {}", errs.join("\n  ")),
+        )
+    })?;
+    let name = t
+        .principal
+        .rsplit_once("::")
+        .map(|(_, n)| n.trim_matches('"'))
+        .unwrap_or(&t.principal);
+    let principal = auth::principal_for(&cfg, name).ok_or_else(|| {
+        usage(format!(
+            "no user or service account {name:?} in {}",
+            config.display()
+        ))
+    })?;
+    let now = crate::clock::now_ms();
+    let mut parser_error = None;
+    let mut summary = None;
+    let asks = match (&t.sql, &t.action) {
+        (Some(sql), None) => {
+            let conn_name = t.connection.as_deref().ok_or_else(|| {
+                usage("--sql needs --connection NAME (the connection it runs on)".into())
+            })?;
+            let conn = cfg.connections.get(conn_name).ok_or_else(|| {
+                usage(format!(
+                    "no connection {conn_name:?} in {}",
+                    config.display()
+                ))
+            })?;
+            let path = t
+                .search_path
+                .as_deref()
+                .map(crate::gateway::sql::SearchPath::parse)
+                .unwrap_or_default();
+            let i = crate::gateway::sql::inspect(sql, &path);
+            parser_error = i.error.clone();
+            summary = Some(i.summary());
+            let scope = Scope {
+                principal: &principal,
+                connection: conn_name,
+                connection_kind: conn.kind.as_str(),
+                tables: &conn.tables,
+                reason: &t.reason,
+                ci: None,
+                now_ms: now,
+            };
+            policy
+                .explain_statement(&scope, &i, false)
+                .map_err(|e| Failure::new(ExitKind::Failure, e))?
+        }
+        (None, Some(action)) => {
+            let resource = t.resource.as_deref().ok_or_else(|| {
+                usage("--action needs --resource, e.g. 'Table::\"pg/public.orders\"'".into())
+            })?;
+            let overrides = match &t.context {
+                Some(c) => serde_json::from_str(c)
+                    .map_err(|e| usage(format!("--context is not JSON: {e}")))?,
+                None => serde_json::json!({}),
+            };
+            vec![
+                policy
+                    .explain_request(
+                        &principal,
+                        action,
+                        resource,
+                        &cfg.connections,
+                        &overrides,
+                        now,
+                    )
+                    .map_err(usage)?,
+            ]
+        }
+        _ => {
+            return Err(usage(
+                "give either --sql SQL --connection NAME, or --action ACTION --resource RESOURCE [--context JSON]".into(),
+            ));
+        }
+    };
+    let v = verdict(&asks);
+    let (word, exit) = match &v {
+        Verdict::Allow => ("allow", None),
+        Verdict::Hold(_) => ("review", Some(ExitKind::ApprovalPending)),
+        Verdict::Refuse(_) => ("deny", Some(ExitKind::Denied)),
+    };
+    match out {
+        Output::Json => print_json(&serde_json::json!({
+            "verdict": word,
+            "principal": principal.name,
+            "classification": summary,
+            "parser_error": parser_error,
+            "requests": asks.iter().map(|a| serde_json::json!({
+                "action": a.action, "resource": a.resource, "allowed": a.allowed,
+                "allowed_once_approved": a.once_approved, "rules": a.rules, "statement_kind": a.kind,
+            })).collect::<Vec<_>>(),
+        })),
+        Output::Text => {
+            println!(
+                "principal   {} ({}; groups: {})",
+                principal.name,
+                principal.kind.as_str(),
+                if principal.groups.is_empty() {
+                    "none".to_string()
+                } else {
+                    principal.groups.join(", ")
+                }
+            );
+            if let Some(s) = &summary {
+                println!("sql         {s}");
+            }
+            if let Some(e) = &parser_error {
+                println!("parser      {e}");
+            }
+            if asks.is_empty() {
+                println!("requests    none (the grant's `connect` covers it)");
+            }
+            for a in &asks {
+                let outcome = match (a.allowed, a.once_approved) {
+                    (true, _) => "allow",
+                    (false, true) => "review",
+                    (false, false) => "deny",
+                };
+                let rules = if a.rules.is_empty() {
+                    if a.allowed {
+                        String::new()
+                    } else {
+                        "no policy permits it".to_string()
+                    }
+                } else {
+                    a.rules.join(", ")
+                };
+                println!(
+                    "request     {:<7} {:<44} {:<7} {rules}",
+                    a.action, a.resource, outcome
+                );
+            }
+            match &v {
+                Verdict::Allow => println!("verdict     allow"),
+                Verdict::Hold(h) => println!(
+                    "verdict     review: held until a reviewer approves ({})",
+                    h.join(", ")
+                ),
+                Verdict::Refuse(r) => println!("verdict     deny: {}", r.message()),
+            }
+        }
+    }
+    match exit {
+        None => Ok(()),
+        Some(k) => Err(Failure::new(k, format!("policy test: {word}"))),
+    }
 }
 
 /// `gateway token`: mints an access token directly in the store.

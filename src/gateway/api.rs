@@ -5,6 +5,7 @@
 mod device;
 mod grants;
 mod openapi;
+mod reviews;
 
 use std::sync::Arc;
 
@@ -46,6 +47,10 @@ pub fn router(gw: Arc<Gateway>) -> Router {
         .route("/v1/grants/{id}/deny", post(grants::deny))
         .route("/v1/grants/{id}/revoke", post(grants::revoke))
         .route("/v1/grants/{id}/certificate", post(grants::certificate))
+        .route("/v1/reviews", get(reviews::list))
+        .route("/v1/reviews/{id}", get(reviews::show))
+        .route("/v1/reviews/{id}/approve", post(reviews::approve))
+        .route("/v1/reviews/{id}/deny", post(reviews::deny))
         .route("/v1/audit", get(audit))
         .layer(axum::middleware::map_response(problemize))
         .fallback(|| async {

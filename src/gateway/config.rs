@@ -36,6 +36,9 @@ pub struct Config {
     /// Inline PHI masking profiles.
     #[serde(default)]
     pub masking: MaskingSection,
+    /// Human reviews of held statements and pending grants.
+    #[serde(default)]
+    pub reviews: ReviewsSection,
     /// Targets, by name.
     #[serde(default)]
     pub connections: BTreeMap<String, ConnectionConfig>,
@@ -317,12 +320,13 @@ pub struct GrantsSection {
     /// Longest grant anyone may get.
     #[serde(default = "d_8h", deserialize_with = "de_duration")]
     pub max_duration: Duration,
-    /// Groups whose members approve or deny pending grants.
+    /// Groups shown as approvers, whose members may list everyone's grants and reviews.
+    /// Who may decide a review is policy's `approve` (and `approve_own`) action.
     #[serde(default = "default_approvers")]
     pub approver_groups: Vec<String>,
-    /// Whether a requester may approve their own grant.
+    /// Replaced by the Cedar `approve_own` action; set only to report that.
     #[serde(default)]
-    pub allow_self_approval: bool,
+    pub allow_self_approval: Option<bool>,
     /// A pending grant nobody decided on expires after this long.
     #[serde(default = "d_24h", deserialize_with = "de_duration")]
     pub pending_timeout: Duration,
@@ -337,11 +341,58 @@ impl Default for GrantsSection {
             default_duration: d_1h(),
             max_duration: d_8h(),
             approver_groups: default_approvers(),
-            allow_self_approval: false,
+            allow_self_approval: None,
             pending_timeout: d_24h(),
             certificate_ttl: d_1h(),
         }
     }
+}
+
+/// `[reviews]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewsSection {
+    /// How long a held statement waits for a reviewer; then the client gets 42501.
+    #[serde(default = "d_5m", deserialize_with = "de_duration")]
+    pub statement_timeout: Duration,
+    /// Where reviews are announced as they open and close.
+    #[serde(default)]
+    pub webhooks: Vec<WebhookConfig>,
+}
+
+impl Default for ReviewsSection {
+    fn default() -> Self {
+        ReviewsSection {
+            statement_timeout: d_5m(),
+            webhooks: Vec::new(),
+        }
+    }
+}
+
+/// `[[reviews.webhooks]]`: an HTTPS endpoint told about every review.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookConfig {
+    /// Endpoint (https://; http:// only to a loopback address).
+    pub url: String,
+    /// `json` (hoopctl's own payload) or `slack` (an incoming-webhook message).
+    #[serde(default)]
+    pub format: WebhookFormat,
+    /// HMAC-SHA256 key: each request carries `X-Hoopctl-Signature: sha256=<hex>` over
+    /// `<timestamp>.<body>` and `X-Hoopctl-Timestamp`.
+    #[serde(default)]
+    pub secret: Option<SecretRef>,
+}
+
+/// Payload of a webhook.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WebhookFormat {
+    /// `{ "event": "review_opened", "review": { … }, "approve": "hoopctl review approve …" }`.
+    #[default]
+    Json,
+    /// `{ "text": "…" }`, as Slack-compatible incoming webhooks take it.
+    Slack,
 }
 
 fn default_approvers() -> Vec<String> {
@@ -647,6 +698,31 @@ impl Config {
         if self.gateway.server_names.is_empty() {
             p.push("gateway.server_names is empty: name at least one host clients use".into());
         }
+        if self.grants.allow_self_approval.is_some() {
+            p.push("grants.allow_self_approval was replaced by the Cedar `approve_own` action: remove it and add to a policy file `permit (principal in Group::\"approvers\", action == Action::\"approve_own\", resource);` (docs/policy.md)".into());
+        }
+        if self.reviews.statement_timeout < Duration::from_secs(1) {
+            p.push("reviews.statement_timeout must be at least 1s".into());
+        }
+        for w in &self.reviews.webhooks {
+            let loopback = w
+                .url
+                .strip_prefix("http://")
+                .and_then(|r| r.split(['/', '?']).next())
+                .is_some_and(|host| {
+                    let h = host.rsplit_once(':').map_or(host, |(h, _)| h);
+                    h == "localhost"
+                        || h.trim_matches(['[', ']'])
+                            .parse::<std::net::IpAddr>()
+                            .is_ok_and(|ip| ip.is_loopback())
+                });
+            if !(w.url.starts_with("https://") || loopback) {
+                p.push(format!(
+                    "reviews.webhooks: url {:?} must be https:// (http:// only to a loopback address)",
+                    w.url
+                ));
+            }
+        }
         if let Some(groups) = &self.masking.exempt_groups {
             let g = groups.first().map(String::as_str).unwrap_or("phi-readers");
             p.push(format!(
@@ -906,6 +982,9 @@ fn d_1m() -> Duration {
 }
 fn d_15m() -> Duration {
     Duration::from_secs(900)
+}
+fn d_5m() -> Duration {
+    Duration::from_secs(300)
 }
 fn d_1h() -> Duration {
     Duration::from_secs(3600)

@@ -14,6 +14,7 @@ pub mod init;
 pub mod masking;
 pub mod policy;
 pub mod proxy;
+pub mod reviews;
 pub mod serve;
 pub mod sessions;
 pub mod sql;
@@ -59,6 +60,8 @@ pub struct Gateway {
     pub maskers: masking::Profiles,
     /// Column-source lookups per connection whose masking profile has column rules.
     pub catalogs: std::collections::BTreeMap<String, Arc<proxy::postgres::catalog::Catalog>>,
+    /// Reviews in flight and their webhooks.
+    pub reviews: reviews::Reviews,
 }
 
 impl Gateway {
@@ -137,6 +140,15 @@ impl Gateway {
             .with_context(|| format!("cannot open the audit log in {}", data_dir.display()))?;
         let workloads =
             workload::Workloads::new(&config.auth.workload).map_err(anyhow::Error::msg)?;
+        let reviews = reviews::Reviews::new(&config).map_err(anyhow::Error::msg)?;
+        // Sessions do not outlive the process: their held statements cannot run any more.
+        let stale = store.cancel_statement_reviews(None).await?;
+        if stale > 0 {
+            tracing::info!(
+                stale,
+                "cancelled statement reviews of sessions that ended with the last run"
+            );
+        }
         let maskers = masking::compile(&config).map_err(anyhow::Error::msg)?;
         let maskers = masking::Profiles::new(maskers);
         // Every masked connection gets one (it connects on first use): a reload may add column
@@ -152,6 +164,7 @@ impl Gateway {
             })
             .collect();
         Ok(Arc::new(Gateway {
+            reviews,
             workloads,
             maskers,
             catalogs,

@@ -126,6 +126,54 @@ pub struct GrantRow {
     pub provenance: Option<String>,
 }
 
+/// A review: a human decision on a held statement or a pending grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRow {
+    /// `rv_…`
+    pub id: String,
+    /// `statement` or `grant`.
+    pub kind: String,
+    /// pending | approved | denied | expired | cancelled
+    pub status: String,
+    /// Who asked (the session's or the grant's identity).
+    pub requester: String,
+    /// Connection.
+    pub connection: String,
+    /// The grant (the session's, or the grant under review).
+    pub grant_id: Option<String>,
+    /// The session holding the statement.
+    pub session_id: Option<String>,
+    /// The statement, exactly as sent.
+    pub statement: Option<String>,
+    /// SHA-256 (hex) of the statement: what the approval binds to.
+    pub statement_sha256: Option<String>,
+    /// What needs approval (`write on Table::"pg/public.orders"`; the grant's connect).
+    pub needs: String,
+    /// The grant's stated reason.
+    pub reason: String,
+    /// Opened at (unix ms).
+    pub created_at: i64,
+    /// Undecided by then, it expires.
+    pub expires_at: i64,
+    /// Reviewer.
+    pub decided_by: Option<String>,
+    /// Decided at.
+    pub decided_at: Option<i64>,
+    /// The reviewer's reason (or why it expired or was cancelled).
+    pub decision_reason: Option<String>,
+}
+
+/// Which reviews to list.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewFilter<'a> {
+    /// Only this status.
+    pub status: Option<&'a str>,
+    /// Only this requester's.
+    pub requester: Option<&'a str>,
+    /// Only this connection's.
+    pub connection: Option<&'a str>,
+}
+
 /// A new audit event.
 #[derive(Debug, Clone, Default)]
 pub struct NewEvent<'a> {
@@ -230,6 +278,11 @@ fn migrator() -> Migrator {
             5,
             "provenance",
             include_str!("../../migrations/0005_provenance.sql"),
+        ),
+        m(
+            6,
+            "reviews",
+            include_str!("../../migrations/0006_reviews.sql"),
         ),
     ])
 }
@@ -651,6 +704,148 @@ impl Store {
         .await?
         .rows_affected();
         Ok(n == 1)
+    }
+
+    // ---- reviews ----
+
+    /// Stores a new review.
+    pub async fn insert_review(&self, r: &ReviewRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO reviews (id, kind, status, requester, connection, grant_id, session_id, statement, statement_sha256, needs, reason, created_at, expires_at, decided_by, decided_at, decision_reason)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&r.id)
+        .bind(&r.kind)
+        .bind(&r.status)
+        .bind(&r.requester)
+        .bind(&r.connection)
+        .bind(&r.grant_id)
+        .bind(&r.session_id)
+        .bind(&r.statement)
+        .bind(&r.statement_sha256)
+        .bind(&r.needs)
+        .bind(&r.reason)
+        .bind(r.created_at)
+        .bind(r.expires_at)
+        .bind(&r.decided_by)
+        .bind(r.decided_at)
+        .bind(&r.decision_reason)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    fn review_from(r: &SqliteRow) -> ReviewRow {
+        ReviewRow {
+            id: r.get("id"),
+            kind: r.get("kind"),
+            status: r.get("status"),
+            requester: r.get("requester"),
+            connection: r.get("connection"),
+            grant_id: r.get("grant_id"),
+            session_id: r.get("session_id"),
+            statement: r.get("statement"),
+            statement_sha256: r.get("statement_sha256"),
+            needs: r.get("needs"),
+            reason: r.get("reason"),
+            created_at: r.get("created_at"),
+            expires_at: r.get("expires_at"),
+            decided_by: r.get("decided_by"),
+            decided_at: r.get("decided_at"),
+            decision_reason: r.get("decision_reason"),
+        }
+    }
+
+    /// One review by id; a pending review past its time reads as `expired`.
+    pub async fn review(&self, id: &str) -> Result<Option<ReviewRow>> {
+        let r = sqlx::query("SELECT * FROM reviews WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let now = now_ms();
+        Ok(r.as_ref().map(Self::review_from).map(|mut r| {
+            if r.status == "pending" && r.expires_at <= now {
+                r.status = "expired".into();
+            }
+            r
+        }))
+    }
+
+    /// The open review of a pending grant, if any.
+    pub async fn review_of_grant(&self, grant_id: &str) -> Result<Option<ReviewRow>> {
+        let r = sqlx::query(
+            "SELECT * FROM reviews WHERE grant_id = ? AND kind = 'grant' ORDER BY created_at DESC LIMIT 1",
+        )
+        .bind(grant_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(r.as_ref().map(Self::review_from))
+    }
+
+    /// Reviews, newest first (at most 500).
+    pub async fn list_reviews(&self, f: &ReviewFilter<'_>) -> Result<Vec<ReviewRow>> {
+        self.expire_reviews().await?;
+        let rows = sqlx::query(
+            "SELECT * FROM reviews WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR requester = ?2)
+             AND (?3 IS NULL OR connection = ?3) ORDER BY created_at DESC LIMIT 500",
+        )
+        .bind(f.status)
+        .bind(f.requester)
+        .bind(f.connection)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(Self::review_from).collect())
+    }
+
+    /// Marks pending reviews past their time as expired.
+    pub async fn expire_reviews(&self) -> Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE reviews SET status = 'expired', decided_at = ?1, decision_reason = 'nobody decided in time'
+             WHERE status = 'pending' AND expires_at <= ?1",
+        )
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
+    /// Decides a pending review (`approved`, `denied`, `expired`, `cancelled`); false if it was
+    /// no longer pending — or, for an approval, already past its time.
+    pub async fn decide_review(
+        &self,
+        id: &str,
+        to: &str,
+        by: Option<&str>,
+        reason: Option<&str>,
+    ) -> Result<bool> {
+        let now = now_ms();
+        let n = sqlx::query(
+            "UPDATE reviews SET status = ?1, decided_by = ?2, decided_at = ?3, decision_reason = ?4
+             WHERE id = ?5 AND status = 'pending' AND (?1 IN ('expired', 'cancelled') OR expires_at > ?3)",
+        )
+        .bind(to)
+        .bind(by)
+        .bind(now)
+        .bind(reason)
+        .bind(id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// Cancels what is still pending of statement reviews whose sessions are gone: one
+    /// session's (`Some`), or every session's (`None`, at start-up).
+    pub async fn cancel_statement_reviews(&self, session_id: Option<&str>) -> Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE reviews SET status = 'cancelled', decided_at = ?1, decision_reason = 'the session ended'
+             WHERE status = 'pending' AND kind = 'statement' AND (?2 IS NULL OR session_id = ?2)",
+        )
+        .bind(now_ms())
+        .bind(session_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
     }
 
     // ---- audit ----

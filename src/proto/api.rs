@@ -83,6 +83,53 @@ pub struct Grant {
     /// Groups whose members may approve it (pending grants).
     #[serde(default)]
     pub approver_groups: Vec<String>,
+    /// The review deciding it (pending grants): `hoopctl review approve ID`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_id: Option<String>,
+}
+
+/// A review as the API shows it: a held statement or a pending grant awaiting a human.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Review {
+    /// Review id (`rv_…`).
+    pub id: String,
+    /// `statement` or `grant`.
+    pub kind: String,
+    /// pending, approved, denied, expired or cancelled.
+    pub status: String,
+    /// Who asked.
+    pub requester: String,
+    /// Connection.
+    pub connection: String,
+    /// The session's grant, or the grant under review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_id: Option<String>,
+    /// The session holding the statement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The statement, exactly as sent (statement reviews).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
+    /// SHA-256 of the statement: the approval binds to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_sha256: Option<String>,
+    /// What needs approval.
+    pub needs: String,
+    /// The grant's stated reason.
+    pub reason: String,
+    /// Opened at (RFC 3339).
+    pub created_at: String,
+    /// Undecided by then, it expires.
+    pub expires_at: String,
+    /// Reviewer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
+    /// Decided at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<String>,
+    /// The reviewer's reason, or why it expired or was cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_reason: Option<String>,
 }
 
 /// `POST /v1/grants/{id}/deny` and `/revoke`.

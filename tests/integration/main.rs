@@ -13,5 +13,6 @@ mod extended;
 mod masking;
 mod policy;
 mod props;
+mod reviews;
 mod tls_negative;
 mod workload;

@@ -311,6 +311,8 @@ permit (
 );
 
 permit (principal in Group::"approvers", action == Action::"unmask", resource);
+
+permit (principal in Group::"approvers", action == Action::"approve", resource);
 "#;
 
 pub struct TestGateway {

@@ -12,7 +12,8 @@ use super::{ApiError, Caller};
 use crate::clock::{fmt_duration, fmt_ms, now_ms};
 use crate::gateway::Gateway;
 use crate::gateway::policy::{ConnectContext, ConnectDecision};
-use crate::gateway::store::{GrantRow, NewEvent};
+use crate::gateway::reviews;
+use crate::gateway::store::{GrantRow, NewEvent, ReviewRow};
 use crate::proto::api::{
     CertificateRequest, CertificateResponse, DecisionRequest, Grant, GrantRequest, GrantStatus,
 };
@@ -35,7 +36,38 @@ fn to_api(gw: &Gateway, g: GrantRow) -> Grant {
         expires_at: g.expires_at.map(fmt_ms),
         decided_by: g.decided_by,
         decision_reason: g.decision_reason,
+        review_id: None,
     }
+}
+
+/// The review deciding a pending grant: its own, or a new one (a grant requested before
+/// reviews existed).
+async fn review_of(gw: &Arc<Gateway>, g: &GrantRow) -> Result<ReviewRow, ApiError> {
+    if let Some(r) = gw.store.review_of_grant(&g.id).await? {
+        return Ok(r);
+    }
+    let r = ReviewRow {
+        id: reviews::new_id(),
+        kind: "grant".into(),
+        status: "pending".into(),
+        requester: g.identity.clone(),
+        connection: g.connection.clone(),
+        grant_id: Some(g.id.clone()),
+        session_id: None,
+        statement: None,
+        statement_sha256: None,
+        needs: format!("connect on Connection::{:?}", g.connection),
+        reason: g.reason.clone(),
+        created_at: g.created_at,
+        expires_at: g.created_at + gw.config.grants.pending_timeout.as_millis() as i64,
+        decided_by: None,
+        decided_at: None,
+        decision_reason: None,
+    };
+    gw.store.insert_review(&r).await?;
+    reviews::audit(gw, "review_opened", &r, &g.identity, None).await;
+    gw.reviews.announce(gw, "review_opened", &r);
+    Ok(r)
 }
 
 async fn audit_grant(gw: &Gateway, kind: &str, g: &GrantRow, by: &str, detail: Option<&str>) {
@@ -145,12 +177,19 @@ pub async fn create(
             ),
         ));
     }
+    let review = if status == "pending" {
+        Some(review_of(&gw, &row).await?.id)
+    } else {
+        None
+    };
     let code = if status == "active" {
         StatusCode::CREATED
     } else {
         StatusCode::ACCEPTED
     };
-    Ok((code, Json(to_api(&gw, row))))
+    let mut g = to_api(&gw, row);
+    g.review_id = review;
+    Ok((code, Json(g)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -215,22 +254,16 @@ pub async fn show(
     Ok(Json(to_api(&gw, g)))
 }
 
-fn check_approver(gw: &Gateway, caller: &Caller, g: &GrantRow) -> Result<(), ApiError> {
-    if !caller.is_approver(gw) {
-        return Err(ApiError::forbidden(
-            "not_approver",
-            format!(
-                "only members of {} may approve or deny grants",
-                gw.config.grants.approver_groups.join(", ")
-            ),
-        ));
-    }
-    if g.identity == caller.principal.name && !gw.config.grants.allow_self_approval {
-        return Err(ApiError::forbidden(
-            "self_approval",
-            "you cannot decide your own grant; ask another approver",
-        ));
-    }
+/// Approves or denies a pending grant through its review: the same policy check (`approve`,
+/// `approve_own`), one conditional transition, audit events for the review and the grant.
+async fn decide(
+    gw: &Arc<Gateway>,
+    caller: &Caller,
+    id: &str,
+    body: Option<Json<DecisionRequest>>,
+    approve: bool,
+) -> Result<Json<Grant>, ApiError> {
+    let g = load(gw, id).await?;
     if g.status != "pending" {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -238,36 +271,17 @@ fn check_approver(gw: &Gateway, caller: &Caller, g: &GrantRow) -> Result<(), Api
             format!("grant {} is {}, not pending", g.id, g.status),
         ));
     }
-    Ok(())
-}
-
-/// Approves or denies a pending grant: the approver checks, one conditional transition, an
-/// audit event.
-async fn decide(
-    gw: &Gateway,
-    caller: &Caller,
-    id: &str,
-    body: Option<Json<DecisionRequest>>,
-    to: &str,
-    kind: &str,
-) -> Result<Json<Grant>, ApiError> {
-    let g = load(gw, id).await?;
-    check_approver(gw, caller, &g)?;
+    let review = review_of(gw, &g).await?;
     let reason = body.and_then(|b| b.0.reason);
-    let by = &caller.principal.name;
-    if !gw
-        .store
-        .transition_grant(id, &["pending"], to, by, reason.as_deref())
-        .await?
-    {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "not_pending",
-            "grant is no longer pending",
-        ));
-    }
+    reviews::decide(
+        gw,
+        &caller.principal,
+        &review.id,
+        approve,
+        reason.as_deref(),
+    )
+    .await?;
     let g = load(gw, id).await?;
-    audit_grant(gw, kind, &g, by, reason.as_deref()).await;
     Ok(Json(to_api(gw, g)))
 }
 
@@ -277,7 +291,7 @@ pub async fn approve(
     Path(id): Path<String>,
     body: Option<Json<DecisionRequest>>,
 ) -> Result<Json<Grant>, ApiError> {
-    decide(&gw, &caller, &id, body, "active", "grant_approved").await
+    decide(&gw, &caller, &id, body, true).await
 }
 
 pub async fn deny(
@@ -286,7 +300,7 @@ pub async fn deny(
     Path(id): Path<String>,
     body: Option<Json<DecisionRequest>>,
 ) -> Result<Json<Grant>, ApiError> {
-    decide(&gw, &caller, &id, body, "denied", "grant_denied").await
+    decide(&gw, &caller, &id, body, false).await
 }
 
 pub async fn revoke(

@@ -97,6 +97,23 @@ pub struct Scope<'a> {
     pub now_ms: i64,
 }
 
+/// A review someone wants to decide.
+#[derive(Debug, Clone)]
+pub struct ReviewRequest<'a> {
+    /// `statement` or `grant`.
+    pub kind: &'a str,
+    /// Who asked.
+    pub requester: &'a str,
+    /// Connection.
+    pub connection: &'a str,
+    /// Its protocol ("" when it is no longer configured).
+    pub connection_kind: &'a str,
+    /// The grant's stated reason.
+    pub reason: &'a str,
+    /// When (unix ms).
+    pub now_ms: i64,
+}
+
 /// A statement decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
@@ -106,6 +123,47 @@ pub enum Verdict {
     Hold(Vec<String>),
     /// Not allowed.
     Refuse(Refused),
+}
+
+/// One Cedar request of a statement and its outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explained {
+    /// The action.
+    pub action: String,
+    /// The resource, as Cedar names it.
+    pub resource: String,
+    /// Allowed as asked.
+    pub allowed: bool,
+    /// Allowed with `context.approved` (true when `allowed`).
+    pub once_approved: bool,
+    /// The policies that decided it: the permits that allowed it, or the forbids that denied
+    /// it (empty when no permit matched).
+    pub rules: Vec<String>,
+    /// The statement's kind.
+    pub kind: &'static str,
+}
+
+/// The verdict of a statement's requests: the first one denied even once approved refuses it;
+/// otherwise any denied as asked holds it.
+pub fn verdict(asks: &[Explained]) -> Verdict {
+    if let Some(r) = asks.iter().find(|a| !a.once_approved) {
+        return Verdict::Refuse(Refused {
+            action: r.action.clone(),
+            resource: r.resource.clone(),
+            rules: r.rules.clone(),
+            kind: r.kind,
+        });
+    }
+    let held: Vec<String> = asks
+        .iter()
+        .filter(|a| !a.allowed)
+        .map(|a| format!("{} on {}", a.action, a.resource))
+        .collect();
+    if held.is_empty() {
+        Verdict::Allow
+    } else {
+        Verdict::Hold(held)
+    }
 }
 
 /// Why a statement is refused: the first request no policy allows.
@@ -381,8 +439,8 @@ impl Policy {
     /// denied as asked but allowed once approved holds the string for a review; one denied
     /// either way refuses it.
     pub fn decide_statement(&self, scope: &Scope<'_>, sql: &Inspection) -> Verdict {
-        match self.statement_requests(scope, sql) {
-            Ok(v) => v,
+        match self.explain_statement(scope, sql, true) {
+            Ok(asks) => verdict(&asks),
             Err(e) => Verdict::Refuse(Refused {
                 action: "policy".into(),
                 resource: format!("Connection::{:?}", scope.connection),
@@ -396,7 +454,14 @@ impl Policy {
         }
     }
 
-    fn statement_requests(&self, scope: &Scope<'_>, sql: &Inspection) -> Result<Verdict, String> {
+    /// Every Cedar request a SQL string makes, with its outcome (`hoopctl policy test`). With
+    /// `stop`, ends at the first request denied even once approved (the proxy needs no more).
+    pub fn explain_statement(
+        &self,
+        scope: &Scope<'_>,
+        sql: &Inspection,
+        stop: bool,
+    ) -> Result<Vec<Explained>, String> {
         let (puid, mut entities) = principal_entities(scope.principal)?;
         let cuid = uid("Connection", scope.connection)?;
         entities.push(connection_entity(
@@ -408,7 +473,7 @@ impl Policy {
         for st in &sql.statements {
             for t in st.reads.iter().chain(&st.writes).chain(&st.exports) {
                 if seen.insert(t.as_str()) {
-                    entities.push(table_entity(scope, &cuid, t)?);
+                    entities.push(table_entity(scope.connection, scope.tables, &cuid, t)?);
                 }
             }
         }
@@ -417,7 +482,7 @@ impl Policy {
         let time = time_record(scope.now_ms);
         let ci = ci_record(scope.ci)?;
         let multi = sql.multi_statement();
-        let mut held = Vec::new();
+        let mut out = Vec::new();
         for st in &sql.statements {
             let mut asks: Vec<(&'static str, EntityUid, String)> = Vec::new();
             for (action, set) in [
@@ -455,35 +520,169 @@ impl Policy {
                     ])
                     .map_err(|e| e.to_string())
                 };
-                let (d, reasons) = self.authorize(
+                let (d, rules) = self.authorize(
                     puid.clone(),
                     action,
                     resource.clone(),
                     context(false)?,
                     &entities,
                 )?;
-                if d == Decision::Allow {
-                    continue;
-                }
-                let (again, _) =
-                    self.authorize(puid.clone(), action, resource, context(true)?, &entities)?;
-                if again == Decision::Allow {
-                    held.push(format!("{action} on {shown}"));
-                } else {
-                    return Ok(Verdict::Refuse(Refused {
-                        action: action.to_string(),
-                        resource: shown,
-                        rules: reasons,
-                        kind: st.kind.as_str(),
-                    }));
+                let allowed = d == Decision::Allow;
+                let once_approved = allowed
+                    || self
+                        .authorize(puid.clone(), action, resource, context(true)?, &entities)?
+                        .0
+                        == Decision::Allow;
+                out.push(Explained {
+                    action: action.to_string(),
+                    resource: shown,
+                    allowed,
+                    once_approved,
+                    rules,
+                    kind: st.kind.as_str(),
+                });
+                if stop && !once_approved {
+                    return Ok(out);
                 }
             }
         }
-        Ok(if held.is_empty() {
-            Verdict::Allow
-        } else {
-            Verdict::Hold(held)
+        Ok(out)
+    }
+
+    /// One request as `hoopctl policy test --action … --resource …` asks it: the context is
+    /// the action's defaults (empty reason, not approved, now, no CI, an empty `select`) with
+    /// `overrides` merged in.
+    pub fn explain_request(
+        &self,
+        principal: &Principal,
+        action: &str,
+        resource: &str,
+        connections: &std::collections::BTreeMap<String, crate::gateway::config::ConnectionConfig>,
+        overrides: &serde_json::Value,
+        now_ms: i64,
+    ) -> Result<Explained, String> {
+        let ruid = EntityUid::from_str(resource).map_err(|e| {
+            format!(
+                "resource {resource:?}: {e} (write e.g. 'Connection::\"pg\"' or 'Table::\"pg/public.orders\"')"
+            )
+        })?;
+        let (puid, mut entities) = principal_entities(principal)?;
+        let id = ruid.id().unescaped().to_string();
+        let kind_of = |c: &str| {
+            connections
+                .get(c)
+                .map(|c| c.kind.as_str().to_string())
+                .unwrap_or_default()
+        };
+        match ruid.type_name().to_string().as_str() {
+            "Connection" => entities.push(connection_entity(&ruid, &id, &kind_of(&id))?),
+            "Table" => {
+                let (conn, table) = id
+                    .split_once('/')
+                    .ok_or_else(|| format!("a Table id is connection/schema.table, not {id:?}"))?;
+                let cuid = uid("Connection", conn)?;
+                entities.push(connection_entity(&cuid, conn, &kind_of(conn))?);
+                let tables = connections
+                    .get(conn)
+                    .map(|c| c.tables.clone())
+                    .unwrap_or_default();
+                entities.push(table_entity(conn, &tables, &cuid, table)?);
+            }
+            other => return Err(format!("resources are Connection or Table, not {other}")),
+        }
+        let entities =
+            Entities::from_entities(entities, Some(&self.schema)).map_err(|e| e.to_string())?;
+        let (unix, hour, weekday) = time_parts(now_ms);
+        let time = serde_json::json!({ "unix": unix, "hour": hour, "weekday": weekday });
+        let ci = serde_json::json!({
+            "present": false, "issuer": "", "subject": "", "repository": "", "workflow": "",
+            "ref": "", "environment": "", "actor": ""
+        });
+        let mut ctx = match action {
+            "connect" => serde_json::json!({
+                "reason": "", "duration_seconds": 3600, "approved": false, "time": time, "ci": ci
+            }),
+            "read" | "write" | "export" | "ddl" | "admin" => serde_json::json!({
+                "reason": "", "approved": false, "time": time, "ci": ci,
+                "statement": {
+                    "kind": "select", "tables_read": [], "tables_written": [], "functions": [],
+                    "admin_reasons": [], "has_where": false, "has_limit": false,
+                    "multi_statement": false
+                }
+            }),
+            "unmask" => serde_json::json!({ "reason": "", "time": time, "ci": ci }),
+            "approve" | "approve_own" => serde_json::json!({
+                "kind": "statement", "requester": "", "reason": "", "time": time
+            }),
+            other => {
+                return Err(format!(
+                    "unknown action {other:?}: one of connect, read, write, export, ddl, admin, unmask, approve, approve_own"
+                ));
+            }
+        };
+        merge(&mut ctx, overrides);
+        let auid = uid("Action", action)?;
+        let context = |v: serde_json::Value| {
+            Context::from_json_value(v, Some((&self.schema, &auid)))
+                .map_err(|e| format!("context: {e}"))
+        };
+        let (d, rules) = self.authorize(
+            puid.clone(),
+            action,
+            ruid.clone(),
+            context(ctx.clone())?,
+            &entities,
+        )?;
+        let allowed = d == Decision::Allow;
+        let mut once_approved = allowed;
+        if !allowed && ctx.get("approved") == Some(&serde_json::Value::Bool(false)) {
+            ctx["approved"] = serde_json::Value::Bool(true);
+            once_approved = self
+                .authorize(puid, action, ruid, context(ctx)?, &entities)?
+                .0
+                == Decision::Allow;
+        }
+        Ok(Explained {
+            action: action.to_string(),
+            resource: resource.to_string(),
+            allowed,
+            once_approved,
+            rules,
+            kind: "request",
         })
+    }
+
+    /// Whether `approver` may decide a review: `approve`, or `approve_own` when they asked for
+    /// it themselves (denied unless a policy permits it explicitly).
+    pub fn may_approve(
+        &self,
+        approver: &Principal,
+        review: &ReviewRequest<'_>,
+    ) -> Result<bool, String> {
+        let (puid, mut entities) = principal_entities(approver)?;
+        let cuid = uid("Connection", review.connection)?;
+        entities.push(connection_entity(
+            &cuid,
+            review.connection,
+            review.connection_kind,
+        )?);
+        let entities =
+            Entities::from_entities(entities, Some(&self.schema)).map_err(|e| e.to_string())?;
+        let s = |v: &str| RestrictedExpression::new_string(v.to_string());
+        let context = Context::from_pairs([
+            ("kind".to_string(), s(review.kind)),
+            ("requester".to_string(), s(review.requester)),
+            ("reason".to_string(), s(review.reason)),
+            ("time".to_string(), time_record(review.now_ms)),
+        ])
+        .map_err(|e| e.to_string())?;
+        let action = if approver.name == review.requester {
+            "approve_own"
+        } else {
+            "approve"
+        };
+        let (d, _) = self.authorize(puid, action, cuid, context, &entities)?;
+        Ok(d == Decision::Allow)
     }
 
     /// Whether `principal` sees raw values on a masked connection (the `unmask` action).
@@ -588,6 +787,23 @@ impl Policy {
     }
 }
 
+/// Merges `over` into `base`: objects key by key, anything else replaced.
+fn merge(base: &mut serde_json::Value, over: &serde_json::Value) {
+    match (base, over) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(o)) => {
+            for (k, v) in o {
+                match b.get_mut(k) {
+                    Some(slot) => merge(slot, v),
+                    None => {
+                        b.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (b, o) => *b = o.clone(),
+    }
+}
+
 fn connection_entity(ruid: &EntityUid, name: &str, kind: &str) -> Result<Entity, String> {
     let attrs = HashMap::from([
         (
@@ -602,20 +818,21 @@ fn connection_entity(ruid: &EntityUid, name: &str, kind: &str) -> Result<Entity,
     Entity::new(ruid.clone(), attrs, HashSet::new()).map_err(|e| e.to_string())
 }
 
-fn table_entity(scope: &Scope<'_>, parent: &EntityUid, name: &str) -> Result<Entity, String> {
+fn table_entity(
+    connection: &str,
+    tables: &std::collections::BTreeMap<String, crate::gateway::config::TableConfig>,
+    parent: &EntityUid,
+    name: &str,
+) -> Result<Entity, String> {
     let (schema, table) = name.split_once('.').unwrap_or(("", name));
-    let tags = scope
-        .tables
-        .get(name)
-        .map(|t| t.tags.clone())
-        .unwrap_or_default();
-    let id = format!("{}/{name}", scope.connection);
+    let tags = tables.get(name).map(|t| t.tags.clone()).unwrap_or_default();
+    let id = format!("{connection}/{name}");
     let s = |v: &str| RestrictedExpression::new_string(v.to_string());
     let attrs = HashMap::from([
         ("name".to_string(), s(name)),
         ("schema".to_string(), s(schema)),
         ("table".to_string(), s(table)),
-        ("connection".to_string(), s(scope.connection)),
+        ("connection".to_string(), s(connection)),
         (
             "tags".to_string(),
             RestrictedExpression::new_set(tags.into_iter().map(RestrictedExpression::new_string)),
@@ -657,20 +874,27 @@ fn statement_record(f: &crate::gateway::sql::Features, multi: bool) -> Restricte
         .unwrap_or_else(|_| RestrictedExpression::new_bool(false))
 }
 
-/// `context.time`: unix seconds, UTC hour and ISO weekday.
-fn time_record(now_ms: i64) -> RestrictedExpression {
+/// Unix seconds, UTC hour and ISO weekday of `now_ms`.
+fn time_parts(now_ms: i64) -> (i64, i64, i64) {
     let secs = now_ms.div_euclid(1000);
     let days = secs.div_euclid(86_400);
+    // 1970-01-01 was a Thursday (ISO 4).
+    (
+        secs,
+        secs.rem_euclid(86_400) / 3600,
+        (days + 3).rem_euclid(7) + 1,
+    )
+}
+
+/// `context.time`: unix seconds, UTC hour and ISO weekday.
+fn time_record(now_ms: i64) -> RestrictedExpression {
+    let (secs, hour, weekday) = time_parts(now_ms);
     let fields = [
         ("unix".to_string(), RestrictedExpression::new_long(secs)),
+        ("hour".to_string(), RestrictedExpression::new_long(hour)),
         (
-            "hour".to_string(),
-            RestrictedExpression::new_long(secs.rem_euclid(86_400) / 3600),
-        ),
-        (
-            // 1970-01-01 was a Thursday (ISO 4).
             "weekday".to_string(),
-            RestrictedExpression::new_long((days + 3).rem_euclid(7) + 1),
+            RestrictedExpression::new_long(weekday),
         ),
     ];
     RestrictedExpression::new_record(fields)

@@ -274,3 +274,48 @@ fn context_time_is_utc_hour_and_iso_weekday() {
         ConnectDecision::Allow
     );
 }
+
+/// The PHI rule pack in `examples/policies/phi.cedar`, on top of a permit-everything base.
+#[test]
+fn phi_rule_pack_holds_bulk_access_and_blocks_escapes() {
+    let base = r#"
+permit (principal in Group::"analysts", action in [Action::"read", Action::"write", Action::"export", Action::"ddl", Action::"admin"], resource);
+"#;
+    let p = Policy::from_sources(&[
+        (PathBuf::from("base.cedar"), base.into()),
+        (
+            PathBuf::from("phi.cedar"),
+            include_str!("../../../examples/policies/phi.cedar").into(),
+        ),
+    ])
+    .unwrap();
+    let who = user("ana", &["analysts"]);
+    let held = |sql: &str| matches!(decide(&p, &who, sql), Verdict::Hold(_));
+    let refused = |sql: &str| matches!(decide(&p, &who, sql), Verdict::Refuse(_));
+    assert_eq!(decide(&p, &who, "select * from orders"), Verdict::Allow);
+    assert_eq!(
+        decide(&p, &who, "select * from patients where id = 7"),
+        Verdict::Allow
+    );
+    assert_eq!(
+        decide(&p, &who, "select * from patients limit 10"),
+        Verdict::Allow
+    );
+    assert!(held("select * from patients"));
+    assert!(held("copy patients to stdout"));
+    assert!(held("copy (select * from patients where id < 9) to stdout"));
+    assert!(held("insert into stash select * from patients"));
+    assert!(held("delete from orders"));
+    assert!(held("update orders set x = 1"));
+    assert!(held("truncate orders"));
+    assert!(held("create table t (id int)"));
+    assert_eq!(
+        decide(&p, &who, "delete from orders where id = 1"),
+        Verdict::Allow
+    );
+    assert!(refused("grant select on patients to public"));
+    assert!(refused("set role postgres"));
+    assert!(refused("copy orders to program 'curl x'"));
+    assert!(refused("select pg_read_file('/etc/passwd')"));
+    assert_eq!(decide(&p, &who, "do $$ begin end $$"), Verdict::Allow);
+}

@@ -79,6 +79,11 @@ impl Gate {
         }
     }
 
+    /// The grant's stated reason.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
     /// Inspects a statement string (done once per prepared statement).
     pub fn inspect(&self, sql: &str) -> Arc<Inspection> {
         Arc::new(sql::inspect(sql, &self.path))

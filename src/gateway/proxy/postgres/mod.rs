@@ -390,6 +390,8 @@ async fn run<S: Io>(
     let (ur, uw) = tokio::io::split(up.stream);
     let queue = Arc::new(Mutex::new(VecDeque::new()));
     let (ctl_tx, ctl_rx) = mpsc::channel::<(&'static str, String)>(1);
+    // Notices the gateway itself sends the client (a statement held for review).
+    let (notice_tx, notice_rx) = mpsc::channel::<Vec<u8>>(4);
     let stats = Stats::default();
     let expects = masker.as_ref().map(|_| Arc::new(Mutex::new(Vec::new())));
     let masking = masker.map(|(profile, generation, m)| Masking {
@@ -409,8 +411,11 @@ async fn run<S: Io>(
         ctl_tx,
         &stats,
         expects,
+        notice_tx,
     );
-    let b = target_to_client(&ctx, ur, cw, queue, end_rx, ctl_rx, &stats, masking);
+    let b = target_to_client(
+        &ctx, ur, cw, queue, end_rx, ctl_rx, notice_rx, &stats, masking,
+    );
     tokio::pin!(a, b);
     let reason = tokio::select! {
         r = &mut b => r,
@@ -420,6 +425,15 @@ async fn run<S: Io>(
         },
     };
     drop(guard);
+    // A statement still held when the session ended can never run.
+    if let Err(e) = ctx
+        .gw
+        .store
+        .cancel_statement_reviews(Some(&ctx.ids.session))
+        .await
+    {
+        tracing::error!(error = %e, "cannot cancel the session's reviews");
+    }
     let masked = stats
         .masked
         .lock()
@@ -531,6 +545,7 @@ async fn client_to_target<C: Io, U: Io>(
     ctl: mpsc::Sender<(&'static str, String)>,
     stats: &Stats,
     expects: Option<Arc<Mutex<Vec<mask::Expect>>>>,
+    notices: mpsc::Sender<Vec<u8>>,
 ) {
     let mut prepared = Prepared::default();
     let mut specs: Vec<Spec> = Vec::new();
@@ -545,6 +560,9 @@ async fn client_to_target<C: Io, U: Io>(
     // adds a Describe in front of an Execute (`injected` holds them from the first one).
     let mut expected: Vec<mask::Expect> = Vec::new();
     let mut injected: Vec<u8> = Vec::new();
+    // A statement waiting for a review, and then the review's outcome.
+    let mut held: Option<(String, Vec<String>)> = None;
+    let mut reviewed: Option<Decision> = None;
     loop {
         let mut consumed = 0;
         let mut terminate = false;
@@ -566,7 +584,7 @@ async fn client_to_target<C: Io, U: Io>(
             let parsed = codec::parse_frontend(msg);
             // Policy decides every statement that runs: a Query, a portal's Execute, a
             // fast-path call. Parse only records what the statement does.
-            let decision = match &parsed {
+            let mut decision = match &parsed {
                 Ok(Frontend::Query(sql)) => Some(gate.decide(&ctx.gw.policy, &gate.inspect(sql))),
                 Ok(Frontend::Execute(portal)) => {
                     Some(gate.decide(&ctx.gw.policy, &prepared.portal(portal)))
@@ -576,17 +594,26 @@ async fn client_to_target<C: Io, U: Io>(
                 }
                 _ => None,
             };
+            // A statement back from its review: the reviewer's decision stands for this one
+            // execution (it is the first statement in the buffer).
+            if decision.is_some()
+                && let Some(v) = reviewed.take()
+            {
+                decision = Some(v);
+            }
+            if let Some(Decision::Hold(asks)) = decision {
+                // Everything before it goes out now; it waits, unconsumed, for a reviewer.
+                let sql = match &parsed {
+                    Ok(Frontend::Query(sql)) => sql.to_string(),
+                    Ok(Frontend::Execute(portal)) => prepared.portal_sql(portal).to_string(),
+                    Ok(Frontend::FunctionCall(oid)) => format!("function call oid={oid}"),
+                    _ => String::new(),
+                };
+                held = Some((sql, asks));
+                break;
+            }
             let refusal = match decision {
                 Some(Decision::Refuse(r)) => Some(Arc::new(r)),
-                // Reviews come with the review machinery; until then a held statement is
-                // refused, naming what needs approval.
-                Some(Decision::Hold(asks)) => Some(Arc::new(gate::Refusal {
-                    message: format!(
-                        "refused by policy: this statement needs a human review ({})",
-                        asks.join(", ")
-                    ),
-                    hint: None,
-                })),
                 _ => None,
             };
             if let Some(r) = &refusal {
@@ -753,6 +780,18 @@ async fn client_to_target<C: Io, U: Io>(
             let _ = uw.shutdown().await;
             return;
         }
+        if let Some((sql, asks)) = held.take() {
+            match hold(ctx, gate, &mut cr, &mut buf, &notices, &sql, &asks).await {
+                Some(d) => {
+                    reviewed = Some(d);
+                    continue;
+                }
+                None => {
+                    let _ = uw.shutdown().await;
+                    return;
+                }
+            }
+        }
         match cr.read_buf(&mut buf).await {
             Ok(0) | Err(_) => {
                 let _ = uw.shutdown().await;
@@ -760,6 +799,149 @@ async fn client_to_target<C: Io, U: Io>(
             }
             Ok(_) => {}
         }
+    }
+}
+
+/// Holds a statement for a human review: opens the review, tells the client (a NoticeResponse
+/// naming it and the command to approve it), and waits until a reviewer decides or the timeout
+/// passes. Returns the decision for this one execution, or `None` when the client left (the
+/// review is then cancelled).
+async fn hold<C: Io>(
+    ctx: &Ctx,
+    gate: &Gate,
+    cr: &mut ReadHalf<C>,
+    buf: &mut BytesMut,
+    notices: &mpsc::Sender<Vec<u8>>,
+    sql: &str,
+    asks: &[String],
+) -> Option<Decision> {
+    use crate::gateway::reviews;
+    let gw = &ctx.gw;
+    let timeout = gw.config.reviews.statement_timeout;
+    let now = now_ms();
+    let review = crate::gateway::store::ReviewRow {
+        id: reviews::new_id(),
+        kind: "statement".into(),
+        status: "pending".into(),
+        requester: ctx.permit.identity.clone(),
+        connection: ctx.permit.connection.clone(),
+        grant_id: Some(ctx.permit.grant_id.clone()),
+        session_id: Some(ctx.ids.session.to_string()),
+        statement: Some(sql.to_string()),
+        statement_sha256: Some(reviews::statement_digest(sql)),
+        needs: asks.join(", "),
+        reason: gate.reason().to_string(),
+        created_at: now,
+        expires_at: now + timeout.as_millis() as i64,
+        decided_by: None,
+        decided_at: None,
+        decision_reason: None,
+    };
+    let refuse = |message: String| {
+        Some(Decision::Refuse(gate::Refusal {
+            message,
+            hint: Some("ask a reviewer to approve it, or change the statement".into()),
+        }))
+    };
+    // Watch before the review exists, so no decision can slip past.
+    let decided = gw.reviews.watch(&review.id);
+    let _forget = Forget(gw, &review.id);
+    if let Err(e) = gw.store.insert_review(&review).await {
+        tracing::error!(error = %e, "cannot open a review");
+        return refuse(format!(
+            "refused by policy: the statement needs a review ({}), and the gateway cannot open one",
+            review.needs
+        ));
+    }
+    reviews::audit(gw, "review_opened", &review, &review.requester, None).await;
+    gw.reviews.announce(gw, "review_opened", &review);
+    tracing::info!(review = %review.id, needs = %review.needs, "statement held for review");
+    let notice = codec::notice_response(
+        &format!(
+            "hoopctl: statement held for review {} ({}); waiting up to {} for a reviewer",
+            review.id,
+            review.needs,
+            crate::clock::fmt_duration(timeout)
+        ),
+        Some(&format!(
+            "a reviewer runs `hoopctl review approve {id}` (or `hoopctl review deny {id}`)",
+            id = review.id
+        )),
+    );
+    let _ = notices.send(notice).await;
+    let deadline = tokio::time::sleep(timeout);
+    tokio::pin!(deadline, decided);
+    loop {
+        tokio::select! {
+            _ = &mut decided => break,
+            _ = &mut deadline => break,
+            r = cr.read_buf(buf) => match r {
+                // Whatever else the client sends waits behind the held statement.
+                Ok(n) if n > 0 && buf.len() <= MAX_FRONTEND_MESSAGE => {}
+                _ => {
+                    if let Ok(true) = gw.store.decide_review(&review.id, "cancelled", None, Some("the client left")).await {
+                        reviews::audit(gw, "review_cancelled", &review, &review.requester, Some("the client left")).await;
+                    }
+                    return None;
+                }
+            },
+        }
+    }
+    let mut status = match gw.store.review(&review.id).await {
+        Ok(Some(r)) => r,
+        _ => review.clone(),
+    };
+    if matches!(status.status.as_str(), "pending" | "expired") {
+        let why = format!(
+            "nobody decided within {}",
+            crate::clock::fmt_duration(timeout)
+        );
+        match gw
+            .store
+            .decide_review(&review.id, "expired", None, Some(&why))
+            .await
+        {
+            Ok(true) => {
+                reviews::audit(gw, "review_expired", &review, &review.requester, Some(&why)).await;
+                gw.reviews.announce(gw, "review_decided", &review);
+                return refuse(format!(
+                    "refused by policy: review {} expired ({why}); the statement did not run",
+                    review.id
+                ));
+            }
+            // Decided at the last moment: that decision stands.
+            _ => {
+                if let Ok(Some(r)) = gw.store.review(&review.id).await {
+                    status = r;
+                }
+            }
+        }
+    }
+    match status.status.as_str() {
+        "approved" => Some(Decision::Forward),
+        s => refuse(format!(
+            "refused by policy: review {} was {s}{}{}; the statement did not run",
+            review.id,
+            status
+                .decided_by
+                .as_ref()
+                .map(|b| format!(" by {b}"))
+                .unwrap_or_default(),
+            status
+                .decision_reason
+                .as_ref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
+        )),
+    }
+}
+
+/// Stops watching a review when the hold ends, however it ends.
+struct Forget<'a>(&'a Arc<Gateway>, &'a str);
+
+impl Drop for Forget<'_> {
+    fn drop(&mut self) {
+        self.0.reviews.forget(self.1);
     }
 }
 
@@ -784,9 +966,11 @@ async fn target_to_client<C: Io, U: Io>(
     queue: Arc<Mutex<VecDeque<Pending>>>,
     mut end_rx: watch::Receiver<Option<String>>,
     ctl_rx: mpsc::Receiver<(&'static str, String)>,
+    notice_rx: mpsc::Receiver<Vec<u8>>,
     stats: &Stats,
     mut masking: Option<Masking>,
 ) -> String {
+    let mut notice_rx = Some(notice_rx);
     let mut buf = BytesMut::with_capacity(64 * 1024);
     let mut unknown: Vec<u32> = Vec::new();
     let mut counts = crate::gateway::masking::Counts::default();
@@ -804,6 +988,12 @@ async fn target_to_client<C: Io, U: Io>(
         };
         let control = async {
             match ctl_rx.as_mut() {
+                Some(rx) => rx.recv().await,
+                None => std::future::pending().await,
+            }
+        };
+        let notice = async {
+            match notice_rx.as_mut() {
                 Some(rx) => rx.recv().await,
                 None => std::future::pending().await,
             }
@@ -832,6 +1022,18 @@ async fn target_to_client<C: Io, U: Io>(
                 }
                 None => ctl_rx = None,
             },
+            // Between messages: everything written to the client so far is whole messages.
+            n = notice => {
+                match n {
+                    Some(n) => {
+                        if cw.write_all(&n).await.is_err() || cw.flush().await.is_err() {
+                            return "client went away".into();
+                        }
+                    }
+                    None => notice_rx = None,
+                }
+                continue;
+            }
             r = ur.read_buf(&mut buf) => match r {
                 Ok(0) => return "target closed the connection".into(),
                 Err(e) => return format!("target read failed: {e}"),

@@ -1,0 +1,284 @@
+//! Issue 6, acceptance 2 and 3: a high-risk statement is held inside the client's session until
+//! a human decides; an approval runs that one execution; denial and timeout give 42501; grants
+//! that need approval go through the same reviews. All of it audited with the reviewer.
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::util::*;
+
+/// Developers run anything, except an unbounded write, which waits for a reviewer; "gated*"
+/// grants need approval; approvers approve (never their own).
+const POLICY: &str = r#"
+permit (principal in Group::"developers", action == Action::"connect", resource);
+
+forbid (principal, action == Action::"connect", resource)
+when { resource.name like "gated*" }
+unless { context.approved };
+
+permit (
+  principal in Group::"developers",
+  action in [Action::"read", Action::"write", Action::"export", Action::"ddl", Action::"admin"],
+  resource
+);
+
+@id("unbounded-write-needs-review")
+forbid (principal, action == Action::"write", resource)
+when { ["update", "delete"].contains(context.statement.kind) && !context.statement.has_where }
+unless { context.approved };
+
+permit (principal in Group::"approvers", action == Action::"approve", resource);
+"#;
+
+const TIMEOUT_S: u64 = 6;
+
+fn rig() -> Option<(TestGateway, TestDb, TestClient, TestClient)> {
+    if !require_pg() {
+        return None;
+    }
+    let db = TestDb::create();
+    psql_admin(
+        &db.name,
+        &format!(
+            "CREATE TABLE orders (id int); ALTER TABLE orders OWNER TO {};",
+            db.role
+        ),
+    );
+    let conns = format!(
+        "{}{}",
+        pg_connection("pg", &db),
+        pg_connection("gated", &db)
+    );
+    let extra = format!("[reviews]\nstatement_timeout = \"{TIMEOUT_S}s\"\n");
+    let gw = TestGateway::start_policy(&conns, &[], &extra, "", POLICY);
+    let alice = TestClient::new();
+    alice.login_token(&gw, "alice");
+    let bob = TestClient::new();
+    bob.login_token(&gw, "bob");
+    Some((gw, db, alice, bob))
+}
+
+/// The id of the pending review of `statement` that is not in `seen`, waiting for it to open.
+async fn pending(bob: &TestClient, statement: &str, seen: &[String]) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let list = bob.json(&["review", "list"]);
+        if let Some(r) =
+            list.as_array().unwrap().iter().find(|r| {
+                r["statement"] == statement && !seen.iter().any(|s| r["id"] == s.as_str())
+            })
+        {
+            assert_eq!(r["status"], "pending");
+            assert_eq!(r["requester"], "alice");
+            return r["id"].as_str().unwrap().to_string();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no review opened for {statement:?}: {list:#}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn code(e: &tokio_postgres::Error) -> (String, String) {
+    let db = e.as_db_error().unwrap_or_else(|| panic!("{e:?}"));
+    (db.code().code().to_string(), db.message().to_string())
+}
+
+async fn fill(c: &tokio_postgres::Client) {
+    c.batch_execute("INSERT INTO orders VALUES (1), (2), (3)")
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unbounded_delete_is_held_and_runs_once_when_approved() {
+    let Some((gw, db, alice, bob)) = rig() else {
+        return;
+    };
+    // psql: the notice names the review and the command; approval lets the DELETE run.
+    let tunnel = Tunnel::open(&alice, &["pg", "--reason", "cleanup"]);
+    let c = Arc::new(tunnel.client(&db.name).await);
+    fill(&c).await;
+    let psql = std::process::Command::new("psql")
+        .args([
+            "-X",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &tunnel.port.to_string(),
+            "-U",
+            "x",
+            "-d",
+            &db.name,
+        ])
+        .args(["-c", "delete from orders"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let r1 = pending(&bob, "delete from orders", &[]).await;
+    let shown = bob.json(&["review", "show", &r1]);
+    assert_eq!(shown["needs"], "write on Table::\"pg/public.orders\"");
+    assert_eq!(shown["statement_sha256"].as_str().unwrap().len(), 64);
+    // Nobody approves their own request; someone policy does not name cannot either.
+    let own = alice.run(&["review", "approve", &r1]);
+    assert!(!own.status.success());
+    assert!(stderr(&own).contains("approve_own"), "{}", stderr(&own));
+    let carol = TestClient::new();
+    carol.login_token(&gw, "carol");
+    let other = carol.run(&["review", "approve", &r1]);
+    assert!(!other.status.success(), "carol is no reviewer");
+    bob.ok(&["review", "approve", &r1, "--reason", "expected cleanup"]);
+    let out = psql.wait_with_output().unwrap();
+    let (so, se) = (stdout(&out), stderr(&out));
+    assert!(out.status.success(), "{so}\n{se}");
+    assert!(so.contains("DELETE 3"), "{so}");
+    assert!(
+        se.contains("NOTICE:") && se.contains(&format!("held for review {r1}")),
+        "{se}"
+    );
+    assert!(se.contains(&format!("hoopctl review approve {r1}")), "{se}");
+    let again = bob.run(&["review", "approve", &r1]);
+    assert!(!again.status.success(), "a review is decided once");
+
+    // The approval was for that execution: the same statement is held again.
+    fill(&c).await;
+    let c2 = c.clone();
+    let second = tokio::spawn(async move { c2.simple_query("delete from orders").await });
+    let r2 = pending(&bob, "delete from orders", std::slice::from_ref(&r1)).await;
+    assert_ne!(r1, r2);
+    bob.ok(&["review", "deny", &r2, "--reason", "not today"]);
+    let e = second.await.unwrap().unwrap_err();
+    let (sqlstate, msg) = code(&e);
+    assert_eq!(sqlstate, "42501");
+    assert!(
+        msg.contains(&r2) && msg.contains("denied by bob") && msg.contains("not today"),
+        "{msg}"
+    );
+    let n: i64 = c
+        .query_one("SELECT count(*) FROM orders", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 3, "the denied DELETE did not run");
+
+    // Through the extended protocol, decided at Execute: held, then expired.
+    let stmt = c.prepare("delete from orders").await.unwrap();
+    let c3 = c.clone();
+    let started = Instant::now();
+    let third = tokio::spawn(async move { c3.execute(&stmt, &[]).await });
+    let r3 = pending(&bob, "delete from orders", &[r1.clone(), r2.clone()]).await;
+    let e = third.await.unwrap().unwrap_err();
+    assert!(started.elapsed() >= Duration::from_secs(TIMEOUT_S - 1));
+    let (sqlstate, msg) = code(&e);
+    assert_eq!(sqlstate, "42501");
+    assert!(msg.contains(&r3) && msg.contains("expired"), "{msg}");
+    let r = bob.json(&["review", "show", &r3]);
+    assert_eq!(r["status"], "expired");
+    let late = bob.run(&["review", "approve", &r3]);
+    assert!(
+        !late.status.success(),
+        "an expired review cannot be approved"
+    );
+
+    // A bounded DELETE needs nobody.
+    c.simple_query("delete from orders where id = 1")
+        .await
+        .unwrap();
+
+    // On record: who asked, who decided, what ran.
+    let events = audit(&bob, &["--limit", "1000"]);
+    let find = |kind: &str, id: &str| -> Option<&Value> {
+        events
+            .iter()
+            .find(|e| e["kind"] == kind && e["detail"].as_str().is_some_and(|d| d.contains(id)))
+    };
+    let opened = find("review_opened", &r1).expect("review_opened");
+    assert_eq!(opened["identity"], "alice");
+    let approved = find("review_approved", &r1).expect("review_approved");
+    assert_eq!(approved["identity"], "bob");
+    assert_eq!(approved["statement"], "delete from orders");
+    assert!(approved["session_id"].is_string());
+    assert_eq!(
+        find("review_denied", &r2).expect("review_denied")["identity"],
+        "bob"
+    );
+    assert!(find("review_expired", &r3).is_some());
+    let deletes: Vec<&Value> = events
+        .iter()
+        .filter(|e| {
+            e["statement"] == "delete from orders"
+                && e["identity"] == "alice"
+                && e["kind"] != "parse"
+        })
+        .filter(|e| e["kind"] == "query" || e["kind"] == "execute")
+        .collect();
+    let outcomes: Vec<&str> = deletes
+        .iter()
+        .map(|e| e["outcome"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(outcomes, vec!["ok", "denied", "denied"], "{deletes:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_grant_that_needs_approval_goes_through_the_same_reviews() {
+    let Some((_gw, _db, alice, bob)) = rig() else {
+        return;
+    };
+    let out = alice.run(&[
+        "-o",
+        "json",
+        "grant",
+        "request",
+        "gated",
+        "--reason",
+        "incident 7",
+    ]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let g: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let review = g["review_id"]
+        .as_str()
+        .expect("a pending grant names its review")
+        .to_string();
+    assert!(stderr(&out).contains(&format!("hoopctl review approve {review}")));
+    let listed = bob.json(&["review", "list"]);
+    let r = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == review.as_str())
+        .expect("bob sees the grant's review");
+    assert_eq!(r["kind"], "grant");
+    assert_eq!(r["grant_id"], g["id"]);
+    let own = alice.run(&["review", "approve", &review]);
+    assert!(!own.status.success());
+    bob.ok(&["review", "approve", &review]);
+    let id = g["id"].as_str().unwrap();
+    let now: Value = alice.json(&["grant", "list"]);
+    let mine = now
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == id)
+        .unwrap();
+    assert_eq!(mine["status"], "active");
+    assert_eq!(mine["decided_by"], "bob");
+    // `grant approve` is the same decision: a decided grant cannot be decided again.
+    let again = bob.run(&["grant", "approve", id]);
+    assert!(!again.status.success());
+    let events = audit(&bob, &["--limit", "1000"]);
+    assert!(
+        events.iter().any(|e| e["kind"] == "review_approved"
+            && e["identity"] == "bob"
+            && e["grant_id"] == id)
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e["kind"] == "grant_approved" && e["grant_id"] == id)
+    );
+}
