@@ -411,7 +411,16 @@ pub fn policy_test(config: &Path, t: &PolicyTest, out: Output) -> Result<(), Fai
                     "verdict     review: held until a reviewer approves ({})",
                     h.join(", ")
                 ),
-                Verdict::Refuse(r) => println!("verdict     deny: {}", r.message()),
+                Verdict::Refuse(r) => println!(
+                    "verdict     deny: `{}` on {} ({})",
+                    r.action,
+                    r.resource,
+                    if r.rules.is_empty() {
+                        "no policy permits it".to_string()
+                    } else {
+                        format!("forbidden by {}", r.rules.join(", "))
+                    }
+                ),
             }
         }
     }

@@ -215,6 +215,11 @@ pub struct Features {
     pub has_limit: bool,
     /// Every function it calls, by base name (unquoted names in lower case).
     pub functions: BTreeSet<String>,
+    /// The data-changing statements in it, wherever they are (a CTE's DELETE counts):
+    /// `insert`, `update`, `delete`, `merge`, `truncate`.
+    pub dml: BTreeSet<&'static str>,
+    /// An UPDATE or DELETE without WHERE, or a TRUNCATE, anywhere in it.
+    pub unbounded_write: bool,
 }
 
 impl Features {
@@ -230,6 +235,8 @@ impl Features {
             has_where: false,
             has_limit: false,
             functions: BTreeSet::new(),
+            dml: BTreeSet::new(),
+            unbounded_write: false,
         }
     }
 
@@ -545,6 +552,16 @@ impl Walk<'_> {
     }
 
     fn on_statement(&mut self, s: &Statement) {
+        let (dml, unbounded) = match s {
+            Statement::Insert(_) => (Some("insert"), false),
+            Statement::Update(u) => (Some("update"), u.selection.is_none()),
+            Statement::Delete(d) => (Some("delete"), d.selection.is_none()),
+            Statement::Merge(_) => (Some("merge"), false),
+            Statement::Truncate(_) => (Some("truncate"), true),
+            _ => (None, false),
+        };
+        self.f.dml.extend(dml);
+        self.f.unbounded_write |= unbounded;
         match s {
             Statement::Insert(i) => {
                 let back = i.returning.is_some();

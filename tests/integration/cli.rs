@@ -349,3 +349,145 @@ async fn limits_on_logins_pending_grants_and_code_guessing() {
     let p: Value = r.json().await.unwrap();
     assert_eq!(p["code"], "bad_request");
 }
+
+#[test]
+fn policy_test_explains_decisions_and_check_validates_the_new_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let gwdir = dir.path().join("gw");
+    assert!(
+        hoopctl(&["gateway", "init", gwdir.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let cfg = gwdir.join("gateway.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(
+        &cfg,
+        format!("{text}\n[connections.wh]\nkind = \"postgres\"\nhost = \"db\"\ndatabase = \"wh\"\nuser = \"etl\"\n\n[connections.wh.tables.\"public.patients\"]\ntags = [\"phi\"]\n"),
+    )
+    .unwrap();
+    let c = cfg.to_str().unwrap();
+    let t = |args: &[&str]| {
+        let mut a = vec!["policy", "test", "--config", c, "--principal", "admin"];
+        a.extend_from_slice(args);
+        hoopctl(&a)
+    };
+    let out = t(&[
+        "--connection",
+        "wh",
+        "--sql",
+        "select * from orders join patients using (id)",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let s = stdout(&out);
+    assert!(s.contains("read    Table::\"wh/public.patients\""), "{s}");
+    assert!(s.contains("verdict     allow"), "{s}");
+    // The default policy reviews an unbounded DELETE: exit 4, naming the rule.
+    let out = t(&["--connection", "wh", "--sql", "delete from orders"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("unbounded-write-needs-review"),
+        "{}",
+        stdout(&out)
+    );
+    // Nobody may unmask under the default policy: exit 3.
+    let out = t(&["--action", "unmask", "--resource", "Connection::\"wh\""]);
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+    // approve_own is denied unless a policy permits it; approve of someone else's is not.
+    let out = t(&[
+        "--action",
+        "approve",
+        "--resource",
+        "Connection::\"wh\"",
+        "--context",
+        "{\"requester\": \"someone\"}",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = t(&[
+        "--action",
+        "approve_own",
+        "--resource",
+        "Connection::\"wh\"",
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    // JSON output for scripts.
+    let out = hoopctl(&[
+        "-o",
+        "json",
+        "policy",
+        "test",
+        "--config",
+        c,
+        "--principal",
+        "admin",
+        "--connection",
+        "wh",
+        "--sql",
+        "selec 1",
+    ]);
+    let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(
+        v["verdict"], "allow",
+        "admin may run what the parser cannot read (admin action)"
+    );
+    assert!(v["parser_error"].is_string());
+    assert_eq!(v["requests"][0]["action"], "admin");
+    // Usage errors say what to do.
+    let out = t(&["--sql", "select 1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--connection"), "{}", stderr(&out));
+    let out = hoopctl(&[
+        "policy",
+        "test",
+        "--config",
+        c,
+        "--principal",
+        "nobody",
+        "--connection",
+        "wh",
+        "--sql",
+        "select 1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = t(&[
+        "--action",
+        "read",
+        "--resource",
+        "Table::\"wh/public.x\"",
+        "--context",
+        "{\"statement\": {\"kind\": 7}}",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a context that does not fit the schema"
+    );
+
+    // `gateway check` validates policies against the new schema, with file:line:col.
+    std::fs::write(
+        gwdir.join("policies/default.cedar"),
+        "permit (principal, action == Action::\"read\", resource)\nwhen { resource.kind == \"x\" };\n",
+    )
+    .unwrap();
+    let out = hoopctl(&["gateway", "check", "--config", c]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("default.cedar:2:"),
+        "{}",
+        stderr(&out)
+    );
+    // Options that moved into policy are reported with the way forward.
+    std::fs::write(gwdir.join("policies/default.cedar"), crate_default_policy()).unwrap();
+    std::fs::write(
+        &cfg,
+        text.replace("[grants]", "[grants]\nallow_self_approval = true"),
+    )
+    .unwrap();
+    let out = hoopctl(&["gateway", "check", "--config", c]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("approve_own"), "{}", stderr(&out));
+}
+
+fn crate_default_policy() -> &'static str {
+    hoopctl::gateway::policy::DEFAULT_POLICY
+}

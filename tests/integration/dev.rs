@@ -79,6 +79,55 @@ fn dev_runs_the_whole_flow() {
     assert_eq!(row[2], "********@******e.org", "{row:?}");
     assert_eq!(row[3], "[redacted]", "{row:?}");
     assert_eq!(row[4], "", "{row:?}");
+    // An unbounded UPDATE waits for a review; the dev user may approve their own.
+    let held = client
+        .cmd()
+        .env("HOOPCTL_PROFILE", "dev")
+        .args([
+            "connect",
+            "demo",
+            "--reason",
+            "try hoopctl",
+            "--",
+            "psql",
+            "-X",
+            "-c",
+            "update patients set email = lower(email)",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let review = loop {
+        let out = client
+            .cmd()
+            .env("HOOPCTL_PROFILE", "dev")
+            .args(["-o", "json", "review", "list"])
+            .output()
+            .unwrap();
+        let list: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+        if let Some(r) = list.as_array().and_then(|l| l.first()) {
+            break r["id"].as_str().unwrap().to_string();
+        }
+        assert!(std::time::Instant::now() < deadline, "no review opened");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let ok = client
+        .cmd()
+        .env("HOOPCTL_PROFILE", "dev")
+        .args(["review", "approve", &review])
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let out = held.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("UPDATE 50"), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains(&format!("held for review {review}")),
+        "{}",
+        stderr(&out)
+    );
     let audit = client
         .cmd()
         .env("HOOPCTL_PROFILE", "dev")

@@ -27,7 +27,7 @@ permit (
 
 @id("unbounded-write-needs-review")
 forbid (principal, action == Action::"write", resource)
-when { ["update", "delete"].contains(context.statement.kind) && !context.statement.has_where }
+when { context.statement.unbounded_write }
 unless { context.approved };
 
 permit (principal in Group::"approvers", action == Action::"approve", resource);
@@ -280,5 +280,150 @@ async fn a_grant_that_needs_approval_goes_through_the_same_reviews() {
         events
             .iter()
             .any(|e| e["kind"] == "grant_approved" && e["grant_id"] == id)
+    );
+}
+
+/// What a webhook receiver saw: (headers of interest, body).
+type Seen = Arc<std::sync::Mutex<Vec<(Option<String>, Option<String>, String)>>>;
+
+/// A loopback HTTP receiver; its first `fail_first` requests get a 500.
+async fn receiver(fail_first: usize) -> (String, Seen) {
+    use axum::http::{HeaderMap, StatusCode};
+    let seen: Seen = Arc::default();
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let s = seen.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap, body: String| {
+            let s = s.clone();
+            let calls = calls.clone();
+            async move {
+                let h = |k: &str| {
+                    headers
+                        .get(k)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string)
+                };
+                s.lock()
+                    .unwrap()
+                    .push((h("x-hoopctl-timestamp"), h("x-hoopctl-signature"), body));
+                if calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < fail_first {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    StatusCode::OK
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, seen)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn webhooks_announce_reviews_signed_and_retried() {
+    use hmac::{Hmac, KeyInit, Mac};
+    if !require_pg() {
+        return;
+    }
+    let (json_url, json_seen) = receiver(1).await;
+    let (slack_url, slack_seen) = receiver(0).await;
+    let db = TestDb::create();
+    let extra = format!(
+        "[[reviews.webhooks]]\nurl = \"{json_url}\"\nsecret = {{ env = \"HOOK_SECRET\" }}\n\n\
+         [[reviews.webhooks]]\nurl = \"{slack_url}\"\nformat = \"slack\"\n\n\
+         [[reviews.webhooks]]\nurl = \"http://127.0.0.1:9/closed\"\n"
+    );
+    let gw = TestGateway::start_policy(
+        &pg_connection("gated", &db),
+        &[("HOOK_SECRET", "s3cret")],
+        &extra,
+        "",
+        POLICY,
+    );
+    let alice = TestClient::new();
+    alice.login_token(&gw, "alice");
+    let bob = TestClient::new();
+    bob.login_token(&gw, "bob");
+    let out = alice.run(&[
+        "-o",
+        "json",
+        "grant",
+        "request",
+        "gated",
+        "--reason",
+        "incident 9",
+    ]);
+    let g: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let review = g["review_id"].as_str().unwrap().to_string();
+    bob.ok(&["review", "deny", &review, "--reason", "use the replica"]);
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let events = audit(&bob, &["--limit", "1000"]);
+        let failed = events
+            .iter()
+            .filter(|e| e["kind"] == "webhook_failed")
+            .count();
+        let json_ok = json_seen.lock().unwrap().len() >= 3;
+        let slack_ok = slack_seen.lock().unwrap().len() >= 2;
+        if failed >= 2 && json_ok && slack_ok {
+            assert!(events.iter().any(|e| {
+                e["kind"] == "webhook_failed"
+                    && e["detail"]
+                        .as_str()
+                        .is_some_and(|d| d.contains(&review) && d.contains("after 4 attempts"))
+            }));
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "webhooks not delivered: {events:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let json = json_seen.lock().unwrap().clone();
+    // Every request is signed over its timestamp and exact body.
+    for (ts, sig, body) in &json {
+        let (ts, sig) = (ts.as_deref().unwrap(), sig.as_deref().unwrap());
+        let mut m = Hmac::<sha2::Sha256>::new_from_slice(b"s3cret").unwrap();
+        m.update(format!("{ts}.{body}").as_bytes());
+        assert_eq!(
+            sig,
+            format!("sha256={}", hex::encode(m.finalize().into_bytes()))
+        );
+    }
+    let json: Vec<Value> = json
+        .iter()
+        .map(|(_, _, b)| serde_json::from_str(b).unwrap())
+        .collect();
+    // The first delivery got a 500 and was retried.
+    let opened: Vec<&Value> = json
+        .iter()
+        .filter(|v| v["event"] == "review_opened")
+        .collect();
+    assert!(opened.len() >= 2, "retried after a 500: {json:#?}");
+    assert_eq!(opened[0]["review"]["id"], review.as_str());
+    assert_eq!(
+        opened[0]["approve"],
+        format!("hoopctl review approve {review}")
+    );
+    let decided = json
+        .iter()
+        .find(|v| v["event"] == "review_decided")
+        .unwrap();
+    assert_eq!(decided["review"]["status"], "denied");
+    assert_eq!(decided["review"]["decided_by"], "bob");
+    let slack = slack_seen.lock().unwrap().clone();
+    assert!(
+        slack.iter().all(|(_, sig, _)| sig.is_none()),
+        "no secret, no signature"
+    );
+    let first: Value = serde_json::from_str(&slack[0].2).unwrap();
+    let text = first["text"].as_str().unwrap();
+    assert!(
+        text.contains("alice") && text.contains(&format!("hoopctl review approve {review}")),
+        "{text}"
     );
 }

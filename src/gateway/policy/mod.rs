@@ -606,8 +606,8 @@ impl Policy {
                 "reason": "", "approved": false, "time": time, "ci": ci,
                 "statement": {
                     "kind": "select", "tables_read": [], "tables_written": [], "functions": [],
-                    "admin_reasons": [], "has_where": false, "has_limit": false,
-                    "multi_statement": false
+                    "admin_reasons": [], "dml": [], "unbounded_write": false,
+                    "has_where": false, "has_limit": false, "multi_statement": false
                 }
             }),
             "unmask" => serde_json::json!({ "reason": "", "time": time, "ci": ci }),
@@ -856,6 +856,18 @@ fn statement_record(f: &crate::gateway::sql::Features, multi: bool) -> Restricte
         ("tables_written".to_string(), string_set(&f.writes)),
         ("functions".to_string(), string_set(&f.functions)),
         ("admin_reasons".to_string(), string_set(&f.admin)),
+        (
+            "dml".to_string(),
+            RestrictedExpression::new_set(
+                f.dml
+                    .iter()
+                    .map(|k| RestrictedExpression::new_string(k.to_string())),
+            ),
+        ),
+        (
+            "unbounded_write".to_string(),
+            RestrictedExpression::new_bool(f.unbounded_write),
+        ),
         (
             "has_where".to_string(),
             RestrictedExpression::new_bool(f.has_where),

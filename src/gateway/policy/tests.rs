@@ -241,6 +241,10 @@ fn default_policy_reviews_unbounded_writes_and_denies_unmask() {
         Verdict::Hold(_)
     ));
     assert!(matches!(decide(&p, &dev, "truncate t"), Verdict::Hold(_)));
+    assert!(matches!(
+        decide(&p, &dev, "with d as (delete from t returning *) select 1"),
+        Verdict::Hold(_)
+    ));
     assert_eq!(decide(&p, &dev, "do $$ begin end $$"), Verdict::Allow);
     let outsider = user("mallory", &[]);
     assert!(matches!(
@@ -308,6 +312,9 @@ permit (principal in Group::"analysts", action in [Action::"read", Action::"writ
     assert!(held("delete from orders"));
     assert!(held("update orders set x = 1"));
     assert!(held("truncate orders"));
+    assert!(held(
+        "with d as (delete from orders returning *) select * from d"
+    ));
     assert!(held("create table t (id int)"));
     assert_eq!(
         decide(&p, &who, "delete from orders where id = 1"),

@@ -127,6 +127,24 @@ fn admin_reasons() {
 }
 
 #[test]
+fn writes_anywhere_are_seen_with_their_bounds() {
+    let i = |sql: &str| inspect(sql, &SearchPath::default()).statements[0].clone();
+    let f = i("with d as (delete from orders returning *) select * from d");
+    assert_eq!(f.kind, Kind::Select);
+    assert_eq!(f.dml, BTreeSet::from(["delete"]));
+    assert!(f.unbounded_write);
+    let f = i(
+        "with d as (delete from orders where id = 1 returning *) insert into log select * from d",
+    );
+    assert_eq!(f.dml, BTreeSet::from(["delete", "insert"]));
+    assert!(!f.unbounded_write);
+    assert!(i("update t set a = 1").unbounded_write);
+    assert!(!i("update t set a = 1 where b").unbounded_write);
+    assert!(i("truncate t").unbounded_write);
+    assert!(!i("select * from t").unbounded_write);
+}
+
+#[test]
 fn ddl_and_table_creation() {
     assert_eq!(
         sum("select * into copy_of from patients"),
