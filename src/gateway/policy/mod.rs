@@ -346,6 +346,14 @@ impl Policy {
         Ok(Policy { set, schema })
     }
 
+    /// The schema to check requests and entities against on the hot path: in debug builds
+    /// (every test) always; in release builds not, because the gateway builds them itself and
+    /// the check costs more than the decision. Policies are always validated when loaded, and
+    /// a request that did not fit would fail evaluation, which denies.
+    fn checked(&self) -> Option<&Schema> {
+        cfg!(debug_assertions).then_some(&self.schema)
+    }
+
     /// Number of policies loaded.
     pub fn len(&self) -> usize {
         self.set.policies().count()
@@ -406,7 +414,7 @@ impl Policy {
         ])
         .map_err(|e| e.to_string())?;
         let entities =
-            Entities::from_entities(entities, Some(&self.schema)).map_err(|e| e.to_string())?;
+            Entities::from_entities(entities, self.checked()).map_err(|e| e.to_string())?;
         self.authorize(puid, "connect", ruid, context, &entities)
     }
 
@@ -421,7 +429,7 @@ impl Policy {
         entities: &Entities,
     ) -> Result<(Decision, Vec<String>), String> {
         let action = uid("Action", action)?;
-        let request = Request::new(principal, action, resource, context, Some(&self.schema))
+        let request = Request::new(principal, action, resource, context, self.checked())
             .map_err(|e| e.to_string())?;
         let resp = Authorizer::new().is_authorized(&request, &self.set, entities);
         let reasons: Vec<String> = resp.diagnostics().reason().map(|p| p.to_string()).collect();
@@ -478,7 +486,7 @@ impl Policy {
             }
         }
         let entities =
-            Entities::from_entities(entities, Some(&self.schema)).map_err(|e| e.to_string())?;
+            Entities::from_entities(entities, self.checked()).map_err(|e| e.to_string())?;
         let time = time_record(scope.now_ms);
         let ci = ci_record(scope.ci)?;
         let multi = sql.multi_statement();
@@ -591,7 +599,7 @@ impl Policy {
             other => return Err(format!("resources are Connection or Table, not {other}")),
         }
         let entities =
-            Entities::from_entities(entities, Some(&self.schema)).map_err(|e| e.to_string())?;
+            Entities::from_entities(entities, self.checked()).map_err(|e| e.to_string())?;
         let (unix, hour, weekday) = time_parts(now_ms);
         let time = serde_json::json!({ "unix": unix, "hour": hour, "weekday": weekday });
         let ci = serde_json::json!({
@@ -667,7 +675,7 @@ impl Policy {
             review.connection_kind,
         )?);
         let entities =
-            Entities::from_entities(entities, Some(&self.schema)).map_err(|e| e.to_string())?;
+            Entities::from_entities(entities, self.checked()).map_err(|e| e.to_string())?;
         let s = |v: &str| RestrictedExpression::new_string(v.to_string());
         let context = Context::from_pairs([
             ("kind".to_string(), s(review.kind)),
@@ -695,7 +703,7 @@ impl Policy {
             scope.connection_kind,
         )?);
         let entities =
-            Entities::from_entities(entities, Some(&self.schema)).map_err(|e| e.to_string())?;
+            Entities::from_entities(entities, self.checked()).map_err(|e| e.to_string())?;
         let context = Context::from_pairs([
             (
                 "reason".to_string(),

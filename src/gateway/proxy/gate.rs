@@ -5,8 +5,9 @@
 //! proxy's business. The session's fixed facts — who, where, under which grant — are gathered
 //! once at start-up.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use crate::clock::now_ms;
 use crate::gateway::config::TableConfig;
@@ -122,4 +123,93 @@ pub fn opaque(why: &str) -> Arc<Inspection> {
         statements: vec![f],
         error: None,
     })
+}
+
+/// How long a session reuses a decision for the same statement text. Everything a decision
+/// weighs is fixed for the session except the time, which moves this much at most.
+pub const REUSE: Duration = Duration::from_secs(1);
+/// Most statement texts a session remembers decisions for.
+const REMEMBERED: usize = 512;
+
+/// One session's recent decisions by statement text: a statement run again and again (a
+/// prepared statement's Executes, a polling query) is parsed and decided once a second, not
+/// every time.
+#[derive(Debug, Default)]
+pub struct Decisions {
+    recent: HashMap<Arc<str>, (Instant, Decision)>,
+}
+
+impl Decisions {
+    /// The decision for `sql`, reused when made less than [`REUSE`] ago; `inspection` gives
+    /// what the statement does when a fresh decision is needed.
+    pub fn decide(
+        &mut self,
+        gate: &Gate,
+        policy: &Policy,
+        sql: &str,
+        inspection: impl FnOnce() -> Arc<Inspection>,
+    ) -> Decision {
+        let now = Instant::now();
+        if let Some((at, d)) = self.recent.get(sql)
+            && now.duration_since(*at) < REUSE
+        {
+            return d.clone();
+        }
+        let d = gate.decide(policy, &inspection());
+        if self.recent.len() >= REMEMBERED {
+            self.recent
+                .retain(|_, (at, _)| now.duration_since(*at) < REUSE);
+            if self.recent.len() >= REMEMBERED {
+                self.recent.clear();
+            }
+        }
+        self.recent.insert(Arc::from(sql), (now, d.clone()));
+        d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gateway::policy::PrincipalKind;
+
+    #[test]
+    fn decisions_are_reused_briefly_per_statement_text() {
+        let policy = Policy::from_sources(&[(
+            "p.cedar".into(),
+            "permit (principal, action == Action::\"read\", resource) when { resource.name == \"public.a\" };".into(),
+        )])
+        .unwrap();
+        let who = Principal {
+            name: "u".into(),
+            kind: PrincipalKind::User,
+            groups: vec![],
+        };
+        let gate = Gate::new(who, "pg", "postgres", BTreeMap::new(), "r", None, None);
+        let mut d = Decisions::default();
+        let inspected = std::cell::Cell::new(0u32);
+        let run = |sql: &str, d: &mut Decisions| {
+            d.decide(&gate, &policy, sql, || {
+                inspected.set(inspected.get() + 1);
+                gate.inspect(sql)
+            })
+        };
+        assert_eq!(run("select * from a", &mut d), Decision::Forward);
+        assert_eq!(run("select * from a", &mut d), Decision::Forward);
+        assert!(matches!(
+            run("select * from b", &mut d),
+            Decision::Refuse(_)
+        ));
+        assert!(matches!(
+            run("select * from b", &mut d),
+            Decision::Refuse(_)
+        ));
+        assert_eq!(inspected.get(), 2, "each text inspected once within REUSE");
+        // Old decisions are not reused.
+        if let Some((at, _)) = d.recent.get_mut("select * from a") {
+            *at = at.checked_sub(REUSE).unwrap();
+        }
+        assert_eq!(run("select * from a", &mut d), Decision::Forward);
+        assert_eq!(inspected.get(), 3);
+    }
 }

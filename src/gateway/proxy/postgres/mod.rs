@@ -563,6 +563,7 @@ async fn client_to_target<C: Io, U: Io>(
     // A statement waiting for a review, and then the review's outcome.
     let mut held: Option<(String, Vec<String>)> = None;
     let mut reviewed: Option<Decision> = None;
+    let mut decisions = gate::Decisions::default();
     loop {
         let mut consumed = 0;
         let mut terminate = false;
@@ -584,11 +585,18 @@ async fn client_to_target<C: Io, U: Io>(
             let parsed = codec::parse_frontend(msg);
             // Policy decides every statement that runs: a Query, a portal's Execute, a
             // fast-path call. Parse only records what the statement does.
+            let policy = &ctx.gw.policy;
             let mut decision = match &parsed {
-                Ok(Frontend::Query(sql)) => Some(gate.decide(&ctx.gw.policy, &gate.inspect(sql))),
-                Ok(Frontend::Execute(portal)) => {
-                    Some(gate.decide(&ctx.gw.policy, &prepared.portal(portal)))
+                Ok(Frontend::Query(sql)) => {
+                    Some(decisions.decide(gate, policy, sql, || gate.inspect(sql)))
                 }
+                Ok(Frontend::Execute(portal)) => Some(match prepared.known(portal) {
+                    Some(k) => {
+                        let i = k.inspection.clone();
+                        decisions.decide(gate, policy, &k.sql, || i)
+                    }
+                    None => gate.decide(policy, &prepared.portal(portal)),
+                }),
                 Ok(Frontend::FunctionCall(_)) => {
                     Some(gate.decide(&ctx.gw.policy, &gate::opaque("function_call")))
                 }

@@ -203,6 +203,11 @@ impl Prepared {
     pub fn portal_sql(&self, portal: &str) -> &str {
         self.portals.get(portal).map(|k| &*k.sql).unwrap_or("")
     }
+    /// The statement a portal runs, when the gateway saw it prepared.
+    pub fn known(&self, portal: &str) -> Option<&Known> {
+        self.portals.get(portal).filter(|k| !k.sql.is_empty())
+    }
+
     /// What an Execute of `portal` runs; an unknown portal is opaque.
     pub fn portal(&self, portal: &str) -> Arc<Inspection> {
         self.portals
