@@ -373,8 +373,9 @@ async fn start_rig(o: &Opts, durability: &str, masking: bool) -> Res<Rig> {
     let hash = hoopctl::gateway::auth::hash_password("bench-password")?;
     std::fs::write(
         d.join("policy.cedar"),
-        // Every statement permitted: the benchmark measures the full per-statement decision.
-        "permit (principal, action, resource);\n",
+        // Every statement permitted (the benchmark measures the full per-statement decision);
+        // not `unmask`: the masked paths must stay masked.
+        "permit (principal, action in [Action::\"connect\", Action::\"read\", Action::\"write\", Action::\"export\", Action::\"ddl\", Action::\"admin\"], resource);\n",
     )
     .map_err(|e| e.to_string())?;
     let cfg = format!(
