@@ -142,9 +142,11 @@ fn payload(format: WebhookFormat, event: &str, r: &ReviewRow, base: &str) -> Vec
             "gateway": base,
         }),
         WebhookFormat::Slack => {
-            let what = match &r.statement {
-                Some(s) => format!("```{}```", truncate(s, 1500)),
-                None => format!("grant {}", r.grant_id.as_deref().unwrap_or("?")),
+            // The statement may quote patient data: it stays out of a third party's chat.
+            let what = match (&r.statement, &r.grant_id) {
+                (Some(_), _) => format!("a statement (`hoopctl review show {}` shows it)", r.id),
+                (None, Some(g)) => format!("grant {g}"),
+                (None, None) => String::new(),
             };
             let text = match event {
                 "review_opened" => format!(
@@ -171,13 +173,6 @@ fn payload(format: WebhookFormat, event: &str, r: &ReviewRow, base: &str) -> Vec
         }
     };
     serde_json::to_vec(&v).unwrap_or_default()
-}
-
-fn truncate(s: &str, max: usize) -> &str {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => &s[..i],
-        None => s,
-    }
 }
 
 /// POSTs `body`, retrying 5xx, 429 and transport errors with back-off.

@@ -12,8 +12,10 @@
 //! bounded recursion, time linear in the input.
 //!
 //! Names: unquoted identifiers fold to lower case, quoted ones keep their case (as PostgreSQL
-//! does). An unqualified table resolves through the session's search path — by default
-//! `public` — except `pg_*` names, which are PostgreSQL's catalog (`pg_catalog` is searched first).
+//! does; past 63 bytes PostgreSQL truncates, and so does this). An unqualified table resolves
+//! through the session's search path — by default `public`; a `pg_*` name resolves to
+//! `pg_catalog` (searched first) and, should it not be there, through the path, so both are
+//! asked for.
 //! A reference to a CTE is not a table, with PostgreSQL's scoping (a non-recursive CTE's body does
 //! not see itself).
 
@@ -35,29 +37,60 @@ pub mod lex;
 pub const MAX_DEPTH: usize = 64;
 /// Longest SQL string inspected; longer strings are unparsed (and need `admin`).
 pub const MAX_SQL: usize = 8 << 20;
+/// Most tokens in one run of an expression (see [`lex::longest_run`]); longer runs are unparsed
+/// (and need `admin`). A chain this long nests half as deep or less, which a 2 MiB worker stack
+/// walks with room to spare (measured: 4,000 levels fit in a debug build).
+pub const MAX_RUN: usize = 2000;
 
 /// Functions whose call needs `admin`: they read or write server files, run SQL given as a string
 /// (which this inspection cannot see into), reach other servers, or act on other sessions or the
 /// server itself.
 pub const ADMIN_FUNCTIONS: &[&str] = &[
     "cursor_to_xml",
+    "cursor_to_xmlschema",
     "database_to_xml",
+    "database_to_xml_and_xmlschema",
+    "database_to_xmlschema",
     "dblink",
+    "dblink_build_sql_delete",
+    "dblink_build_sql_insert",
+    "dblink_build_sql_update",
     "dblink_connect",
+    "dblink_connect_u",
     "dblink_exec",
     "dblink_fetch",
+    "dblink_get_result",
     "dblink_open",
     "dblink_send_query",
+    "get_raw_page",
+    "lo_close",
+    "lo_creat",
+    "lo_create",
     "lo_export",
     "lo_from_bytea",
     "lo_get",
     "lo_import",
+    "lo_lseek",
+    "lo_open",
     "lo_put",
+    "lo_truncate",
     "lo_unlink",
+    "loread",
+    "lowrite",
     "pg_cancel_backend",
     "pg_create_restore_point",
+    "pg_create_logical_replication_slot",
+    "pg_drop_replication_slot",
+    "pg_file_read",
+    "pg_file_rename",
+    "pg_file_unlink",
     "pg_file_write",
+    "pg_logdir_ls",
     "pg_logical_emit_message",
+    "pg_logical_slot_get_binary_changes",
+    "pg_logical_slot_get_changes",
+    "pg_logical_slot_peek_binary_changes",
+    "pg_logical_slot_peek_changes",
     "pg_ls_archive_statusdir",
     "pg_ls_dir",
     "pg_ls_logdir",
@@ -67,6 +100,7 @@ pub const ADMIN_FUNCTIONS: &[&str] = &[
     "pg_read_binary_file",
     "pg_read_file",
     "pg_reload_conf",
+    "pg_replication_slot_advance",
     "pg_rotate_logfile",
     "pg_stat_file",
     "pg_switch_wal",
@@ -75,10 +109,13 @@ pub const ADMIN_FUNCTIONS: &[&str] = &[
     "query_to_xml_and_xmlschema",
     "query_to_xmlschema",
     "schema_to_xml",
+    "schema_to_xml_and_xmlschema",
+    "schema_to_xmlschema",
     "set_config",
     "table_to_xml",
     "table_to_xml_and_xmlschema",
     "table_to_xmlschema",
+    "ts_rewrite",
     "ts_stat",
 ];
 
@@ -343,6 +380,21 @@ pub fn inspect(sql: &str, path: &SearchPath) -> Inspection {
     }
     // PostgreSQL's lexer decides where statements end; the parser reads each one alone and
     // must find exactly one statement in it.
+    let run = lex::longest_run(sql);
+    if run > MAX_RUN {
+        return unparsed(
+            sql,
+            format!(
+                "an expression runs {run} tokens without a comma or parenthesis; the gateway reads at most {MAX_RUN}"
+            ),
+        );
+    }
+    if lex::has_unicode_identifier(sql) {
+        return unparsed(
+            sql,
+            "U&\"…\" identifiers are not read by the gateway's parser".to_string(),
+        );
+    }
     let dialect = PostgreSqlDialect {};
     let mut statements = Vec::new();
     for chunk in lex::statements(sql) {
@@ -412,13 +464,25 @@ fn first_word(sql: &str) -> Option<String> {
     (!w.is_empty()).then_some(w)
 }
 
+/// Longest identifier PostgreSQL keeps (NAMEDATALEN - 1 bytes); longer ones are truncated.
+const MAX_IDENT: usize = 63;
+
 /// An identifier as PostgreSQL resolves it: unquoted folds to lower case — ASCII letters only,
-/// as PostgreSQL does in a multi-byte (UTF-8) encoding.
+/// as PostgreSQL does in a multi-byte (UTF-8) encoding — and anything past 63 bytes is cut (at
+/// a character boundary, as PostgreSQL cuts).
 fn ident(i: &Ident) -> String {
-    match i.quote_style {
+    let mut v = match i.quote_style {
         Some(_) => i.value.clone(),
         None => i.value.to_ascii_lowercase(),
+    };
+    if v.len() > MAX_IDENT {
+        let mut end = MAX_IDENT;
+        while !v.is_char_boundary(end) {
+            end -= 1;
+        }
+        v.truncate(end);
     }
+    v
 }
 
 fn parts(name: &ObjectName) -> Vec<String> {
@@ -436,7 +500,10 @@ fn tables(name: &ObjectName, path: &SearchPath) -> Vec<String> {
     let p = parts(name);
     match p.as_slice() {
         [] => Vec::new(),
-        [t] if t.starts_with("pg_") => vec![format!("pg_catalog.{t}")],
+        // `pg_catalog` is searched first; a `pg_*` name not in it resolves through the path.
+        [t] if t.starts_with("pg_") => std::iter::once(format!("pg_catalog.{t}"))
+            .chain(path.0.iter().map(|s| format!("{s}.{t}")))
+            .collect(),
         [t] => path.0.iter().map(|s| format!("{s}.{t}")).collect(),
         [.., s, t] => vec![format!("{s}.{t}")],
     }
@@ -498,6 +565,11 @@ impl Walk<'_> {
         self.f.writes.extend(tables(name, self.path));
     }
 
+    /// A DML target read back (RETURNING): the target is a table even where a CTE has its name.
+    fn read_back(&mut self, name: &ObjectName) {
+        self.f.reads.extend(tables(name, self.path));
+    }
+
     fn call(&mut self, name: &ObjectName) {
         let n = function_name(name);
         if ADMIN_FUNCTIONS.contains(&n.as_str()) {
@@ -525,7 +597,7 @@ impl Walk<'_> {
                 self.targets.insert(t as *const TableFactor);
                 self.write(name);
                 if read_back {
-                    self.read(name);
+                    self.read_back(name);
                 }
             }
             _ => {
@@ -556,7 +628,17 @@ impl Walk<'_> {
             Statement::Insert(_) => (Some("insert"), false),
             Statement::Update(u) => (Some("update"), u.selection.is_none()),
             Statement::Delete(d) => (Some("delete"), d.selection.is_none()),
-            Statement::Merge(_) => (Some("merge"), false),
+            // A MERGE that updates or deletes matched rows has no WHERE to bound it.
+            Statement::Merge(m) => (
+                Some("merge"),
+                m.clauses.iter().any(|c| {
+                    matches!(
+                        c.action,
+                        sqlparser::ast::MergeAction::Update(_)
+                            | sqlparser::ast::MergeAction::Delete { .. }
+                    )
+                }),
+            ),
             Statement::Truncate(_) => (Some("truncate"), true),
             _ => (None, false),
         };
@@ -569,7 +651,7 @@ impl Walk<'_> {
                     TableObject::TableName(n) => {
                         self.write(n);
                         if back {
-                            self.read(n);
+                            self.read_back(n);
                         }
                     }
                     _ => {
@@ -593,10 +675,14 @@ impl Walk<'_> {
                     }
                 }
             }
-            Statement::Merge(m) => self.target_factor(&m.table, false),
+            Statement::Merge(m) => self.target_factor(&m.table, m.output.is_some()),
             Statement::Truncate(t) => {
                 for n in &t.table_names {
                     self.write(&n.name);
+                }
+                // CASCADE empties tables the statement does not name.
+                if matches!(t.cascade, Some(sqlparser::ast::CascadeOption::Cascade)) {
+                    self.f.admin.insert("truncate_cascade".into());
                 }
             }
             Statement::Lock(l) => {
@@ -804,6 +890,9 @@ fn setting(name: &ObjectName) -> (Kind, Option<&'static str>) {
         (Kind::SetRole, Some("set_role"))
     } else if is_name(name, "search_path") {
         (Kind::Set, Some("search_path"))
+    } else if is_name(name, "client_encoding") || is_name(name, "names") {
+        // Some client encodings put quote-like bytes inside characters: boundaries move.
+        (Kind::Set, Some("client_encoding"))
     } else if is_name(name, "standard_conforming_strings") {
         // Off, backslashes escape in every string and statement boundaries move.
         (Kind::Set, Some("standard_conforming_strings"))
@@ -830,6 +919,9 @@ fn requirement(s: &Statement) -> (Kind, Option<&'static str>, bool) {
         S::Set(set) => match set {
             Set::SetRole { .. } | Set::SetSessionAuthorization(_) => {
                 (Kind::SetRole, Some("set_role"), false)
+            }
+            Set::SetNames { .. } | Set::SetNamesDefault {} => {
+                (Kind::Set, Some("client_encoding"), false)
             }
             Set::SingleAssignment { variable, .. } => {
                 let (k, a) = setting(variable);

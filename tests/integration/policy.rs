@@ -186,6 +186,29 @@ async fn a_service_account_reads_what_it_may_and_nothing_else() {
         "{err}"
     );
 
+    // A client encoding that hides quotes inside characters is refused at start-up.
+    let mut cmd = job.cmd();
+    github_job(&mut cmd, &iss, &gw);
+    let out = cmd
+        .env("PGCLIENTENCODING", "SJIS")
+        .args([
+            "connect",
+            "pg",
+            "--ci",
+            "--reason",
+            "nightly etl",
+            "--",
+            "psql",
+            "-X",
+            "-At",
+            "-c",
+            "select 1",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("client_encoding"), "{}", stderr(&out));
+
     // Every refusal is on record: the statement as sent, outcome `denied`, the reason.
     let bob = TestClient::new();
     bob.login_token(&gw, "bob");

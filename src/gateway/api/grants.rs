@@ -43,7 +43,9 @@ fn to_api(gw: &Gateway, g: GrantRow) -> Grant {
 /// The review deciding a pending grant: its own, or a new one (a grant requested before
 /// reviews existed).
 async fn review_of(gw: &Arc<Gateway>, g: &GrantRow) -> Result<ReviewRow, ApiError> {
-    if let Some(r) = gw.store.review_of_grant(&g.id).await? {
+    if let Some(r) = gw.store.review_of_grant(&g.id).await?
+        && r.status == "pending"
+    {
         return Ok(r);
     }
     let r = ReviewRow {

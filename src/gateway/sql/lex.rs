@@ -133,3 +133,126 @@ pub fn skip_token(b: &[u8], i: usize) -> usize {
         _ => i + 1,
     }
 }
+
+/// Whether `sql` has a `U&"…"` identifier (Unicode escapes in a name) outside quotes and
+/// comments: the parser reads it as `U & "…"`, so the name PostgreSQL uses would go unseen.
+pub fn has_unicode_identifier(sql: &str) -> bool {
+    let b = sql.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if matches!(b[i], b'u' | b'U')
+            && b.get(i + 1) == Some(&b'&')
+            && b.get(i + 2) == Some(&b'"')
+            && (i == 0
+                || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_' || b[i - 1] == b'$'))
+        {
+            return true;
+        }
+        i = skip_token(b, i);
+    }
+    false
+}
+
+/// The most tokens in one run of an expression: between commas, at one parenthesis level, with
+/// a parenthesised group counting as one. A chain such as `1+1+…`, `a AND b AND …`,
+/// `UNION … UNION …` or `x::int::int…` parses into a tree as deep as the chain is long — and the
+/// parser's own depth limit does not see it, because it builds these in a loop. Walking and
+/// dropping such a tree recurses once per link, so the inspection refuses to parse runs longer
+/// than [`MAX_RUN`](crate::gateway::sql::MAX_RUN) instead of risking the stack.
+pub fn longest_run(sql: &str) -> usize {
+    let b = sql.as_bytes();
+    let mut runs: Vec<usize> = vec![0];
+    let mut longest = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let next = match c {
+            c if c.is_ascii_whitespace() => {
+                i += 1;
+                continue;
+            }
+            b'(' | b'[' => {
+                if let Some(r) = runs.last_mut() {
+                    *r += 1;
+                    longest = longest.max(*r);
+                }
+                runs.push(0);
+                i += 1;
+                continue;
+            }
+            b')' | b']' => {
+                if runs.len() > 1 {
+                    runs.pop();
+                }
+                i += 1;
+                continue;
+            }
+            b',' | b';' => {
+                if let Some(r) = runs.last_mut() {
+                    *r = 0;
+                }
+                i += 1;
+                continue;
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                i = skip_token(b, i);
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = skip_token(b, i);
+                continue;
+            }
+            c if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 => {
+                let mut j = i;
+                while j < b.len()
+                    && (b[j].is_ascii_alphanumeric()
+                        || b[j] == b'_'
+                        || b[j] == b'$'
+                        || b[j] >= 0x80)
+                {
+                    j += 1;
+                }
+                // A string right after a word (E'…', U&'…') belongs to it.
+                j
+            }
+            b'+' | b'-' | b'*' | b'/' | b'<' | b'>' | b'=' | b'~' | b'!' | b'@' | b'#' | b'%'
+            | b'^' | b'&' | b'|' | b'`' | b'?' | b':' => {
+                let mut j = i;
+                while j < b.len()
+                    && matches!(
+                        b[j],
+                        b'+' | b'-'
+                            | b'*'
+                            | b'/'
+                            | b'<'
+                            | b'>'
+                            | b'='
+                            | b'~'
+                            | b'!'
+                            | b'@'
+                            | b'#'
+                            | b'%'
+                            | b'^'
+                            | b'&'
+                            | b'|'
+                            | b'`'
+                            | b'?'
+                            | b':'
+                    )
+                    && !b[j..].starts_with(b"--")
+                    && !b[j..].starts_with(b"/*")
+                {
+                    j += 1;
+                }
+                j.max(i + 1)
+            }
+            _ => skip_token(b, i),
+        };
+        if let Some(r) = runs.last_mut() {
+            *r += 1;
+            longest = longest.max(*r);
+        }
+        i = next;
+    }
+    longest
+}

@@ -145,6 +145,52 @@ fn writes_anywhere_are_seen_with_their_bounds() {
 }
 
 #[test]
+fn review_findings_stay_fixed() {
+    // RETURNING reads the target even when a CTE has its name.
+    assert_eq!(
+        sum("with secrets as (select 1) update secrets set id = id returning *"),
+        "update r=public.secrets w=public.secrets"
+    );
+    // MERGE that deletes or updates matched rows is unbounded; RETURNING reads the target.
+    let f = inspect(
+        "merge into orders o using (select 1 as x) s on true when matched then delete",
+        &SearchPath::default(),
+    );
+    assert!(f.statements[0].unbounded_write);
+    assert_eq!(
+        sum("truncate a cascade"),
+        "truncate w=public.a admin=truncate_cascade"
+    );
+    assert_eq!(
+        sum("set client_encoding = 'SJIS'"),
+        "set admin=client_encoding"
+    );
+    assert_eq!(sum("set names 'sjis'"), "set admin=client_encoding");
+    assert_eq!(
+        sum("select U&\"quer\\0079_to_xml\"('select * from secrets', true, false, '')"),
+        "unparsed admin=unparsed"
+    );
+    assert_eq!(
+        sum("select 'U&\"x\"', \"U&\"\"\" from t"),
+        "select r=public.t",
+        "inside quotes it is text"
+    );
+    assert_eq!(
+        sum("select schema_to_xml_and_xmlschema('public', true, false, '')"),
+        "select admin=fn:schema_to_xml_and_xmlschema"
+    );
+    let long = "a".repeat(70);
+    assert_eq!(
+        sum(&format!("select * from {long}")),
+        format!("select r=public.{}", "a".repeat(63))
+    );
+    assert_eq!(
+        sum("select * from pg_x"),
+        "select r=pg_catalog.pg_x,public.pg_x"
+    );
+}
+
+#[test]
 fn ddl_and_table_creation() {
     assert_eq!(
         sum("select * into copy_of from patients"),
@@ -166,7 +212,7 @@ fn search_path_resolves_unqualified_names() {
     let p = SearchPath::parse("\"$user\", app, \"Mixed\"");
     assert_eq!(
         inspect("select * from t, pg_class", &p).summary(),
-        "select r=Mixed.t,app.t,pg_catalog.pg_class"
+        "select r=Mixed.pg_class,Mixed.t,app.pg_class,app.t,pg_catalog.pg_class"
     );
     assert_eq!(
         inspect("select 1 from t", &SearchPath::parse("")).summary(),
@@ -300,4 +346,43 @@ mod props {
             }
         }
     }
+}
+
+/// Long flat chains (`1+1+…`, `UNION` after `UNION`) are not nesting to the parser's limit,
+/// but the AST they build is as deep as they are long: inspection must not overflow a worker
+/// thread's stack (2 MiB in tokio) on them.
+#[test]
+fn long_chains_do_not_overflow_a_worker_stack() {
+    let chains = [
+        format!("select 1{}", "+1".repeat(200_000)),
+        format!("select 1{}", " union select 1".repeat(50_000)),
+        format!("select 1 where true{}", " and true".repeat(100_000)),
+        format!("select 1{}", "::int".repeat(100_000)),
+        format!("select {}1", "- ".repeat(100_000)),
+        format!("select 1{}", "+(1)".repeat(100_000)),
+    ];
+    for sql in chains {
+        let h = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || inspect(&sql, &SearchPath::default()).summary())
+            .unwrap();
+        let got = h.join().expect("inspection overflowed a 2 MiB stack");
+        assert_eq!(got, "unparsed admin=unparsed");
+    }
+}
+
+#[test]
+fn wide_statements_are_not_long_chains() {
+    // Thousands of rows or list items are commas apart: read as usual.
+    let rows: Vec<String> = (0..5000).map(|i| format!("({i}, 'x{i}')")).collect();
+    assert_eq!(
+        sum(&format!("insert into t values {}", rows.join(", "))),
+        "insert w=public.t"
+    );
+    let ids: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
+    assert_eq!(
+        sum(&format!("select * from t where id in ({})", ids.join(","))),
+        "select r=public.t where"
+    );
+    assert!(lex::longest_run("select a + b, c from t where x = 1") < 10);
 }

@@ -316,11 +316,52 @@ pub fn parameter_status(msg: &[u8]) -> Option<(&[u8], &[u8])> {
     Some((parts.next()?, parts.next()?))
 }
 
-/// Whether `msg` reports `standard_conforming_strings` off: the gateway's statement boundaries
-/// assume it is on (backslashes escape only in `E''` strings), so a session where it is off
-/// cannot be inspected.
-pub fn reports_backslash_strings(msg: &[u8]) -> bool {
-    matches!(parameter_status(msg), Some((b"standard_conforming_strings", v)) if v != b"on")
+/// Whether a client encoding puts bytes that look like quotes or backslashes inside multi-byte
+/// characters (the encodings PostgreSQL accepts only on the client side). The gateway reads
+/// statements as UTF-8; under these, PostgreSQL would find other statement boundaries.
+pub fn unsafe_client_encoding(name: &str) -> bool {
+    let n: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    matches!(
+        n.as_str(),
+        "sjis"
+            | "shiftjis"
+            | "mskanji"
+            | "win932"
+            | "windows932"
+            | "shiftjis2004"
+            | "big5"
+            | "win950"
+            | "windows950"
+            | "gbk"
+            | "win936"
+            | "windows936"
+            | "gb18030"
+            | "uhc"
+            | "win949"
+            | "windows949"
+            | "johab"
+    )
+}
+
+/// Why a ParameterStatus makes the session uninspectable, if it does: `standard_conforming_strings`
+/// off (backslashes escape in every string), or a client encoding from
+/// [`unsafe_client_encoding`]. Statement boundaries would no longer be the gateway's.
+pub fn uninspectable(msg: &[u8]) -> Option<&'static str> {
+    match parameter_status(msg)? {
+        (b"standard_conforming_strings", v) if v != b"on" => {
+            Some("standard_conforming_strings is off")
+        }
+        (b"client_encoding", v)
+            if unsafe_client_encoding(std::str::from_utf8(v).unwrap_or("?")) =>
+        {
+            Some("the client encoding is one the gateway cannot read statements in")
+        }
+        _ => None,
+    }
 }
 
 /// Simple Query.
@@ -397,6 +438,39 @@ pub fn startup_message(params: &[(&str, &str)]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sessions_the_gateway_cannot_read_are_recognised() {
+        for e in [
+            "SJIS",
+            "Shift_JIS",
+            "BIG5",
+            "gbk",
+            "GB18030",
+            "UHC",
+            "JOHAB",
+            "WIN932",
+        ] {
+            assert!(unsafe_client_encoding(e), "{e}");
+        }
+        for e in [
+            "UTF8",
+            "utf-8",
+            "UNICODE",
+            "LATIN1",
+            "EUC_JP",
+            "SQL_ASCII",
+            "WIN1252",
+        ] {
+            assert!(!unsafe_client_encoding(e), "{e}");
+        }
+        let ps = |k: &str, v: &str| msg(b'S', format!("{k}\0{v}\0").as_bytes());
+        assert!(uninspectable(&ps("standard_conforming_strings", "off")).is_some());
+        assert!(uninspectable(&ps("standard_conforming_strings", "on")).is_none());
+        assert!(uninspectable(&ps("client_encoding", "SJIS")).is_some());
+        assert!(uninspectable(&ps("client_encoding", "UTF8")).is_none());
+        assert!(uninspectable(&ps("TimeZone", "UTC")).is_none());
+    }
 
     fn startup(params: &[(&str, &str)]) -> Vec<u8> {
         startup_message(params)

@@ -249,6 +249,20 @@ async fn run<S: Io>(
             if lk == "application_name" {
                 app = v.clone();
             }
+            if lk == "client_encoding" && codec::unsafe_client_encoding(&v) {
+                let msg = format!(
+                    "client_encoding {v:?} is not supported through the gateway: statements are inspected as UTF-8"
+                );
+                ctx.audit("session_rejected", "error", Some(&msg)).await;
+                fatal(
+                    &mut client,
+                    "0A000",
+                    &msg,
+                    Some("set client_encoding to UTF8 (PGCLIENTENCODING=UTF8)"),
+                )
+                .await;
+                return;
+            }
             if lk == "search_path" {
                 // Unqualified table names resolve through it (policy names tables in full).
                 search_path = Some(v.clone());
@@ -305,14 +319,16 @@ async fn run<S: Io>(
     );
     let mut greeting = up.greeting.as_slice();
     while let Ok(Some(n)) = codec::frame_len(greeting, MAX_BACKEND_MESSAGE) {
-        if codec::reports_backslash_strings(&greeting[..n]) {
-            let msg = "the target runs with standard_conforming_strings off; the gateway cannot find statement boundaries reliably and refuses the session";
-            ctx.audit("session_rejected", "error", Some(msg)).await;
+        if let Some(why) = codec::uninspectable(&greeting[..n]) {
+            let msg = format!(
+                "{why}; the gateway cannot find statement boundaries reliably and refuses the session"
+            );
+            ctx.audit("session_rejected", "error", Some(&msg)).await;
             fatal(
                 &mut client,
                 "0A000",
-                msg,
-                Some("ask the gateway operator to set standard_conforming_strings = on for the gateway's role"),
+                &msg,
+                Some("use client_encoding UTF8, and ask the gateway operator to keep standard_conforming_strings = on for the gateway's role"),
             )
             .await;
             return;
@@ -1051,7 +1067,7 @@ async fn target_to_client<C: Io, U: Io>(
         let mut complete = 0;
         let mut bad = None;
         let mut mask_failed = None;
-        let mut backslashes = false;
+        let mut uninspectable = None;
         let mut masked_out: Option<Vec<u8>> = None;
         if let Some(m) = masking.as_mut() {
             if let Ok(mut x) = m.expects.lock() {
@@ -1091,8 +1107,8 @@ async fn target_to_client<C: Io, U: Io>(
                 match codec::frame_len(&buf[complete..], MAX_BACKEND_MESSAGE) {
                     Ok(Some(n)) => {
                         let msg = &buf[complete..complete + n];
-                        if codec::reports_backslash_strings(msg) {
-                            backslashes = true;
+                        if let Some(why) = codec::uninspectable(msg) {
+                            uninspectable = Some(why);
                             break;
                         }
                         // The error answering a refused statement's stand-in becomes the
@@ -1201,10 +1217,12 @@ async fn target_to_client<C: Io, U: Io>(
             }
             buf.advance(complete);
         }
-        if backslashes {
-            let msg = "standard_conforming_strings was turned off; the gateway cannot inspect statements any more and closed the session";
-            fatal(&mut cw, "0A000", msg, None).await;
-            return msg.to_string();
+        if let Some(why) = uninspectable {
+            let msg = format!(
+                "{why}; the gateway cannot inspect statements any more and closed the session"
+            );
+            fatal(&mut cw, "0A000", &msg, None).await;
+            return msg;
         }
         if let Some(e) = bad {
             let msg = format!("the target sent an invalid message ({e}); session closed");
