@@ -230,3 +230,213 @@ async fn a_service_account_reads_what_it_may_and_nothing_else() {
         "the refused Execute is on record"
     );
 }
+
+/// Raw protocol messages, for sequences no driver sends.
+mod wire {
+    fn msg(tag: u8, body: &[u8]) -> Vec<u8> {
+        let mut v = vec![tag];
+        v.extend_from_slice(&((body.len() + 4) as i32).to_be_bytes());
+        v.extend_from_slice(body);
+        v
+    }
+    fn cstrs(parts: &[&str]) -> Vec<u8> {
+        let mut b = Vec::new();
+        for p in parts {
+            b.extend_from_slice(p.as_bytes());
+            b.push(0);
+        }
+        b
+    }
+    pub fn parse(name: &str, sql: &str) -> Vec<u8> {
+        let mut b = cstrs(&[name, sql]);
+        b.extend_from_slice(&0i16.to_be_bytes());
+        msg(b'P', &b)
+    }
+    pub fn bind(portal: &str, stmt: &str) -> Vec<u8> {
+        let mut b = cstrs(&[portal, stmt]);
+        b.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+        msg(b'B', &b)
+    }
+    pub fn execute(portal: &str) -> Vec<u8> {
+        let mut b = cstrs(&[portal]);
+        b.extend_from_slice(&0i32.to_be_bytes());
+        msg(b'E', &b)
+    }
+    pub fn sync() -> Vec<u8> {
+        msg(b'S', &[])
+    }
+    pub fn query(sql: &str) -> Vec<u8> {
+        msg(b'Q', &cstrs(&[sql]))
+    }
+    /// Every message up to and including the next ReadyForQuery: (tag, body).
+    pub async fn until_ready<S: tokio::io::AsyncRead + Unpin>(
+        s: &mut S,
+        buf: &mut Vec<u8>,
+    ) -> Vec<(u8, Vec<u8>)> {
+        use tokio::io::AsyncReadExt;
+        let mut out = Vec::new();
+        loop {
+            while buf.len() >= 5 {
+                let len = u32::from_be_bytes([buf[1], buf[2], buf[3], buf[4]]) as usize;
+                if buf.len() < 1 + len {
+                    break;
+                }
+                let m: Vec<u8> = buf.drain(..1 + len).collect();
+                let tag = m[0];
+                out.push((tag, m[5..].to_vec()));
+                if tag == b'Z' {
+                    return out;
+                }
+            }
+            let mut chunk = [0u8; 8192];
+            let n = tokio::time::timeout(std::time::Duration::from_secs(20), s.read(&mut chunk))
+                .await
+                .expect("no answer")
+                .unwrap();
+            assert!(n > 0, "closed: {out:?}");
+            buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+    pub fn code(msgs: &[(u8, Vec<u8>)]) -> Option<String> {
+        msgs.iter().find(|(t, _)| *t == b'E').map(|(_, b)| {
+            b.split(|&c| c == 0)
+                .find(|f| f.first() == Some(&b'C'))
+                .map(|f| String::from_utf8_lossy(&f[1..]).to_string())
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// The gateway decides an Execute by what it saw prepared; a client must not be able to make
+/// that differ from what the target holds, nor reach a protocol portal through SQL.
+#[tokio::test(flavor = "multi_thread")]
+async fn prepared_statements_cannot_be_swapped_behind_the_gateway() {
+    use tokio::io::AsyncWriteExt;
+    if !require_pg() {
+        return;
+    }
+    let iss = Issuer::start();
+    iss.set_github_claims(github_claims());
+    let db = TestDb::create();
+    psql_admin(
+        &db.name,
+        &format!(
+            "CREATE TABLE orders (id int); INSERT INTO orders VALUES (1);
+             CREATE TABLE patients (id int, ssn text); INSERT INTO patients VALUES (1, '123-45-6789');
+             ALTER TABLE orders OWNER TO {r}; ALTER TABLE patients OWNER TO {r};",
+            r = db.role
+        ),
+    );
+    let gw = TestGateway::start_policy(&pg_connection("pg", &db), &[], &config(&iss), "", POLICY);
+    let job = TestClient::new();
+    let mut cmd = job.cmd();
+    github_job(&mut cmd, &iss, &gw);
+    let tunnel = Tunnel::open_cmd(cmd, &["pg", "--ci", "--reason", "nightly etl"]);
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", tunnel.port))
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    s.write_all(&startup_packet(&[("user", "x"), ("database", &db.name)]))
+        .await
+        .unwrap();
+    wire::until_ready(&mut s, &mut buf).await;
+    let leaked = |m: &[(u8, Vec<u8>)]| {
+        m.iter()
+            .any(|(t, b)| *t == b'D' && String::from_utf8_lossy(b).contains("123-45-6789"))
+    };
+
+    // 1. `s` is prepared as a read of patients; re-preparing it as a read of orders fails at
+    //    the target (42P05), so `s` is still patients there — and must not run as "orders".
+    s.write_all(&[wire::parse("s", "SELECT * FROM patients"), wire::sync()].concat())
+        .await
+        .unwrap();
+    let r = wire::until_ready(&mut s, &mut buf).await;
+    assert_eq!(wire::code(&r), None, "{r:?}");
+    s.write_all(&[wire::parse("s", "SELECT * FROM orders"), wire::sync()].concat())
+        .await
+        .unwrap();
+    let r = wire::until_ready(&mut s, &mut buf).await;
+    assert_eq!(wire::code(&r).as_deref(), Some("42P05"), "{r:?}");
+    s.write_all(&[wire::bind("", "s"), wire::execute(""), wire::sync()].concat())
+        .await
+        .unwrap();
+    let r = wire::until_ready(&mut s, &mut buf).await;
+    assert!(!leaked(&r), "patients leaked through a swapped statement");
+    assert_eq!(wire::code(&r).as_deref(), Some("42501"), "{r:?}");
+
+    // 2. A re-Parse skipped after an error in its batch does not count either: `u` is still
+    //    the read of patients at the target.
+    s.write_all(
+        &[
+            wire::parse("u", "SELECT * FROM patients"),
+            wire::sync(),
+            wire::bind("", "no_such_statement"),
+            wire::parse("u", "SELECT * FROM orders"),
+            wire::sync(),
+        ]
+        .concat(),
+    )
+    .await
+    .unwrap();
+    wire::until_ready(&mut s, &mut buf).await;
+    let r = wire::until_ready(&mut s, &mut buf).await;
+    assert!(wire::code(&r).is_some(), "the Bind fails: {r:?}");
+    s.write_all(&[wire::bind("", "u"), wire::execute(""), wire::sync()].concat())
+        .await
+        .unwrap();
+    let r = wire::until_ready(&mut s, &mut buf).await;
+    assert!(!leaked(&r), "patients leaked through a skipped re-Parse");
+    assert_eq!(wire::code(&r).as_deref(), Some("42501"), "{r:?}");
+
+    // 3. A portal bound by the protocol cannot be fetched through SQL.
+    s.write_all(&wire::query("BEGIN")).await.unwrap();
+    wire::until_ready(&mut s, &mut buf).await;
+    s.write_all(
+        &[
+            wire::parse("t", "SELECT * FROM patients"),
+            wire::bind("p", "t"),
+            wire::sync(),
+        ]
+        .concat(),
+    )
+    .await
+    .unwrap();
+    let r = wire::until_ready(&mut s, &mut buf).await;
+    assert_eq!(wire::code(&r), None, "{r:?}");
+    s.write_all(&wire::query("FETCH ALL FROM p")).await.unwrap();
+    let r = wire::until_ready(&mut s, &mut buf).await;
+    assert!(
+        !leaked(&r),
+        "patients leaked through FETCH of a protocol portal"
+    );
+    assert_eq!(
+        wire::code(&r).as_deref(),
+        Some("34000"),
+        "no such cursor: {r:?}"
+    );
+    s.write_all(&wire::query("ROLLBACK")).await.unwrap();
+    wire::until_ready(&mut s, &mut buf).await;
+
+    // The ordinary extended protocol still works.
+    s.write_all(
+        &[
+            wire::parse("ok", "SELECT * FROM orders"),
+            wire::bind("", "ok"),
+            wire::execute(""),
+            wire::sync(),
+        ]
+        .concat(),
+    )
+    .await
+    .unwrap();
+    let r = wire::until_ready(&mut s, &mut buf).await;
+    assert_eq!(wire::code(&r), None, "{r:?}");
+    assert!(r.iter().any(|(t, _)| *t == b'D'), "{r:?}");
+    // …including a later batch using a confirmed statement.
+    s.write_all(&[wire::bind("q", "ok"), wire::execute("q"), wire::sync()].concat())
+        .await
+        .unwrap();
+    let r = wire::until_ready(&mut s, &mut buf).await;
+    assert_eq!(wire::code(&r), None, "{r:?}");
+    assert!(r.iter().any(|(t, _)| *t == b'D'), "{r:?}");
+}

@@ -221,6 +221,48 @@ pub fn parse_frontend(msg: &[u8]) -> Result<Frontend<'_>, CodecError> {
     })
 }
 
+/// The message with its statement and portal names replaced by `wire(kind, name)` (`b'S'` for a
+/// statement, `b'P'` for a portal): Parse, Bind, Execute, Describe and Close. `None` when no
+/// name changes (or the message has none, or is malformed — parsing it has already failed).
+pub fn renamed(m: &[u8], wire: &dyn Fn(u8, &str) -> String) -> Option<Vec<u8>> {
+    let b = body(m);
+    // Which leading C strings are names, and of what.
+    let (prefix, kinds): (&[u8], &[u8]) = match m.first()? {
+        b'P' => (&[], b"S"),
+        b'B' => (&[], b"PS"),
+        b'E' => (&[], b"P"),
+        b'C' | b'D' => {
+            let k = *b.first()?;
+            if k != b'S' && k != b'P' {
+                return None;
+            }
+            (&b[..1], if k == b'S' { b"S" } else { b"P" })
+        }
+        _ => return None,
+    };
+    let mut rest = &b[prefix.len()..];
+    let mut names = Vec::with_capacity(kinds.len());
+    let mut changed = false;
+    for &k in kinds {
+        let (name, r) = cstr(rest)?;
+        let w = wire(k, name);
+        changed |= w != name;
+        names.push(w);
+        rest = r;
+    }
+    if !changed {
+        return None;
+    }
+    let mut out = Vec::with_capacity(b.len() + 64);
+    out.extend_from_slice(prefix);
+    for n in names {
+        out.extend(n.bytes().filter(|&c| c != 0));
+        out.push(0);
+    }
+    out.extend_from_slice(rest);
+    Some(msg(m[0], &out))
+}
+
 /// One column of a RowDescription.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
@@ -266,6 +308,23 @@ pub fn row_description(msg: &[u8]) -> Result<Vec<Field>, CodecError> {
 pub fn command_rows(msg: &[u8]) -> Option<i64> {
     let (tag, _) = cstr(body(msg))?;
     tag.rsplit(' ').next()?.parse().ok()
+}
+
+/// Whether an ErrorResponse is a plain statement error (severity ERROR), as opposed to FATAL or
+/// PANIC, which end the session and are never rewritten.
+pub fn is_statement_error(msg: &[u8]) -> bool {
+    let mut b = body(msg);
+    while let Some((&t, r)) = b.split_first() {
+        if t == 0 {
+            break;
+        }
+        let Some((v, r)) = cstr(r) else { break };
+        if t == b'V' || t == b'S' {
+            return v == "ERROR";
+        }
+        b = r;
+    }
+    false
 }
 
 /// SQLSTATE and message of an ErrorResponse/NoticeResponse.

@@ -408,6 +408,7 @@ async fn run<S: Io>(
     let (ctl_tx, ctl_rx) = mpsc::channel::<(&'static str, String)>(1);
     // Notices the gateway itself sends the client (a statement held for review).
     let (notice_tx, notice_rx) = mpsc::channel::<Vec<u8>>(4);
+    let confirmed = Arc::new(Mutex::new(std::collections::HashSet::new()));
     let stats = Stats::default();
     let expects = masker.as_ref().map(|_| Arc::new(Mutex::new(Vec::new())));
     let masking = masker.map(|(profile, generation, m)| Masking {
@@ -428,9 +429,10 @@ async fn run<S: Io>(
         &stats,
         expects,
         notice_tx,
+        confirmed.clone(),
     );
     let b = target_to_client(
-        &ctx, ur, cw, queue, end_rx, ctl_rx, notice_rx, &stats, masking,
+        &ctx, ur, cw, queue, end_rx, ctl_rx, notice_rx, &stats, masking, confirmed,
     );
     tokio::pin!(a, b);
     let reason = tokio::select! {
@@ -536,12 +538,14 @@ async fn cancel(ctx: &Ctx, pid: i32, key: &[u8]) {
     }
 }
 
-/// An audited message: kind, audit event kind, SQL, and the refusal if policy refused it.
+/// An audited (or tracked) message: kind, audit event kind, SQL, the refusal if policy refused
+/// it, and the Parse's or Bind's operation number (0 for others).
 type Spec = (
     PendingKind,
     &'static str,
     String,
     Option<Arc<gate::Refusal>>,
+    u64,
 );
 
 /// Sent to the target in place of a refused simple Query or fast-path call: a syntax error,
@@ -562,9 +566,27 @@ async fn client_to_target<C: Io, U: Io>(
     stats: &Stats,
     expects: Option<Arc<Mutex<Vec<mask::Expect>>>>,
     notices: mpsc::Sender<Vec<u8>>,
+    confirmed: Arc<Mutex<std::collections::HashSet<u64>>>,
 ) {
     let mut prepared = Prepared::default();
     let mut specs: Vec<Spec> = Vec::new();
+    // Parses and Binds the target has confirmed (by operation number), filled by the other
+    // side; anything a later batch uses must be confirmed, or it is opaque.
+    let mut op = 0u64;
+    let is_confirmed = |o: u64| confirmed.lock().map(|c| c.contains(&o)).unwrap_or(false);
+    let wire_prefix = format!("hoopctl_{}_", &crate::gateway::auth::new_token("")[..8]);
+    let wire_name = |kind: u8, name: &str| -> String {
+        if name.is_empty() {
+            return String::new();
+        }
+        use sha2::Digest;
+        let h = hex::encode(sha2::Sha256::digest(name.as_bytes()));
+        format!(
+            "{wire_prefix}{}{}",
+            char::from(kind).to_ascii_lowercase(),
+            &h[..24]
+        )
+    };
     // Refused Executes run this portal instead, which never exists: the target answers an
     // error in the statement's place.
     let refused_portal = format!(
@@ -606,13 +628,15 @@ async fn client_to_target<C: Io, U: Io>(
                 Ok(Frontend::Query(sql)) => {
                     Some(decisions.decide(gate, policy, sql, || gate.inspect(sql)))
                 }
-                Ok(Frontend::Execute(portal)) => Some(match prepared.known(portal) {
-                    Some(k) => {
-                        let i = k.inspection.clone();
-                        decisions.decide(gate, policy, &k.sql, || i)
-                    }
-                    None => gate.decide(policy, &prepared.portal(portal)),
-                }),
+                Ok(Frontend::Execute(portal)) => {
+                    Some(match prepared.known(portal, &is_confirmed) {
+                        Some(k) => {
+                            let i = k.inspection.clone();
+                            decisions.decide(gate, policy, &k.sql, || i)
+                        }
+                        None => gate.decide(policy, &prepared.portal(portal, &is_confirmed)),
+                    })
+                }
                 Ok(Frontend::FunctionCall(_)) => {
                     Some(gate.decide(&ctx.gw.policy, &gate::opaque("function_call")))
                 }
@@ -686,7 +710,8 @@ async fn client_to_target<C: Io, U: Io>(
                     Ok(Frontend::Execute(portal)) => {
                         expected.extend([X::Injected, X::Execute]);
                         injected.extend_from_slice(&buf[copied..consumed]);
-                        injected.extend_from_slice(&mask::describe_portal(portal));
+                        injected
+                            .extend_from_slice(&mask::describe_portal(&wire_name(b'P', portal)));
                         copied = consumed;
                     }
                     Ok(Frontend::Close(..)) => expected.push(X::Close),
@@ -697,29 +722,50 @@ async fn client_to_target<C: Io, U: Io>(
                     _ => {}
                 }
             }
+            // Statement and portal names go to the target as private per-session names, so SQL
+            // (EXECUTE, FETCH, DEALLOCATE, PREPARE) can never reach what the protocol prepared.
+            if refusal.is_none()
+                && let Some(w) = codec::renamed(msg, &wire_name)
+            {
+                injected.extend_from_slice(&buf[copied..consumed]);
+                injected.extend_from_slice(&w);
+                copied = consumed + n;
+            }
+            let mut forget = Vec::new();
             match parsed {
                 Ok(Frontend::Query(sql)) => {
-                    specs.push((PendingKind::Query, "query", sql.to_string(), refusal))
+                    prepared.sync();
+                    specs.push((PendingKind::Query, "query", sql.to_string(), refusal, 0))
                 }
                 Ok(Frontend::Parse(name, sql)) => {
-                    prepared.parse(name, sql, gate.inspect(sql));
-                    specs.push((PendingKind::Parse, "parse", sql.to_string(), None));
+                    op += 1;
+                    forget.extend(prepared.parse(name, sql, gate.inspect(sql), op));
+                    specs.push((PendingKind::Parse, "parse", sql.to_string(), None, op));
                 }
-                Ok(Frontend::Bind(portal, stmt)) => prepared.bind(portal, stmt),
+                Ok(Frontend::Bind(portal, stmt)) => {
+                    op += 1;
+                    forget.extend(prepared.bind(portal, stmt, op, &is_confirmed));
+                    specs.push((PendingKind::Bind, "", String::new(), None, op));
+                }
                 Ok(Frontend::Execute(portal)) => specs.push((
                     PendingKind::Execute,
                     "execute",
                     prepared.portal_sql(portal).to_string(),
                     refusal,
+                    0,
                 )),
-                Ok(Frontend::Close(kind, name)) => prepared.close(kind, name),
+                Ok(Frontend::Close(kind, name)) => forget.extend(prepared.close(kind, name)),
                 Ok(Frontend::FunctionCall(oid)) => specs.push((
                     PendingKind::Query,
                     "function_call",
                     format!("function call oid={oid}"),
                     refusal,
+                    0,
                 )),
-                Ok(Frontend::Sync) => specs.push((PendingKind::Sync, "", String::new(), None)),
+                Ok(Frontend::Sync) => {
+                    prepared.sync();
+                    specs.push((PendingKind::Sync, "", String::new(), None, 0))
+                }
                 Ok(Frontend::Terminate) => terminate = true,
                 Ok(Frontend::Describe(..) | Frontend::Flush | Frontend::Other) => {}
                 Err(e) => {
@@ -727,6 +773,13 @@ async fn client_to_target<C: Io, U: Io>(
                         .send(("08P01", format!("protocol violation from client: {e}")))
                         .await;
                     return;
+                }
+            }
+            if !forget.is_empty()
+                && let Ok(mut c) = confirmed.lock()
+            {
+                for o in forget {
+                    c.remove(&o);
                 }
             }
             consumed += n;
@@ -737,14 +790,17 @@ async fn client_to_target<C: Io, U: Io>(
         if !specs.is_empty() {
             let mut writes = Vec::new();
             let mut pending = Vec::with_capacity(specs.len());
-            for (kind, event_kind, sql, refusal) in specs.drain(..) {
-                if kind == PendingKind::Sync {
-                    pending.push(Pending::new(0, kind));
+            for (kind, event_kind, sql, refusal, op) in specs.drain(..) {
+                if matches!(kind, PendingKind::Sync | PendingKind::Bind) {
+                    let mut p = Pending::new(0, kind);
+                    p.op = op;
+                    pending.push(p);
                     continue;
                 }
                 seq += 1;
                 let mut p = Pending::new(seq, kind);
                 p.refusal = refusal;
+                p.op = op;
                 pending.push(p);
                 writes.push(AuditWrite::Statement {
                     session_id: ctx.ids.session.clone(),
@@ -993,7 +1049,9 @@ async fn target_to_client<C: Io, U: Io>(
     notice_rx: mpsc::Receiver<Vec<u8>>,
     stats: &Stats,
     mut masking: Option<Masking>,
+    confirmed: Arc<Mutex<std::collections::HashSet<u64>>>,
 ) -> String {
+    let mut confirms = Vec::new();
     let mut notice_rx = Some(notice_rx);
     let mut buf = BytesMut::with_capacity(64 * 1024);
     let mut unknown: Vec<u32> = Vec::new();
@@ -1114,7 +1172,9 @@ async fn target_to_client<C: Io, U: Io>(
                         // The error answering a refused statement's stand-in becomes the
                         // refusal.
                         let refusal = match msg[0] {
-                            b'E' => q.front().and_then(|p| p.refusal.clone()),
+                            b'E' if codec::is_statement_error(msg) => {
+                                q.front().and_then(|p| p.refusal.clone())
+                            }
                             _ => None,
                         };
                         let before = masked_out.as_ref().map(Vec::len);
@@ -1151,7 +1211,7 @@ async fn target_to_client<C: Io, U: Io>(
                         // The gateway's own answers (its Describes, COPY probes) are not the
                         // client's statements' outcomes.
                         if forwarded {
-                            track::on_backend(&mut q, msg, &mut finished);
+                            track::on_backend(&mut q, msg, &mut finished, &mut confirms);
                         }
                         // What was masked since the last statement finished belongs to the one
                         // finishing now: its audit event counts it (never the values).
@@ -1178,6 +1238,11 @@ async fn target_to_client<C: Io, U: Io>(
                     }
                 }
             }
+        }
+        if !confirms.is_empty()
+            && let Ok(mut c) = confirmed.lock()
+        {
+            c.extend(confirms.drain(..));
         }
         if !finished.is_empty() {
             let writes = finished

@@ -24,6 +24,8 @@ pub enum PendingKind {
     Parse,
     /// Extended-protocol Execute.
     Execute,
+    /// A Bind (no audit event): its answer confirms the portal.
+    Bind,
     /// A Sync marker (no audit event).
     Sync,
 }
@@ -44,6 +46,8 @@ pub struct Pending {
     /// Set when policy refused the statement: the target was sent something that fails in
     /// its place, and the error it answers becomes this refusal.
     pub refusal: Option<Arc<Refusal>>,
+    /// The Parse's or Bind's operation number, reported once the target confirms it.
+    pub op: u64,
 }
 
 impl Pending {
@@ -56,6 +60,7 @@ impl Pending {
             rows: None,
             error: None,
             refusal: None,
+            op: 0,
         }
     }
 }
@@ -82,7 +87,7 @@ fn finish(p: Pending, outcome: &'static str) -> Option<Finished> {
     } else {
         outcome
     };
-    (p.kind != PendingKind::Sync).then(|| Finished {
+    (!matches!(p.kind, PendingKind::Sync | PendingKind::Bind)).then(|| Finished {
         seq: p.seq,
         outcome,
         rows: p.rows,
@@ -91,8 +96,14 @@ fn finish(p: Pending, outcome: &'static str) -> Option<Finished> {
     })
 }
 
-/// Feeds one complete backend message; appends what finished to `out`.
-pub fn on_backend(queue: &mut VecDeque<Pending>, msg: &[u8], out: &mut Vec<Finished>) {
+/// Feeds one complete backend message; appends what finished to `out`, and the operation
+/// numbers of Parses and Binds the target confirmed to `confirmed`.
+pub fn on_backend(
+    queue: &mut VecDeque<Pending>,
+    msg: &[u8],
+    out: &mut Vec<Finished>,
+    confirmed: &mut Vec<u64>,
+) {
     let Some(front) = queue.front_mut() else {
         return;
     };
@@ -110,13 +121,19 @@ pub fn on_backend(queue: &mut VecDeque<Pending>, msg: &[u8], out: &mut Vec<Finis
         }
         (b'1', PendingKind::Parse) => {
             if let Some(p) = queue.pop_front() {
+                confirmed.push(p.op);
                 out.extend(finish(p, "ok"));
+            }
+        }
+        (b'2', PendingKind::Bind) => {
+            if let Some(p) = queue.pop_front() {
+                confirmed.push(p.op);
             }
         }
         (b'E', PendingKind::Query) if front.error.is_none() => {
             front.error = Some(error_text(front, msg));
         }
-        (b'E', PendingKind::Parse | PendingKind::Execute) => {
+        (b'E', PendingKind::Parse | PendingKind::Execute | PendingKind::Bind) => {
             if let Some(mut p) = queue.pop_front() {
                 p.error = Some(error_text(&p, msg));
                 out.extend(finish(p, "error"));
@@ -151,69 +168,131 @@ fn error_text(p: &Pending, msg: &[u8]) -> String {
     }
 }
 
-/// A prepared statement or portal: its text (for the audit) and its inspection (for policy).
+/// A prepared statement or portal: its text (for the audit), its inspection (for policy), and
+/// the Parse or Bind that made it.
 #[derive(Debug, Clone)]
 pub struct Known {
     /// The SQL.
     pub sql: Arc<str>,
     /// What it does.
     pub inspection: Arc<Inspection>,
+    /// The Parse's or Bind's operation number.
+    pub op: u64,
+    /// The batch (between Syncs) it was sent in.
+    pub batch: u64,
+    /// Its inspection is of its own SQL (false: opaque, from a statement the gateway could
+    /// not rely on); only trusted entries may share decisions with the same text.
+    pub trusted: bool,
 }
 
 /// Named prepared statements and portals, so an Execute is audited with the SQL it runs and
 /// decided by what that SQL does.
+///
+/// The record follows the messages as they are relayed, ahead of the target's answers. Within
+/// one batch that is exact: after an error the target skips everything up to the Sync, so a
+/// statement or portal whose Parse or Bind failed is never used in that batch. A later batch
+/// uses it only once the target has confirmed that Parse or Bind (ParseComplete,
+/// BindComplete); until then it is opaque and running it needs `admin` — a Parse the target
+/// refused (a name already taken) or skipped (after an earlier error) never speaks for what
+/// the target holds.
 #[derive(Debug, Default)]
 pub struct Prepared {
     statements: HashMap<String, Known>,
     portals: HashMap<String, Known>,
+    batch: u64,
 }
 
 impl Prepared {
-    /// Records a Parse.
-    pub fn parse(&mut self, name: &str, sql: &str, inspection: Arc<Inspection>) {
-        self.statements.insert(
-            name.to_string(),
-            Known {
-                sql: Arc::from(sql),
-                inspection,
-            },
-        );
+    /// A Sync (or a simple Query) ends the batch.
+    pub fn sync(&mut self) {
+        self.batch += 1;
     }
-    /// Records a Bind. A statement the gateway did not see prepared (SQL-level `PREPARE`
-    /// shares the namespace) is opaque: running it needs `admin`.
-    pub fn bind(&mut self, portal: &str, statement: &str) {
-        let known = self
-            .statements
-            .get(statement)
-            .cloned()
-            .unwrap_or_else(|| Known {
-                sql: Arc::from(""),
-                inspection: gate::opaque("unknown_statement"),
-            });
-        self.portals.insert(portal.to_string(), known);
+
+    fn usable(&self, k: &Known, confirmed: &dyn Fn(u64) -> bool) -> bool {
+        k.batch == self.batch || confirmed(k.op)
     }
-    /// Records a Close.
-    pub fn close(&mut self, kind: u8, name: &str) {
+
+    /// Records a Parse; returns the operation it replaces (no longer worth confirming).
+    pub fn parse(
+        &mut self,
+        name: &str,
+        sql: &str,
+        inspection: Arc<Inspection>,
+        op: u64,
+    ) -> Option<u64> {
+        self.statements
+            .insert(
+                name.to_string(),
+                Known {
+                    sql: Arc::from(sql),
+                    inspection,
+                    op,
+                    batch: self.batch,
+                    trusted: true,
+                },
+            )
+            .map(|k| k.op)
+    }
+
+    /// Records a Bind; returns the operation it replaces. A statement the gateway did not see
+    /// prepared, or one from an earlier batch the target has not confirmed, makes an opaque
+    /// portal: running it needs `admin`.
+    pub fn bind(
+        &mut self,
+        portal: &str,
+        statement: &str,
+        op: u64,
+        confirmed: &dyn Fn(u64) -> bool,
+    ) -> Option<u64> {
+        let (sql, inspection, trusted) = match self.statements.get(statement) {
+            Some(k) if self.usable(k, confirmed) => {
+                (k.sql.clone(), k.inspection.clone(), k.trusted)
+            }
+            Some(k) => (k.sql.clone(), gate::opaque("unconfirmed_statement"), false),
+            None => (Arc::from(""), gate::opaque("unknown_statement"), false),
+        };
+        self.portals
+            .insert(
+                portal.to_string(),
+                Known {
+                    sql,
+                    inspection,
+                    op,
+                    batch: self.batch,
+                    trusted,
+                },
+            )
+            .map(|k| k.op)
+    }
+
+    /// Records a Close; returns the operation it ends.
+    pub fn close(&mut self, kind: u8, name: &str) -> Option<u64> {
         match kind {
             b'S' => self.statements.remove(name),
             _ => self.portals.remove(name),
-        };
+        }
+        .map(|k| k.op)
     }
-    /// SQL an Execute of `portal` runs.
+
+    /// SQL an Execute of `portal` runs (for the audit).
     pub fn portal_sql(&self, portal: &str) -> &str {
         self.portals.get(portal).map(|k| &*k.sql).unwrap_or("")
     }
-    /// The statement a portal runs, when the gateway saw it prepared.
-    pub fn known(&self, portal: &str) -> Option<&Known> {
-        self.portals.get(portal).filter(|k| !k.sql.is_empty())
-    }
 
-    /// What an Execute of `portal` runs; an unknown portal is opaque.
-    pub fn portal(&self, portal: &str) -> Arc<Inspection> {
+    /// The statement a portal runs, when the gateway saw it prepared and may rely on it.
+    pub fn known(&self, portal: &str, confirmed: &dyn Fn(u64) -> bool) -> Option<&Known> {
         self.portals
             .get(portal)
-            .map(|k| k.inspection.clone())
-            .unwrap_or_else(|| gate::opaque("unknown_portal"))
+            .filter(|k| k.trusted && self.usable(k, confirmed))
+    }
+
+    /// What an Execute of `portal` runs; unknown or unconfirmed portals are opaque.
+    pub fn portal(&self, portal: &str, confirmed: &dyn Fn(u64) -> bool) -> Arc<Inspection> {
+        match self.portals.get(portal) {
+            Some(k) if self.usable(k, confirmed) => k.inspection.clone(),
+            Some(_) => gate::opaque("unconfirmed_portal"),
+            None => gate::opaque("unknown_portal"),
+        }
     }
 }
 
@@ -239,17 +318,18 @@ mod tests {
             Pending::new(2, PendingKind::Query),
         ]);
         let mut out = Vec::new();
-        on_backend(&mut q, &m(b'C', b"SELECT 2\0"), &mut out);
-        on_backend(&mut q, &m(b'C', b"INSERT 0 3\0"), &mut out);
+        let mut c = Vec::new();
+        on_backend(&mut q, &m(b'C', b"SELECT 2\0"), &mut out, &mut c);
+        on_backend(&mut q, &m(b'C', b"INSERT 0 3\0"), &mut out, &mut c);
         assert!(out.is_empty());
-        on_backend(&mut q, &m(b'Z', b"I"), &mut out);
+        on_backend(&mut q, &m(b'Z', b"I"), &mut out, &mut c);
         assert_eq!(out.len(), 1);
         assert_eq!(
             (out[0].seq, out[0].outcome, out[0].rows),
             (1, "ok", Some(5))
         );
-        on_backend(&mut q, &err(), &mut out);
-        on_backend(&mut q, &m(b'Z', b"I"), &mut out);
+        on_backend(&mut q, &err(), &mut out, &mut c);
+        on_backend(&mut q, &m(b'Z', b"I"), &mut out, &mut c);
         assert_eq!((out[1].seq, out[1].outcome), (2, "error"));
         assert!(out[1].detail.as_deref().unwrap().contains("42P01"));
         assert!(q.is_empty());
@@ -265,10 +345,11 @@ mod tests {
             Pending::new(4, PendingKind::Parse),
         ]);
         let mut out = Vec::new();
-        on_backend(&mut q, &m(b'1', b""), &mut out);
-        on_backend(&mut q, &m(b'2', b""), &mut out);
-        on_backend(&mut q, &err(), &mut out);
-        on_backend(&mut q, &m(b'Z', b"I"), &mut out);
+        let mut c = Vec::new();
+        on_backend(&mut q, &m(b'1', b""), &mut out, &mut c);
+        on_backend(&mut q, &m(b'2', b""), &mut out, &mut c);
+        on_backend(&mut q, &err(), &mut out, &mut c);
+        on_backend(&mut q, &m(b'Z', b"I"), &mut out, &mut c);
         let got: Vec<_> = out.iter().map(|f| (f.seq, f.outcome)).collect();
         assert_eq!(got, vec![(1, "ok"), (2, "error"), (3, "skipped")]);
         assert_eq!(q.len(), 1, "the next batch's Parse stays pending");
@@ -281,11 +362,71 @@ mod tests {
             "select 1",
             &Default::default(),
         ));
-        p.parse("s1", "select 1", i);
-        p.bind("", "s1");
+        let none = |_: u64| false;
+        p.parse("s1", "select 1", i, 1);
+        p.bind("", "s1", 2, &none);
         assert_eq!(p.portal_sql(""), "select 1");
+        assert!(p.known("", &none).is_some(), "same batch: usable");
         p.close(b'S', "s1");
-        p.bind("x", "s1");
+        p.bind("x", "s1", 3, &none);
         assert_eq!(p.portal_sql("x"), "");
+        assert_eq!(
+            p.portal("x", &none).statements[0].admin,
+            std::collections::BTreeSet::from(["unknown_statement".to_string()])
+        );
+    }
+
+    /// A Parse the target refused or skipped never speaks for a later batch: `s` stays opaque
+    /// until its Parse is confirmed.
+    #[test]
+    fn later_batches_use_only_confirmed_parses_and_binds() {
+        let mut p = Prepared::default();
+        let sel = Arc::new(crate::gateway::sql::inspect(
+            "select 1",
+            &Default::default(),
+        ));
+        p.parse("s", "select 1", sel, 7);
+        p.sync();
+        let none = |_: u64| false;
+        p.bind("", "s", 8, &none);
+        let opaque = &p.portal("", &none).statements[0].admin;
+        assert!(opaque.contains("unconfirmed_statement"), "{opaque:?}");
+        assert!(
+            p.known("", &none).is_none(),
+            "an opaque portal never shares a decision with its statement's text"
+        );
+        let seven = |o: u64| o == 7;
+        p.bind("", "s", 9, &seven);
+        assert!(
+            p.known("", &seven).is_some(),
+            "bound in this batch from a confirmed Parse"
+        );
+        p.sync();
+        assert!(
+            p.known("", &seven).is_none(),
+            "the Bind itself is not confirmed yet"
+        );
+        assert!(
+            p.portal("", &seven).statements[0]
+                .admin
+                .contains("unconfirmed_portal")
+        );
+        let both = |o: u64| o == 7 || o == 9;
+        assert!(p.known("", &both).is_some());
+    }
+
+    #[test]
+    fn binds_are_confirmed_by_their_answers() {
+        let mut q = VecDeque::new();
+        let mut parse = Pending::new(1, PendingKind::Parse);
+        parse.op = 11;
+        let mut bind = Pending::new(0, PendingKind::Bind);
+        bind.op = 12;
+        q.extend([parse, bind, Pending::new(2, PendingKind::Execute)]);
+        let (mut out, mut c) = (Vec::new(), Vec::new());
+        on_backend(&mut q, &m(b'1', b""), &mut out, &mut c);
+        on_backend(&mut q, &err(), &mut out, &mut c);
+        assert_eq!(c, vec![11], "the failed Bind is not confirmed");
+        assert_eq!(out.len(), 1, "the Bind has no audit event");
     }
 }
