@@ -74,6 +74,23 @@ const REFUSED: &[(&str, &str)] = &[
     ("select '\\'; delete from orders; --'", "write"),
 ];
 
+/// A local CI issuer whose job is `etl`, and a database with three orders and one patient.
+fn rig() -> (Issuer, TestDb) {
+    let iss = Issuer::start();
+    iss.set_github_claims(github_claims());
+    let db = TestDb::create();
+    psql_admin(
+        &db.name,
+        &format!(
+            "CREATE TABLE orders (id int); INSERT INTO orders VALUES (1), (2), (3);
+             CREATE TABLE patients (id int, ssn text); INSERT INTO patients VALUES (1, '123-45-6789');
+             ALTER TABLE orders OWNER TO {r}; ALTER TABLE patients OWNER TO {r};",
+            r = db.role
+        ),
+    );
+    (iss, db)
+}
+
 async fn count(c: &tokio_postgres::Client) -> i64 {
     c.query_one("SELECT count(*) FROM orders", &[])
         .await
@@ -132,18 +149,7 @@ async fn a_service_account_reads_what_it_may_and_nothing_else() {
     if !require_pg() {
         return;
     }
-    let iss = Issuer::start();
-    iss.set_github_claims(github_claims());
-    let db = TestDb::create();
-    psql_admin(
-        &db.name,
-        &format!(
-            "CREATE TABLE orders (id int); INSERT INTO orders VALUES (1), (2), (3);
-             CREATE TABLE patients (id int, ssn text); INSERT INTO patients VALUES (1, '123-45-6789');
-             ALTER TABLE orders OWNER TO {r}; ALTER TABLE patients OWNER TO {r};",
-            r = db.role
-        ),
-    );
+    let (iss, db) = rig();
     let conns = format!(
         "{}{}masking = \"phi\"\n",
         pg_connection("pg", &db),
@@ -315,18 +321,7 @@ async fn prepared_statements_cannot_be_swapped_behind_the_gateway() {
     if !require_pg() {
         return;
     }
-    let iss = Issuer::start();
-    iss.set_github_claims(github_claims());
-    let db = TestDb::create();
-    psql_admin(
-        &db.name,
-        &format!(
-            "CREATE TABLE orders (id int); INSERT INTO orders VALUES (1);
-             CREATE TABLE patients (id int, ssn text); INSERT INTO patients VALUES (1, '123-45-6789');
-             ALTER TABLE orders OWNER TO {r}; ALTER TABLE patients OWNER TO {r};",
-            r = db.role
-        ),
-    );
+    let (iss, db) = rig();
     let gw = TestGateway::start_policy(&pg_connection("pg", &db), &[], &config(&iss), "", POLICY);
     let job = TestClient::new();
     let mut cmd = job.cmd();
