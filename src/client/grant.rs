@@ -212,16 +212,29 @@ pub async fn decide(
     reason: Option<String>,
     out: Output,
 ) -> Result<(), Failure> {
+    post_decision(
+        profile,
+        &format!("/v1/grants/{id}/{verb}"),
+        reason,
+        out,
+        describe,
+    )
+    .await
+}
+
+/// POSTs a decision (`{reason}`) and prints what the gateway answers.
+pub async fn post_decision<T: serde::de::DeserializeOwned + serde::Serialize>(
+    profile: &str,
+    path: &str,
+    reason: Option<String>,
+    out: Output,
+    describe: fn(&T) -> String,
+) -> Result<(), Failure> {
     let api = Api::open(profile).await?;
-    let g: Grant = api
-        .post(
-            &format!("/v1/grants/{id}/{verb}"),
-            &DecisionRequest { reason },
-        )
-        .await?;
+    let v: T = api.post(path, &DecisionRequest { reason }).await?;
     match out {
-        Output::Json => print_json(&g),
-        Output::Text => println!("{}", describe(&g)),
+        Output::Json => print_json(&v),
+        Output::Text => println!("{}", describe(&v)),
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use super::api::Api;
 use super::{Output, print_json};
 use crate::exit::Failure;
-use crate::proto::api::{DecisionRequest, Review};
+use crate::proto::api::Review;
 
 fn describe(r: &Review) -> String {
     let what = match (&r.statement, &r.grant_id) {
@@ -113,16 +113,12 @@ pub async fn decide(
     reason: Option<String>,
     out: Output,
 ) -> Result<(), Failure> {
-    let api = Api::open(profile).await?;
-    let r: Review = api
-        .post(
-            &format!("/v1/reviews/{id}/{verb}"),
-            &DecisionRequest { reason },
-        )
-        .await?;
-    match out {
-        Output::Json => print_json(&r),
-        Output::Text => println!("{}", describe(&r)),
-    }
-    Ok(())
+    super::grant::post_decision::<Review>(
+        profile,
+        &format!("/v1/reviews/{id}/{verb}"),
+        reason,
+        out,
+        describe,
+    )
+    .await
 }

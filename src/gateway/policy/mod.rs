@@ -354,6 +354,10 @@ impl Policy {
         cfg!(debug_assertions).then_some(&self.schema)
     }
 
+    fn entities(&self, entities: Vec<Entity>) -> Result<Entities, String> {
+        Entities::from_entities(entities, self.checked()).map_err(|e| e.to_string())
+    }
+
     /// Number of policies loaded.
     pub fn len(&self) -> usize {
         self.set.policies().count()
@@ -393,9 +397,8 @@ impl Policy {
         ctx: &ConnectContext<'_>,
         approved: bool,
     ) -> Result<(Decision, Vec<String>), String> {
-        let (puid, mut entities) = principal_entities(principal)?;
-        let ruid = uid("Connection", connection)?;
-        entities.push(connection_entity(&ruid, connection, connection_kind)?);
+        let (puid, ruid, entities) =
+            principal_and_connection(principal, connection, connection_kind)?;
         let context = Context::from_pairs([
             (
                 "reason".to_string(),
@@ -409,12 +412,11 @@ impl Policy {
                 "approved".to_string(),
                 RestrictedExpression::new_bool(approved),
             ),
-            ("time".to_string(), time_record(ctx.now_ms)),
+            ("time".to_string(), time_record(ctx.now_ms)?),
             ("ci".to_string(), ci_record(ctx.ci)?),
         ])
         .map_err(|e| e.to_string())?;
-        let entities =
-            Entities::from_entities(entities, self.checked()).map_err(|e| e.to_string())?;
+        let entities = self.entities(entities)?;
         self.authorize(puid, "connect", ruid, context, &entities)
     }
 
@@ -470,13 +472,8 @@ impl Policy {
         sql: &Inspection,
         stop: bool,
     ) -> Result<Vec<Explained>, String> {
-        let (puid, mut entities) = principal_entities(scope.principal)?;
-        let cuid = uid("Connection", scope.connection)?;
-        entities.push(connection_entity(
-            &cuid,
-            scope.connection,
-            scope.connection_kind,
-        )?);
+        let (puid, cuid, mut entities) =
+            principal_and_connection(scope.principal, scope.connection, scope.connection_kind)?;
         let mut seen = HashSet::new();
         for st in &sql.statements {
             for t in st.reads.iter().chain(&st.writes).chain(&st.exports) {
@@ -485,9 +482,8 @@ impl Policy {
                 }
             }
         }
-        let entities =
-            Entities::from_entities(entities, self.checked()).map_err(|e| e.to_string())?;
-        let time = time_record(scope.now_ms);
+        let entities = self.entities(entities)?;
+        let time = time_record(scope.now_ms)?;
         let ci = ci_record(scope.ci)?;
         let multi = sql.multi_statement();
         let mut out = Vec::new();
@@ -510,7 +506,7 @@ impl Policy {
             if !st.admin.is_empty() {
                 asks.push(("admin", cuid.clone(), conn));
             }
-            let stmt = statement_record(st, multi);
+            let stmt = statement_record(st, multi)?;
             for (action, resource, shown) in asks {
                 let context = |approved: bool| {
                     Context::from_pairs([
@@ -598,8 +594,7 @@ impl Policy {
             }
             other => return Err(format!("resources are Connection or Table, not {other}")),
         }
-        let entities =
-            Entities::from_entities(entities, self.checked()).map_err(|e| e.to_string())?;
+        let entities = self.entities(entities)?;
         let (unix, hour, weekday) = time_parts(now_ms);
         let time = serde_json::json!({ "unix": unix, "hour": hour, "weekday": weekday });
         let ci = serde_json::json!({
@@ -667,21 +662,15 @@ impl Policy {
         approver: &Principal,
         review: &ReviewRequest<'_>,
     ) -> Result<bool, String> {
-        let (puid, mut entities) = principal_entities(approver)?;
-        let cuid = uid("Connection", review.connection)?;
-        entities.push(connection_entity(
-            &cuid,
-            review.connection,
-            review.connection_kind,
-        )?);
-        let entities =
-            Entities::from_entities(entities, self.checked()).map_err(|e| e.to_string())?;
+        let (puid, cuid, entities) =
+            principal_and_connection(approver, review.connection, review.connection_kind)?;
+        let entities = self.entities(entities)?;
         let s = |v: &str| RestrictedExpression::new_string(v.to_string());
         let context = Context::from_pairs([
             ("kind".to_string(), s(review.kind)),
             ("requester".to_string(), s(review.requester)),
             ("reason".to_string(), s(review.reason)),
-            ("time".to_string(), time_record(review.now_ms)),
+            ("time".to_string(), time_record(review.now_ms)?),
         ])
         .map_err(|e| e.to_string())?;
         let action = if approver.name == review.requester {
@@ -695,21 +684,15 @@ impl Policy {
 
     /// Whether `principal` sees raw values on a masked connection (the `unmask` action).
     pub fn may_unmask(&self, scope: &Scope<'_>) -> Result<bool, String> {
-        let (puid, mut entities) = principal_entities(scope.principal)?;
-        let cuid = uid("Connection", scope.connection)?;
-        entities.push(connection_entity(
-            &cuid,
-            scope.connection,
-            scope.connection_kind,
-        )?);
-        let entities =
-            Entities::from_entities(entities, self.checked()).map_err(|e| e.to_string())?;
+        let (puid, cuid, entities) =
+            principal_and_connection(scope.principal, scope.connection, scope.connection_kind)?;
+        let entities = self.entities(entities)?;
         let context = Context::from_pairs([
             (
                 "reason".to_string(),
                 RestrictedExpression::new_string(scope.reason.to_string()),
             ),
-            ("time".to_string(), time_record(scope.now_ms)),
+            ("time".to_string(), time_record(scope.now_ms)?),
             ("ci".to_string(), ci_record(scope.ci)?),
         ])
         .map_err(|e| e.to_string())?;
@@ -812,6 +795,18 @@ fn merge(base: &mut serde_json::Value, over: &serde_json::Value) {
     }
 }
 
+/// The principal (with its groups) and a connection: the entities every request starts from.
+fn principal_and_connection(
+    principal: &Principal,
+    connection: &str,
+    kind: &str,
+) -> Result<(EntityUid, EntityUid, Vec<Entity>), String> {
+    let (puid, mut entities) = principal_entities(principal)?;
+    let cuid = uid("Connection", connection)?;
+    entities.push(connection_entity(&cuid, connection, kind)?);
+    Ok((puid, cuid, entities))
+}
+
 fn connection_entity(ruid: &EntityUid, name: &str, kind: &str) -> Result<Entity, String> {
     let attrs = HashMap::from([
         (
@@ -854,7 +849,10 @@ fn string_set(items: &std::collections::BTreeSet<String>) -> RestrictedExpressio
     RestrictedExpression::new_set(items.iter().cloned().map(RestrictedExpression::new_string))
 }
 
-fn statement_record(f: &crate::gateway::sql::Features, multi: bool) -> RestrictedExpression {
+fn statement_record(
+    f: &crate::gateway::sql::Features,
+    multi: bool,
+) -> Result<RestrictedExpression, String> {
     let fields = [
         (
             "kind".to_string(),
@@ -889,9 +887,7 @@ fn statement_record(f: &crate::gateway::sql::Features, multi: bool) -> Restricte
             RestrictedExpression::new_bool(multi),
         ),
     ];
-    // Every key is distinct, so building the record cannot fail.
-    RestrictedExpression::new_record(fields)
-        .unwrap_or_else(|_| RestrictedExpression::new_bool(false))
+    RestrictedExpression::new_record(fields).map_err(|e| e.to_string())
 }
 
 /// Unix seconds, UTC hour and ISO weekday of `now_ms`.
@@ -907,7 +903,7 @@ fn time_parts(now_ms: i64) -> (i64, i64, i64) {
 }
 
 /// `context.time`: unix seconds, UTC hour and ISO weekday.
-fn time_record(now_ms: i64) -> RestrictedExpression {
+fn time_record(now_ms: i64) -> Result<RestrictedExpression, String> {
     let (secs, hour, weekday) = time_parts(now_ms);
     let fields = [
         ("unix".to_string(), RestrictedExpression::new_long(secs)),
@@ -917,8 +913,7 @@ fn time_record(now_ms: i64) -> RestrictedExpression {
             RestrictedExpression::new_long(weekday),
         ),
     ];
-    RestrictedExpression::new_record(fields)
-        .unwrap_or_else(|_| RestrictedExpression::new_bool(false))
+    RestrictedExpression::new_record(fields).map_err(|e| e.to_string())
 }
 
 /// `context.ci` from stored provenance JSON; every field "" when there is none. Provenance
