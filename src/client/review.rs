@@ -99,6 +99,9 @@ pub async fn show(profile: &str, id: &str, out: Output) -> Result<(), Failure> {
                     r.statement_sha256.as_deref().unwrap_or("?")
                 );
                 println!("{s}");
+                for (i, p) in r.parameters.iter().flatten().enumerate() {
+                    println!("  ${} = {p}", i + 1);
+                }
             }
         }
     }

@@ -222,9 +222,20 @@ pub fn new_id() -> String {
     format!("rv_{}", &crate::gateway::auth::new_token("")[..16])
 }
 
-/// SHA-256 (hex) of a statement: what an approval binds to.
-pub fn statement_digest(sql: &str) -> String {
-    hex::encode(Sha256::digest(sql.as_bytes()))
+/// SHA-256 (hex) of a statement and the parameter values it runs with: what an approval binds
+/// to. Without parameters it is the digest of the text alone (`sha256sum` agrees); with them,
+/// of the text and each value ([`bind_parameters`]'s form), NUL-separated — neither contains a
+/// NUL, so two different statements never share an input.
+///
+/// [`bind_parameters`]: crate::gateway::proxy::postgres::codec::bind_parameters
+pub fn statement_digest(sql: &str, params: &[String]) -> String {
+    let mut h = Sha256::new();
+    h.update(sql.as_bytes());
+    for p in params {
+        h.update([0]);
+        h.update(p.as_bytes());
+    }
+    hex::encode(h.finalize())
 }
 
 /// The API's view of a review.
@@ -239,6 +250,7 @@ pub fn to_api(r: &ReviewRow) -> crate::proto::api::Review {
         session_id: r.session_id.clone(),
         statement: r.statement.clone(),
         statement_sha256: r.statement_sha256.clone(),
+        parameters: r.parameters.clone(),
         needs: r.needs.clone(),
         reason: r.reason.clone(),
         created_at: fmt_ms(r.created_at),
@@ -408,10 +420,20 @@ mod tests {
 
     #[test]
     fn statement_digests_bind_exact_text() {
-        assert_ne!(
-            statement_digest("delete from t"),
-            statement_digest("delete from t ")
+        assert_eq!(
+            statement_digest("x", &[]),
+            "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881",
+            "without parameters: sha256 of the text"
         );
-        assert_eq!(statement_digest("x").len(), 64);
+        let p = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_ne!(
+            statement_digest("delete from t where id = $1", &p(&["'1'"])),
+            statement_digest("delete from t where id = $1", &p(&["'2'"]))
+        );
+        assert_ne!(
+            statement_digest("delete from t", &[]),
+            statement_digest("delete from t ", &[])
+        );
+        assert_eq!(statement_digest("x", &[]).len(), 64);
     }
 }

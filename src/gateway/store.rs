@@ -145,8 +145,10 @@ pub struct ReviewRow {
     pub session_id: Option<String>,
     /// The statement, exactly as sent.
     pub statement: Option<String>,
-    /// SHA-256 (hex) of the statement: what the approval binds to.
+    /// SHA-256 (hex) of the statement and its parameters: what the approval binds to.
     pub statement_sha256: Option<String>,
+    /// A held Execute's Bind parameter values (as a reviewer reads them).
+    pub parameters: Option<Vec<String>>,
     /// What needs approval (`write on Table::"pg/public.orders"`; the grant's connect).
     pub needs: String,
     /// The grant's stated reason.
@@ -283,6 +285,11 @@ fn migrator() -> Migrator {
             6,
             "reviews",
             include_str!("../../migrations/0006_reviews.sql"),
+        ),
+        m(
+            7,
+            "review parameters",
+            include_str!("../../migrations/0007_review_parameters.sql"),
         ),
     ])
 }
@@ -711,8 +718,8 @@ impl Store {
     /// Stores a new review.
     pub async fn insert_review(&self, r: &ReviewRow) -> Result<()> {
         sqlx::query(
-            "INSERT INTO reviews (id, kind, status, requester, connection, grant_id, session_id, statement, statement_sha256, needs, reason, created_at, expires_at, decided_by, decided_at, decision_reason)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO reviews (id, kind, status, requester, connection, grant_id, session_id, statement, statement_sha256, parameters, needs, reason, created_at, expires_at, decided_by, decided_at, decision_reason)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&r.id)
         .bind(&r.kind)
@@ -723,6 +730,11 @@ impl Store {
         .bind(&r.session_id)
         .bind(&r.statement)
         .bind(&r.statement_sha256)
+        .bind(
+            r.parameters
+                .as_ref()
+                .map(|p| serde_json::to_string(p).unwrap_or_default()),
+        )
         .bind(&r.needs)
         .bind(&r.reason)
         .bind(r.created_at)
@@ -746,6 +758,9 @@ impl Store {
             session_id: r.get("session_id"),
             statement: r.get("statement"),
             statement_sha256: r.get("statement_sha256"),
+            parameters: r.get::<Option<String>, _>("parameters").map(|p| {
+                serde_json::from_str(&p).unwrap_or_else(|_| vec![format!("<unreadable: {p}>")])
+            }),
             needs: r.get("needs"),
             reason: r.get("reason"),
             created_at: r.get("created_at"),

@@ -110,9 +110,13 @@ pub struct Review {
     /// The statement, exactly as sent (statement reviews).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
-    /// SHA-256 of the statement: the approval binds to it.
+    /// SHA-256 of the statement and its parameter values: the approval binds to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_sha256: Option<String>,
+    /// A held Execute's Bind parameter values, `$1` first: `NULL`, `'text'`, `x'hex'` (binary
+    /// or unprintable), or `<N bytes, sha256 …>` for values over 4 KiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<Vec<String>>,
     /// What needs approval.
     pub needs: String,
     /// The grant's stated reason.

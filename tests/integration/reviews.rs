@@ -224,6 +224,49 @@ async fn unbounded_delete_is_held_and_runs_once_when_approved() {
     assert_eq!(outcomes, vec!["ok", "denied", "denied"], "{deletes:#?}");
 }
 
+/// A held Execute is reviewed with the values it runs with: `review show` lists the Bind
+/// parameters, and the digest covers them.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_held_execute_shows_its_bind_parameters() {
+    let Some((_gw, db, alice, bob)) = rig() else {
+        return;
+    };
+    let tunnel = Tunnel::open(&alice, &["pg", "--reason", "renumber"]);
+    let c = Arc::new(tunnel.client(&db.name).await);
+    fill(&c).await;
+    let sql = "update orders set id = coalesce($2::int, $1::int)";
+    let stmt = c.prepare(sql).await.unwrap();
+    let c2 = c.clone();
+    // tokio-postgres binds in binary: int4 7 is four bytes, and the second value is NULL.
+    let run = tokio::spawn(async move { c2.execute(&stmt, &[&7i32, &None::<i32>]).await });
+    let id = pending(&bob, sql, &[]).await;
+    let shown = bob.json(&["review", "show", &id]);
+    assert_eq!(
+        shown["parameters"],
+        serde_json::json!(["x'00000007'", "NULL"])
+    );
+    let digest = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(format!("{sql}\0x'00000007'\0NULL")))
+    };
+    assert_eq!(shown["statement_sha256"], digest.as_str());
+    let text = bob.ok(&["-o", "text", "review", "show", &id]);
+    assert!(
+        text.contains(sql) && text.contains("$1 = x'00000007'") && text.contains("$2 = NULL"),
+        "{text}"
+    );
+    bob.ok(&["review", "approve", &id]);
+    assert_eq!(run.await.unwrap().unwrap(), 3, "approved: it ran");
+    let ids: Vec<i32> = c
+        .query("SELECT DISTINCT id FROM orders", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(ids, [7], "with the values the reviewer saw");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_grant_that_needs_approval_goes_through_the_same_reviews() {
     let Some((_gw, _db, alice, bob)) = rig() else {

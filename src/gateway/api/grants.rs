@@ -58,6 +58,7 @@ async fn review_of(gw: &Arc<Gateway>, g: &GrantRow) -> Result<ReviewRow, ApiErro
         session_id: None,
         statement: None,
         statement_sha256: None,
+        parameters: None,
         needs: format!("connect on Connection::{:?}", g.connection),
         reason: g.reason.clone(),
         created_at: g.created_at,

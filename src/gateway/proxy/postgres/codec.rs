@@ -166,8 +166,9 @@ pub enum Frontend<'a> {
     Query(&'a str),
     /// Parse: statement name, text.
     Parse(&'a str, &'a str),
-    /// Bind: portal, statement.
-    Bind(&'a str, &'a str),
+    /// Bind: portal, statement, and the rest (formats, parameter values, result formats), for
+    /// [`bind_parameters`].
+    Bind(&'a str, &'a str, &'a [u8]),
     /// Execute: portal.
     Execute(&'a str),
     /// Close: `S` or `P`, name.
@@ -198,8 +199,8 @@ pub fn parse_frontend(msg: &[u8]) -> Result<Frontend<'_>, CodecError> {
         }
         b'B' => {
             let (portal, r) = cstr(b).ok_or(CodecError::Malformed("Bind"))?;
-            let (stmt, _) = cstr(r).ok_or(CodecError::Malformed("Bind"))?;
-            Frontend::Bind(portal, stmt)
+            let (stmt, rest) = cstr(r).ok_or(CodecError::Malformed("Bind"))?;
+            Frontend::Bind(portal, stmt, rest)
         }
         b'E' => Frontend::Execute(cstr(b).ok_or(CodecError::Malformed("Execute"))?.0),
         b'C' => {
@@ -219,6 +220,75 @@ pub fn parse_frontend(msg: &[u8]) -> Result<Frontend<'_>, CodecError> {
         b'X' => Frontend::Terminate,
         _ => Frontend::Other,
     })
+}
+
+/// Parameter values longer than this are shown to a reviewer by size and digest only.
+pub const PARAMETER_SHOWN: usize = 4096;
+
+/// A Bind's parameter values as a reviewer reads them, one per parameter, each unambiguous:
+/// `NULL`; a text value as a quoted literal (`'it''s'`); a binary value, or text that is not
+/// printable UTF-8, as hex (`x'00ff'`); a value over [`PARAMETER_SHOWN`] bytes as
+/// `<N bytes, sha256 …>`. None of them contains a NUL, so joined with NULs they still say
+/// exactly what was bound (the review's digest relies on that).
+///
+/// `rest` is what follows the Bind's portal and statement names. A malformed list (which the
+/// target refuses anyway) is one `<malformed …>` entry rather than an error: the statement is
+/// still held, and the reviewer sees why its values are missing.
+pub fn bind_parameters(rest: &[u8]) -> Vec<String> {
+    fn take<'a>(b: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+        let (h, t) = (b.get(..n)?, b.get(n..)?);
+        *b = t;
+        Some(h)
+    }
+    fn i16_(b: &mut &[u8]) -> Option<i16> {
+        take(b, 2).map(|h| i16::from_be_bytes([h[0], h[1]]))
+    }
+    fn read(mut b: &[u8]) -> Option<Vec<String>> {
+        let b = &mut b;
+        let nformats = usize::try_from(i16_(b)?).ok()?;
+        let mut formats = Vec::with_capacity(nformats);
+        for _ in 0..nformats {
+            formats.push(i16_(b)?);
+        }
+        let n = usize::try_from(i16_(b)?).ok()?;
+        if nformats > 1 && nformats != n {
+            return None;
+        }
+        let mut out = Vec::with_capacity(n);
+        for i in 0..n {
+            let binary = match formats.as_slice() {
+                [] => false,
+                [f] => *f == 1,
+                fs => fs[i] == 1,
+            };
+            let len = be_i32(take(b, 4)?);
+            if len < 0 {
+                out.push("NULL".to_string());
+                continue;
+            }
+            let v = take(b, usize::try_from(len).ok()?)?;
+            out.push(parameter_literal(v, binary));
+        }
+        Some(out)
+    }
+    read(rest).unwrap_or_else(|| vec!["<malformed parameter list>".to_string()])
+}
+
+fn parameter_literal(v: &[u8], binary: bool) -> String {
+    use sha2::Digest;
+    if v.len() > PARAMETER_SHOWN {
+        return format!(
+            "<{} bytes, sha256 {}>",
+            v.len(),
+            hex::encode(sha2::Sha256::digest(v))
+        );
+    }
+    match std::str::from_utf8(v) {
+        Ok(s) if !binary && !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') => {
+            format!("'{}'", s.replace('\'', "''"))
+        }
+        _ => format!("x'{}'", hex::encode(v)),
+    }
 }
 
 /// The message with its statement and portal names replaced by `wire(kind, name)` (`b'S'` for a
@@ -497,6 +567,91 @@ pub fn startup_message(params: &[(&str, &str)]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What follows a Bind's names: format codes, values (`None` = NULL), one result format.
+    fn bind_rest(formats: &[i16], values: &[Option<&[u8]>]) -> Vec<u8> {
+        let mut b = Vec::new();
+        b.extend((formats.len() as i16).to_be_bytes());
+        for f in formats {
+            b.extend(f.to_be_bytes());
+        }
+        b.extend((values.len() as i16).to_be_bytes());
+        for v in values {
+            match v {
+                None => b.extend((-1i32).to_be_bytes()),
+                Some(v) => {
+                    b.extend((v.len() as i32).to_be_bytes());
+                    b.extend_from_slice(v);
+                }
+            }
+        }
+        b.extend([0, 0]);
+        b
+    }
+
+    #[test]
+    fn bind_parameters_read_unambiguously() {
+        let big = vec![b'a'; PARAMETER_SHOWN + 1];
+        let got = bind_parameters(&bind_rest(
+            &[],
+            &[
+                Some(b"42"),
+                None,
+                Some(b"it's"),
+                Some(b"a\0b"),
+                Some(b"\xff"),
+                Some(b"line\nnext"),
+                Some(&big),
+            ],
+        ));
+        assert_eq!(
+            got[..6],
+            [
+                "'42'",
+                "NULL",
+                "'it''s'",
+                "x'610062'",
+                "x'ff'",
+                "'line\nnext'"
+            ]
+        );
+        assert!(
+            got[6].starts_with(&format!("<{} bytes, sha256 ", PARAMETER_SHOWN + 1)),
+            "{}",
+            got[6]
+        );
+        assert!(got.iter().all(|p| !p.contains('\0')));
+        // One format code for all, or one per value: 1 is binary.
+        assert_eq!(
+            bind_parameters(&bind_rest(&[1], &[Some(b"ab"), Some(&[0, 0, 0, 7])])),
+            ["x'6162'", "x'00000007'"]
+        );
+        assert_eq!(
+            bind_parameters(&bind_rest(&[0, 1], &[Some(b"ab"), Some(b"ab")])),
+            ["'ab'", "x'6162'"]
+        );
+        assert!(bind_parameters(&bind_rest(&[], &[])).is_empty());
+    }
+
+    #[test]
+    fn malformed_bind_parameters_say_so() {
+        let whole = bind_rest(&[0, 1, 0], &[Some(b"ab"), Some(b"cd")]);
+        assert_eq!(bind_parameters(&whole), ["<malformed parameter list>"]);
+        let ok = bind_rest(&[], &[Some(b"abcdef")]);
+        for cut in 0..ok.len() - 2 {
+            assert_eq!(
+                bind_parameters(&ok[..cut]),
+                ["<malformed parameter list>"],
+                "cut at {cut}"
+            );
+        }
+        let mut negative = bind_rest(&[], &[]);
+        negative[..2].copy_from_slice(&(-3i16).to_be_bytes());
+        assert_eq!(bind_parameters(&negative), ["<malformed parameter list>"]);
+        let mut huge = bind_rest(&[], &[Some(b"x")]);
+        huge[4..8].copy_from_slice(&i32::MAX.to_be_bytes());
+        assert_eq!(bind_parameters(&huge), ["<malformed parameter list>"]);
+    }
 
     #[test]
     fn sessions_the_gateway_cannot_read_are_recognised() {

@@ -599,7 +599,7 @@ async fn client_to_target<C: Io, U: Io>(
     let mut expected: Vec<mask::Expect> = Vec::new();
     let mut injected: Vec<u8> = Vec::new();
     // A statement waiting for a review, and then the review's outcome.
-    let mut held: Option<(String, Vec<String>)> = None;
+    let mut held: Option<Held> = None;
     let mut reviewed: Option<Decision> = None;
     let mut decisions = gate::Decisions::default();
     loop {
@@ -651,13 +651,18 @@ async fn client_to_target<C: Io, U: Io>(
             }
             if let Some(Decision::Hold(asks)) = decision {
                 // Everything before it goes out now; it waits, unconsumed, for a reviewer.
-                let sql = match &parsed {
-                    Ok(Frontend::Query(sql)) => sql.to_string(),
-                    Ok(Frontend::Execute(portal)) => prepared.portal_sql(portal).to_string(),
-                    Ok(Frontend::FunctionCall(oid)) => format!("function call oid={oid}"),
-                    _ => String::new(),
+                let (sql, params) = match &parsed {
+                    Ok(Frontend::Query(sql)) => (sql.to_string(), Arc::from([])),
+                    Ok(Frontend::Execute(portal)) => (
+                        prepared.portal_sql(portal).to_string(),
+                        prepared.portal_params(portal),
+                    ),
+                    Ok(Frontend::FunctionCall(oid)) => {
+                        (format!("function call oid={oid}"), Arc::from([]))
+                    }
+                    _ => (String::new(), Arc::from([])),
                 };
-                held = Some((sql, asks));
+                held = Some(Held { sql, params, asks });
                 break;
             }
             let refusal = match decision {
@@ -742,9 +747,10 @@ async fn client_to_target<C: Io, U: Io>(
                     forget.extend(prepared.parse(name, sql, gate.inspect(sql), op));
                     specs.push((PendingKind::Parse, "parse", sql.to_string(), None, op));
                 }
-                Ok(Frontend::Bind(portal, stmt)) => {
+                Ok(Frontend::Bind(portal, stmt, rest)) => {
                     op += 1;
-                    forget.extend(prepared.bind(portal, stmt, op, &is_confirmed));
+                    let params = codec::bind_parameters(rest);
+                    forget.extend(prepared.bind(portal, stmt, params, op, &is_confirmed));
                     specs.push((PendingKind::Bind, "", String::new(), None, op));
                 }
                 Ok(Frontend::Execute(portal)) => specs.push((
@@ -860,8 +866,8 @@ async fn client_to_target<C: Io, U: Io>(
             let _ = uw.shutdown().await;
             return;
         }
-        if let Some((sql, asks)) = held.take() {
-            match hold(ctx, gate, &mut cr, &mut buf, &notices, &sql, &asks).await {
+        if let Some(h) = held.take() {
+            match hold(ctx, gate, &mut cr, &mut buf, &notices, &h).await {
                 Some(d) => {
                     reviewed = Some(d);
                     continue;
@@ -882,6 +888,14 @@ async fn client_to_target<C: Io, U: Io>(
     }
 }
 
+/// A statement waiting for a review: what a reviewer sees, and what policy asked for.
+struct Held {
+    sql: String,
+    /// An Execute's Bind parameter values ([`codec::bind_parameters`]).
+    params: Arc<[String]>,
+    asks: Vec<String>,
+}
+
 /// Holds a statement for a human review: opens the review, tells the client (a NoticeResponse
 /// naming it and the command to approve it), and waits until a reviewer decides or the timeout
 /// passes. Returns the decision for this one execution, or `None` when the client left (the
@@ -892,8 +906,7 @@ async fn hold<C: Io>(
     cr: &mut ReadHalf<C>,
     buf: &mut BytesMut,
     notices: &mpsc::Sender<Vec<u8>>,
-    sql: &str,
-    asks: &[String],
+    held: &Held,
 ) -> Option<Decision> {
     use crate::gateway::reviews;
     let gw = &ctx.gw;
@@ -907,9 +920,10 @@ async fn hold<C: Io>(
         connection: ctx.permit.connection.clone(),
         grant_id: Some(ctx.permit.grant_id.clone()),
         session_id: Some(ctx.ids.session.to_string()),
-        statement: Some(sql.to_string()),
-        statement_sha256: Some(reviews::statement_digest(sql)),
-        needs: asks.join(", "),
+        statement: Some(held.sql.clone()),
+        statement_sha256: Some(reviews::statement_digest(&held.sql, &held.params)),
+        parameters: (!held.params.is_empty()).then(|| held.params.to_vec()),
+        needs: held.asks.join(", "),
         reason: gate.reason().to_string(),
         created_at: now,
         expires_at: now + timeout.as_millis() as i64,

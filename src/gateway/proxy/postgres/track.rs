@@ -174,6 +174,9 @@ fn error_text(p: &Pending, msg: &[u8]) -> String {
 pub struct Known {
     /// The SQL.
     pub sql: Arc<str>,
+    /// A portal's parameter values, as a reviewer reads them ([`super::codec::bind_parameters`]);
+    /// empty for a statement.
+    pub params: Arc<[String]>,
     /// What it does.
     pub inspection: Arc<Inspection>,
     /// The Parse's or Bind's operation number.
@@ -225,6 +228,7 @@ impl Prepared {
                 name.to_string(),
                 Known {
                     sql: Arc::from(sql),
+                    params: Arc::from([]),
                     inspection,
                     op,
                     batch: self.batch,
@@ -241,6 +245,7 @@ impl Prepared {
         &mut self,
         portal: &str,
         statement: &str,
+        params: Vec<String>,
         op: u64,
         confirmed: &dyn Fn(u64) -> bool,
     ) -> Option<u64> {
@@ -256,6 +261,7 @@ impl Prepared {
                 portal.to_string(),
                 Known {
                     sql,
+                    params: Arc::from(params),
                     inspection,
                     op,
                     batch: self.batch,
@@ -277,6 +283,14 @@ impl Prepared {
     /// SQL an Execute of `portal` runs (for the audit).
     pub fn portal_sql(&self, portal: &str) -> &str {
         self.portals.get(portal).map(|k| &*k.sql).unwrap_or("")
+    }
+
+    /// The parameter values an Execute of `portal` runs with (for a review).
+    pub fn portal_params(&self, portal: &str) -> Arc<[String]> {
+        self.portals
+            .get(portal)
+            .map(|k| k.params.clone())
+            .unwrap_or_else(|| Arc::from([]))
     }
 
     /// The statement a portal runs, when the gateway saw it prepared and may rely on it.
@@ -364,11 +378,11 @@ mod tests {
         ));
         let none = |_: u64| false;
         p.parse("s1", "select 1", i, 1);
-        p.bind("", "s1", 2, &none);
+        p.bind("", "s1", Vec::new(), 2, &none);
         assert_eq!(p.portal_sql(""), "select 1");
         assert!(p.known("", &none).is_some(), "same batch: usable");
         p.close(b'S', "s1");
-        p.bind("x", "s1", 3, &none);
+        p.bind("x", "s1", Vec::new(), 3, &none);
         assert_eq!(p.portal_sql("x"), "");
         assert_eq!(
             p.portal("x", &none).statements[0].admin,
@@ -388,7 +402,7 @@ mod tests {
         p.parse("s", "select 1", sel, 7);
         p.sync();
         let none = |_: u64| false;
-        p.bind("", "s", 8, &none);
+        p.bind("", "s", Vec::new(), 8, &none);
         let opaque = &p.portal("", &none).statements[0].admin;
         assert!(opaque.contains("unconfirmed_statement"), "{opaque:?}");
         assert!(
@@ -396,7 +410,7 @@ mod tests {
             "an opaque portal never shares a decision with its statement's text"
         );
         let seven = |o: u64| o == 7;
-        p.bind("", "s", 9, &seven);
+        p.bind("", "s", Vec::new(), 9, &seven);
         assert!(
             p.known("", &seven).is_some(),
             "bound in this batch from a confirmed Parse"
