@@ -88,7 +88,15 @@ fn main() {
         );
     }
     // What a session pays for a statement it ran less than a second ago (its Executes).
-    let gate = Gate::new(who, "warehouse", "postgres", tables, "bench", None, None);
+    let gate = Gate::new(
+        who,
+        "warehouse",
+        "postgres",
+        tables,
+        "bench",
+        None,
+        SearchPath::default(),
+    );
     let mut recent = Decisions::default();
     let sql = STATEMENTS[1].1;
     let t = Instant::now();

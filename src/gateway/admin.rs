@@ -46,25 +46,31 @@ pub async fn serve(config: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// SIGHUP re-reads the masking profiles (`Gateway::reload_masking`).
+/// SIGHUP re-reads the masking profiles and the policies (`Gateway::reload`).
 #[cfg(unix)]
 fn reload_on_hangup(gw: std::sync::Arc<Gateway>, path: std::path::PathBuf) {
     use tokio::signal::unix::{SignalKind, signal};
     let Ok(mut hup) = signal(SignalKind::hangup()) else {
-        tracing::warn!("cannot listen for SIGHUP; masking changes need a restart");
+        tracing::warn!("cannot listen for SIGHUP; masking and policy changes need a restart");
         return;
     };
     tokio::spawn(async move {
         while hup.recv().await.is_some() {
-            match gw.reload_masking(&path).await {
-                Ok(g) => {
-                    tracing::info!(generation = g, "masking profiles reloaded");
-                    eprintln!("hoopctl gateway: masking profiles reloaded (generation {g})");
+            match gw.reload(&path).await {
+                Ok((m, p)) => {
+                    tracing::info!(
+                        masking = m,
+                        policy = p,
+                        "masking profiles and policies reloaded"
+                    );
+                    eprintln!(
+                        "hoopctl gateway: masking profiles (generation {m}) and policies (generation {p}) reloaded"
+                    );
                 }
                 Err(e) => {
-                    tracing::error!(error = %e, "masking reload refused");
+                    tracing::error!(error = %e, "reload refused");
                     eprintln!(
-                        "hoopctl gateway: masking reload refused, the profiles in force stay: {e}\n\
+                        "hoopctl gateway: reload refused, the masking profiles and policies in force stay: {e}\n\
                          (fix the file, check it with `hoopctl gateway check --config {}`, then send SIGHUP again)",
                         path.display()
                     );

@@ -280,14 +280,16 @@ async fn connections(State(gw): Gw, caller: Caller) -> Json<Vec<Connection>> {
     };
     let mut out = Vec::new();
     for (name, c) in &gw.config.connections {
-        let access = match gw
-            .policy
-            .decide_connect(&caller.principal, name, c.kind.as_str(), &ctx)
-        {
-            ConnectDecision::Allow => "allow",
-            ConnectDecision::NeedsApproval => "approval",
-            ConnectDecision::Deny(_) => continue,
-        };
+        let access =
+            match gw
+                .policy
+                .get()
+                .decide_connect(&caller.principal, name, c.kind.as_str(), &ctx)
+            {
+                ConnectDecision::Allow => "allow",
+                ConnectDecision::NeedsApproval => "approval",
+                ConnectDecision::Deny(_) => continue,
+            };
         out.push(Connection {
             name: name.clone(),
             kind: c.kind.as_str().to_string(),

@@ -29,7 +29,7 @@ use rustls::ServerConfig;
 
 use self::ca::Ca;
 use self::config::Config;
-use self::policy::Policy;
+use self::policy::{Policies, Policy};
 use self::sessions::Sessions;
 use self::store::Store;
 
@@ -42,8 +42,8 @@ pub struct Gateway {
     pub store: Store,
     /// The built-in CA.
     pub ca: Ca,
-    /// Loaded policies.
-    pub policy: Policy,
+    /// The policies in force; replaced whole by a reload (SIGHUP).
+    pub policy: Policies,
     /// Live sessions and cancel keys.
     pub sessions: Sessions,
     /// TLS config of the listener.
@@ -65,38 +65,43 @@ pub struct Gateway {
 }
 
 impl Gateway {
-    /// Re-reads `[masking]` from the config at `path` and puts its profiles in force; the rest
-    /// of the file is not applied (a restart does that). Refused — the profiles in force stay —
-    /// when the file does not validate, a key cannot be read, or a masked connection's profile
-    /// would disappear. Recorded in the audit log either way.
-    pub async fn reload_masking(&self, path: &std::path::Path) -> Result<u64, String> {
-        let result = self.try_reload_masking(path);
+    /// Re-reads `[masking]` and the policy files (`[policy] files`) from the config at `path`
+    /// and puts both in force; the rest of the file is not applied (a restart does that).
+    /// Refused whole — the profiles and policies in force stay — when the file does not
+    /// validate, a policy does not parse or fit the schema, a key cannot be read, or a masked
+    /// connection's profile would disappear. Recorded in the audit log either way, as a
+    /// `masking_reloaded` and a `policy_reloaded` event. Returns the new generations
+    /// (masking, policy).
+    pub async fn reload(&self, path: &std::path::Path) -> Result<(u64, u64), String> {
+        let result = self.try_reload(path);
         let (outcome, detail) = match &result {
-            Ok(g) => (
+            Ok((m, p)) => (
                 "ok",
                 format!(
-                    "masking profiles reloaded from {} (generation {g})",
+                    "reloaded from {}: masking profiles generation {m}, policies generation {p}",
                     path.display()
                 ),
             ),
             Err(e) => (
                 "error",
-                format!("masking reload refused; the profiles in force stay: {e}"),
+                format!("reload refused; the masking profiles and policies in force stay: {e}"),
             ),
         };
-        let event = store::NewEvent {
-            kind: "masking_reloaded",
-            outcome: Some(outcome),
-            detail: Some(&detail),
-            ..Default::default()
-        };
-        if let Err(e) = self.store.insert_event(&event).await {
-            tracing::error!(error = %e, "cannot audit a masking reload");
+        for kind in ["masking_reloaded", "policy_reloaded"] {
+            let event = store::NewEvent {
+                kind,
+                outcome: Some(outcome),
+                detail: Some(&detail),
+                ..Default::default()
+            };
+            if let Err(e) = self.store.insert_event(&event).await {
+                tracing::error!(error = %e, kind, "cannot audit a reload");
+            }
         }
         result
     }
 
-    fn try_reload_masking(&self, path: &std::path::Path) -> Result<u64, String> {
+    fn try_reload(&self, path: &std::path::Path) -> Result<(u64, u64), String> {
         let cfg = Config::load(path).map_err(|e| e.to_string())?;
         for (name, c) in &self.config.connections {
             if let Some(p) = &c.masking
@@ -108,7 +113,9 @@ impl Gateway {
             }
         }
         let compiled = masking::compile(&cfg)?;
-        Ok(self.maskers.replace(compiled))
+        let policy = Policy::load(&cfg.policy_files())
+            .map_err(|errs| format!("policy errors:\n  {}", errs.join("\n  ")))?;
+        Ok((self.maskers.replace(compiled), self.policy.replace(policy)))
     }
 
     /// Opens the store (applying migrations), loads or creates the CA, loads policies.
@@ -171,7 +178,7 @@ impl Gateway {
             config,
             store,
             ca,
-            policy,
+            policy: Policies::new(policy),
             sessions: Sessions::default(),
             tls,
             device_failures: Default::default(),

@@ -286,7 +286,7 @@ pub fn may_decide(gw: &Gateway, who: &Principal, r: &ReviewRow) -> Result<bool, 
         .get(&r.connection)
         .map(|c| c.kind.as_str())
         .unwrap_or("");
-    gw.policy.may_approve(
+    gw.policy.get().may_approve(
         who,
         &ReviewRequest {
             kind: &r.kind,

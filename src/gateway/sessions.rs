@@ -21,6 +21,9 @@ pub struct CancelTarget {
     pub pid: i32,
     /// The target backend's secret key.
     pub secret: Vec<u8>,
+    /// Wakes the session's statement hold, if one is waiting (a held statement is not running
+    /// on the target, so the target's cancel alone would not reach it).
+    pub interrupt: std::sync::Arc<tokio::sync::Notify>,
 }
 
 #[derive(Debug)]

@@ -344,6 +344,17 @@ impl Default for SearchPath {
 }
 
 impl SearchPath {
+    /// The schemas a session's target reported searching (`current_schemas(false)`: the
+    /// effective path, with `$user` and role or database defaults applied, schemas that exist
+    /// only). None at all falls back to `public`.
+    pub fn from_schemas(schemas: Vec<String>) -> SearchPath {
+        if schemas.is_empty() {
+            SearchPath::default()
+        } else {
+            SearchPath(schemas)
+        }
+    }
+
     /// From a `search_path` setting (`a, "B", public`). `$user` and `pg_catalog` entries are
     /// left out: `pg_*` names already resolve to the catalog, and `$user` is the target login's
     /// schema, which the gateway's own role decides. An empty list falls back to `public`.

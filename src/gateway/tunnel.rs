@@ -165,6 +165,7 @@ pub async fn handle<S: Io>(
     };
     let permit = gw
         .policy
+        .get()
         .permit_session(&req, grant.as_ref(), principal.as_ref(), now_ms());
     match permit {
         Ok(permit) => postgres::serve(gw, stream, buf, permit, peer).await,

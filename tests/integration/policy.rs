@@ -237,6 +237,66 @@ async fn a_service_account_reads_what_it_may_and_nothing_else() {
     );
 }
 
+/// Unqualified names resolve where the target resolves them: a `$user` schema, or a role's
+/// default `search_path`, that puts another `orders` in front of `public.orders` is what policy
+/// is asked about — reading it is not passed off as reading the table policy allows.
+#[tokio::test(flavor = "multi_thread")]
+async fn unqualified_names_resolve_where_the_target_resolves_them() {
+    if !require_pg() {
+        return;
+    }
+    let (iss, db) = rig();
+    let r = &db.role;
+    psql_admin(
+        &db.name,
+        &format!(
+            "CREATE SCHEMA {r} AUTHORIZATION {r};
+             CREATE TABLE {r}.orders (secret text); INSERT INTO {r}.orders VALUES ('shadow');
+             ALTER TABLE {r}.orders OWNER TO {r};"
+        ),
+    );
+    let gw = TestGateway::start_policy(&pg_connection("pg", &db), &[], &config(&iss), "", POLICY);
+    let job = TestClient::new();
+    let open = || {
+        let mut cmd = job.cmd();
+        github_job(&mut cmd, &iss, &gw);
+        Tunnel::open_cmd(cmd, &["pg", "--ci", "--reason", "nightly etl"])
+    };
+    let tunnel = open();
+    let c = tunnel.client(&db.name).await;
+    let (code, msg) = refusal(&c.simple_query("select * from orders").await.unwrap_err());
+    assert_eq!(code, "42501");
+    assert!(
+        msg.contains(&format!("`read` on Table::\"pg/{r}.orders\"")),
+        "the $user schema's table is what an unqualified name reads: {msg}"
+    );
+    let n: i64 = c
+        .query_one("SELECT count(*) FROM public.orders", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 3, "the allowed table, named in full");
+    drop(c);
+    drop(tunnel);
+
+    // The role's default path for this database, read when a session starts.
+    psql_admin(
+        &db.name,
+        &format!(
+            "DROP SCHEMA {r} CASCADE; CREATE SCHEMA app AUTHORIZATION {r};
+             ALTER ROLE {r} IN DATABASE {d} SET search_path = app, public;",
+            d = db.name
+        ),
+    );
+    let tunnel = open();
+    let c = tunnel.client(&db.name).await;
+    let (code, msg) = refusal(&c.simple_query("select * from orders").await.unwrap_err());
+    assert_eq!(code, "42501");
+    assert!(msg.contains("Table::\"pg/app.orders\""), "{msg}");
+    let (code, _) = refusal(&c.simple_query("select * from patients").await.unwrap_err());
+    assert_eq!(code, "42501");
+}
+
 /// Raw protocol messages, for sequences no driver sends.
 mod wire {
     fn msg(tag: u8, body: &[u8]) -> Vec<u8> {

@@ -1,6 +1,7 @@
 //! Issue 6, acceptance 2 and 3: a high-risk statement is held inside the client's session until
 //! a human decides; an approval runs that one execution; denial and timeout give 42501; grants
-//! that need approval go through the same reviews. All of it audited with the reviewer.
+//! that need approval go through the same reviews. All of it audited with the reviewer. And a
+//! policy reloaded by SIGHUP decides the next statement of sessions already open.
 
 use std::process::Stdio;
 use std::sync::Arc;
@@ -265,6 +266,121 @@ async fn a_held_execute_shows_its_bind_parameters() {
         .map(|r| r.get(0))
         .collect();
     assert_eq!(ids, [7], "with the values the reviewer saw");
+}
+
+/// A held statement is not running on the target, so the client's cancel (psql's Ctrl-C) ends
+/// the hold itself: the review is cancelled and the session carries on.
+#[tokio::test(flavor = "multi_thread")]
+async fn cancelling_a_held_statement_cancels_its_review() {
+    let Some((_gw, db, alice, bob)) = rig() else {
+        return;
+    };
+    let tunnel = Tunnel::open(&alice, &["pg", "--reason", "cleanup"]);
+    let c = Arc::new(tunnel.client(&db.name).await);
+    fill(&c).await;
+    let c2 = c.clone();
+    let started = Instant::now();
+    let held = tokio::spawn(async move { c2.simple_query("delete from orders").await });
+    let id = pending(&bob, "delete from orders", &[]).await;
+    c.cancel_token()
+        .cancel_query(tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    let (sqlstate, msg) = code(&held.await.unwrap().unwrap_err());
+    assert!(
+        started.elapsed() < Duration::from_secs(TIMEOUT_S),
+        "ended by the cancel, not the timeout"
+    );
+    assert_eq!(sqlstate, "42501");
+    assert!(msg.contains(&id) && msg.contains("cancelled"), "{msg}");
+    let r = bob.json(&["review", "show", &id]);
+    assert_eq!(r["status"], "cancelled");
+    assert_eq!(r["decision_reason"], "the client cancelled the statement");
+    let late = bob.run(&["review", "approve", &id]);
+    assert!(
+        !late.status.success(),
+        "a cancelled review cannot be approved"
+    );
+    let n: i64 = c
+        .query_one("SELECT count(*) FROM orders", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        n, 3,
+        "the cancelled DELETE did not run; the session goes on"
+    );
+}
+
+/// SIGHUP re-reads the policy files: a tightened policy refuses the next statement of a session
+/// already open (a prepared statement too: decisions made under the old policy are not reused);
+/// a broken file is refused whole, audited, and the policy in force stays.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reloaded_policy_decides_open_sessions_next_statements() {
+    let Some((gw, db, alice, bob)) = rig() else {
+        return;
+    };
+    let tunnel = Tunnel::open(&alice, &["pg", "--reason", "reload"]);
+    let c = tunnel.client(&db.name).await;
+    fill(&c).await;
+    let read = "SELECT count(*) FROM orders";
+    let stmt = c.prepare(read).await.unwrap();
+    assert_eq!(c.query_one(&stmt, &[]).await.unwrap().get::<_, i64>(0), 3);
+
+    let file = gw.config.parent().unwrap().join("policy.cedar");
+    let tightened = format!(
+        "{POLICY}\n@id(\"no-orders\")\nforbid (principal, action == Action::\"read\", resource)\n\
+         when {{ resource.name == \"public.orders\" }};\n"
+    );
+    std::fs::write(&file, &tightened).unwrap();
+    gw.hangup();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let e = loop {
+        // The statement is run again and again, so a decision cached under the old policy
+        // would keep it running.
+        match c.query_one(&stmt, &[]).await {
+            Err(e) => break e,
+            Ok(_) => assert!(Instant::now() < deadline, "the new policy never applied"),
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let (sqlstate, msg) = code(&e);
+    assert_eq!(sqlstate, "42501");
+    assert!(msg.contains("no-orders"), "{msg}");
+    let (sqlstate, _) = code(&c.simple_query(read).await.unwrap_err());
+    assert_eq!(sqlstate, "42501", "the simple protocol too");
+
+    // A policy that does not parse is refused; the one in force stays.
+    std::fs::write(
+        &file,
+        format!("{tightened}\npermit (principal, action, resource) when {{ nonsense }};\n"),
+    )
+    .unwrap();
+    gw.hangup();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let refused = loop {
+        let events = audit(&bob, &["--limit", "1000"]);
+        if let Some(e) = events
+            .iter()
+            .find(|e| e["kind"] == "policy_reloaded" && e["outcome"] == "error")
+        {
+            break e.clone();
+        }
+        assert!(Instant::now() < deadline, "no refused reload on record");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let detail = refused["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("policy.cedar:"),
+        "names the file and line: {detail}"
+    );
+    let (sqlstate, _) = code(&c.simple_query(read).await.unwrap_err());
+    assert_eq!(sqlstate, "42501", "the tightened policy is still in force");
+    let ok = audit(&bob, &["--limit", "1000"])
+        .into_iter()
+        .filter(|e| e["kind"] == "policy_reloaded" && e["outcome"] == "ok")
+        .count();
+    assert_eq!(ok, 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -138,9 +138,12 @@ pub async fn create(
         ci: caller.provenance.as_deref(),
         now_ms: now_ms(),
     };
-    let decision =
-        gw.policy
-            .decide_connect(&caller.principal, &req.connection, conn.kind.as_str(), &ctx);
+    let decision = gw.policy.get().decide_connect(
+        &caller.principal,
+        &req.connection,
+        conn.kind.as_str(),
+        &ctx,
+    );
     let now = now_ms();
     let duration_ms = duration.as_millis() as i64;
     let id = format!("gr_{}", &crate::gateway::auth::new_token("")[..16]);

@@ -259,7 +259,51 @@ pub struct Policy {
     schema: Schema,
 }
 
-/// A problem in a policy file, with its location.
+/// The policy in force, replaced whole by a reload (SIGHUP): every statement, connect, approval
+/// and unmask decision reads the current one, so a tightened policy applies to sessions already
+/// open from their next statement.
+#[derive(Debug)]
+pub struct Policies {
+    current: std::sync::RwLock<(u64, std::sync::Arc<Policy>)>,
+}
+
+impl Policies {
+    /// Generation 0: `policy`.
+    pub fn new(policy: Policy) -> Policies {
+        Policies {
+            current: std::sync::RwLock::new((0, std::sync::Arc::new(policy))),
+        }
+    }
+
+    /// The policy in force and its generation (each reload adds one).
+    pub fn current(&self) -> (u64, std::sync::Arc<Policy>) {
+        match self.current.read() {
+            Ok(c) => (c.0, c.1.clone()),
+            // A writer panicked mid-replace: the pair is still whole (one assignment).
+            Err(p) => {
+                let c = p.into_inner();
+                (c.0, c.1.clone())
+            }
+        }
+    }
+
+    /// The policy in force.
+    pub fn get(&self) -> std::sync::Arc<Policy> {
+        self.current().1
+    }
+
+    /// Puts `policy` in force; returns its generation.
+    pub fn replace(&self, policy: Policy) -> u64 {
+        let mut c = match self.current.write() {
+            Ok(c) => c,
+            Err(p) => p.into_inner(),
+        };
+        *c = (c.0 + 1, std::sync::Arc::new(policy));
+        c.0
+    }
+}
+
+/// A problem in a policy file, with its location./// A problem in a policy file, with its location.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{0}")]
 pub struct PolicyError(pub String);

@@ -47,7 +47,7 @@ pub struct Gate {
 }
 
 impl Gate {
-    /// The session's facts. `search_path` is the client's start-up setting, if any.
+    /// The session's facts. `path` is where the target resolves unqualified names.
     pub fn new(
         principal: Principal,
         connection: &str,
@@ -55,7 +55,7 @@ impl Gate {
         tables: BTreeMap<String, TableConfig>,
         reason: &str,
         ci: Option<String>,
-        search_path: Option<&str>,
+        path: SearchPath,
     ) -> Gate {
         Gate {
             principal,
@@ -64,7 +64,7 @@ impl Gate {
             tables,
             reason: reason.to_string(),
             ci,
-            path: search_path.map(SearchPath::parse).unwrap_or_default(),
+            path,
         }
     }
 
@@ -133,13 +133,22 @@ const REMEMBERED: usize = 512;
 
 /// One session's recent decisions by statement text: a statement run again and again (a
 /// prepared statement's Executes, a polling query) is parsed and decided once a second, not
-/// every time.
+/// every time. Decisions made under one policy are never reused under another.
 #[derive(Debug, Default)]
 pub struct Decisions {
     recent: HashMap<Arc<str>, (Instant, Decision)>,
+    generation: u64,
 }
 
 impl Decisions {
+    /// The policy generation now in force: a new one forgets every decision.
+    pub fn policy(&mut self, generation: u64) {
+        if generation != self.generation {
+            self.recent.clear();
+            self.generation = generation;
+        }
+    }
+
     /// The decision for `sql`, reused when made less than [`REUSE`] ago; `inspection` gives
     /// what the statement does when a fresh decision is needed.
     pub fn decide(
@@ -185,7 +194,15 @@ mod tests {
             kind: PrincipalKind::User,
             groups: vec![],
         };
-        let gate = Gate::new(who, "pg", "postgres", BTreeMap::new(), "r", None, None);
+        let gate = Gate::new(
+            who,
+            "pg",
+            "postgres",
+            BTreeMap::new(),
+            "r",
+            None,
+            SearchPath::default(),
+        );
         let mut d = Decisions::default();
         let inspected = std::cell::Cell::new(0u32);
         let run = |sql: &str, d: &mut Decisions| {
@@ -211,5 +228,12 @@ mod tests {
         }
         assert_eq!(run("select * from a", &mut d), Decision::Forward);
         assert_eq!(inspected.get(), 3);
+        // A reloaded policy decides afresh.
+        d.policy(0);
+        assert_eq!(run("select * from a", &mut d), Decision::Forward);
+        assert_eq!(inspected.get(), 3, "same generation: reused");
+        d.policy(1);
+        assert_eq!(run("select * from a", &mut d), Decision::Forward);
+        assert_eq!(inspected.get(), 4, "new generation: decided again");
     }
 }

@@ -126,6 +126,8 @@ struct Ctx {
     gw: Arc<Gateway>,
     permit: Permit,
     ids: Ids,
+    /// Woken by the client's CancelRequest (through another connection): ends a hold.
+    interrupt: Arc<tokio::sync::Notify>,
 }
 
 /// The session's names, shared by every audit write without copying.
@@ -177,7 +179,12 @@ async fn run<S: Io>(
         grant: Arc::from(permit.grant_id.as_str()),
         connection: Arc::from(permit.connection.as_str()),
     };
-    let ctx = Ctx { gw, permit, ids };
+    let ctx = Ctx {
+        gw,
+        permit,
+        ids,
+        interrupt: Arc::default(),
+    };
     // Register first: a revocation during start-up must reach this session too.
     let (mut guard, end_rx) = ctx
         .gw
@@ -213,7 +220,6 @@ async fn run<S: Io>(
     let mut forwarded = Vec::new();
     let mut unrecognized = Vec::new();
     let mut app = String::new();
-    let mut search_path = None;
     for (k, v) in params {
         let lk = k.to_ascii_lowercase();
         if k.starts_with("_pq_.") {
@@ -263,10 +269,6 @@ async fn run<S: Io>(
                 .await;
                 return;
             }
-            if lk == "search_path" {
-                // Unqualified table names resolve through it (policy names tables in full).
-                search_path = Some(v.clone());
-            }
             forwarded.push((k, v));
         }
     }
@@ -315,7 +317,8 @@ async fn run<S: Io>(
         cfg.tables.clone(),
         &grant.reason,
         grant.provenance.clone(),
-        search_path.as_deref(),
+        // Unqualified table names resolve as the target says (policy names tables in full).
+        crate::gateway::sql::SearchPath::from_schemas(up.search_path.clone()),
     );
     let mut greeting = up.greeting.as_slice();
     while let Ok(Some(n)) = codec::frame_len(greeting, MAX_BACKEND_MESSAGE) {
@@ -345,6 +348,7 @@ async fn run<S: Io>(
                 connection: ctx.permit.connection.clone(),
                 pid: *tpid,
                 secret: tsecret.clone(),
+                interrupt: ctx.interrupt.clone(),
             },
         );
     }
@@ -384,7 +388,7 @@ async fn run<S: Io>(
         .as_ref()
         .and_then(|p| ctx.gw.maskers.get(p).map(|(g, m)| (p.clone(), g, m)));
     let unmasked = masker.is_some()
-        && match gate.may_unmask(&ctx.gw.policy) {
+        && match gate.may_unmask(&ctx.gw.policy.get()) {
             Ok(u) => u,
             Err(e) => {
                 tracing::warn!(error = %e, "unmask decision failed; the session stays masked");
@@ -529,6 +533,9 @@ async fn cancel(ctx: &Ctx, pid: i32, key: &[u8]) {
         .await;
         return;
     }
+    // A statement held for review is not running on the target: the cancel ends the hold.
+    // (Only a hold waiting now: a cancel never stays pending for a later statement.)
+    t.interrupt.notify_waiters();
     let Some(cfg) = ctx.gw.config.connections.get(&t.connection) else {
         return;
     };
@@ -607,6 +614,10 @@ async fn client_to_target<C: Io, U: Io>(
         let mut terminate = false;
         let mut copied = 0;
         injected.clear();
+        // The policy in force for this read's statements (a reload applies from the next).
+        let (generation, policy) = ctx.gw.policy.current();
+        let policy = &*policy;
+        decisions.policy(generation);
         loop {
             let rest = &buf[consumed..];
             let n = match codec::frame_len(rest, MAX_FRONTEND_MESSAGE) {
@@ -623,7 +634,6 @@ async fn client_to_target<C: Io, U: Io>(
             let parsed = codec::parse_frontend(msg);
             // Policy decides every statement that runs: a Query, a portal's Execute, a
             // fast-path call. Parse only records what the statement does.
-            let policy = &ctx.gw.policy;
             let mut decision = match &parsed {
                 Ok(Frontend::Query(sql)) => {
                     Some(decisions.decide(gate, policy, sql, || gate.inspect(sql)))
@@ -638,7 +648,7 @@ async fn client_to_target<C: Io, U: Io>(
                     })
                 }
                 Ok(Frontend::FunctionCall(_)) => {
-                    Some(gate.decide(&ctx.gw.policy, &gate::opaque("function_call")))
+                    Some(gate.decide(policy, &gate::opaque("function_call")))
                 }
                 _ => None,
             };
@@ -964,11 +974,25 @@ async fn hold<C: Io>(
     );
     let _ = notices.send(notice).await;
     let deadline = tokio::time::sleep(timeout);
-    tokio::pin!(deadline, decided);
+    let interrupted = ctx.interrupt.notified();
+    tokio::pin!(deadline, decided, interrupted);
     loop {
         tokio::select! {
             _ = &mut decided => break,
             _ = &mut deadline => break,
+            _ = &mut interrupted => {
+                let why = "the client cancelled the statement";
+                if let Ok(true) = gw.store.decide_review(&review.id, "cancelled", None, Some(why)).await {
+                    reviews::audit(gw, "review_cancelled", &review, &review.requester, Some(why)).await;
+                    gw.reviews.announce(gw, "review_decided", &review);
+                    return refuse(format!(
+                        "review {} cancelled: {why}; the statement did not run",
+                        review.id
+                    ));
+                }
+                // Decided at the same moment: that decision stands.
+                break;
+            }
             r = cr.read_buf(buf) => match r {
                 // Whatever else the client sends waits behind the held statement.
                 Ok(n) if n > 0 && buf.len() <= MAX_FRONTEND_MESSAGE => {}

@@ -67,10 +67,81 @@ pub struct Upstream {
     pub ready: Vec<u8>,
     /// The target's BackendKeyData (pid, secret), kept for cancel requests.
     pub key: Option<(i32, Vec<u8>)>,
+    /// The schemas the session searches for unqualified names, in order.
+    pub search_path: Vec<String>,
 }
+
+/// Asks the target where unqualified names resolve: the effective `search_path` (the client's
+/// start-up setting, the role's and database's defaults, `$user`), schemas that exist only.
+const SEARCH_PATH_SQL: &str = "SELECT pg_catalog.unnest(pg_catalog.current_schemas(false))";
 
 fn addr(cfg: &ConnectionConfig) -> String {
     format!("{}:{}", cfg.host, cfg.port)
+}
+
+/// Runs [`SEARCH_PATH_SQL`] on a session that just became ready; returns the schemas and the
+/// ReadyForQuery that ends it (the one the client will see).
+async fn search_path(
+    stream: &mut Box<dyn Io>,
+    buf: &mut BytesMut,
+    a: &str,
+) -> Result<(Vec<String>, Vec<u8>), UpstreamError> {
+    let mut out = BytesMut::new();
+    frontend::query(SEARCH_PATH_SQL, &mut out).map_err(|e| UpstreamError::Unreachable {
+        addr: a.to_string(),
+        msg: e.to_string(),
+    })?;
+    stream
+        .write_all(&out)
+        .await
+        .map_err(|e| UpstreamError::Unreachable {
+            addr: a.to_string(),
+            msg: e.to_string(),
+        })?;
+    let mut schemas = Vec::new();
+    let mut failed = None;
+    loop {
+        let m = read_message(stream, buf, a).await?;
+        match m[0] {
+            b'D' => {
+                let b = body(&m);
+                // One column: Int16 count, Int32 length, the name (never NULL).
+                let len = b
+                    .get(2..6)
+                    .map(|l| i32::from_be_bytes([l[0], l[1], l[2], l[3]]));
+                let name = b
+                    .get(6..)
+                    .filter(|v| b.get(..2) == Some(&[0, 1][..]) && len == Some(v.len() as i32))
+                    .and_then(|v| std::str::from_utf8(v).ok())
+                    .filter(|v| !v.is_empty());
+                match name {
+                    Some(n) => schemas.push(n.to_string()),
+                    None => failed = Some("an unreadable row".to_string()),
+                }
+            }
+            b'E' => {
+                let (code, msg) = error_fields(&m);
+                failed = Some(format!("{code}: {msg}"));
+            }
+            b'Z' if buf.is_empty() => {
+                return match failed {
+                    None => Ok((schemas, m)),
+                    Some(why) => Err(UpstreamError::Refused {
+                        addr: a.to_string(),
+                        msg: format!("cannot read the session's search_path: {why}"),
+                    }),
+                };
+            }
+            b'Z' => {
+                return Err(UpstreamError::Refused {
+                    addr: a.to_string(),
+                    msg: "unexpected data after ReadyForQuery".into(),
+                });
+            }
+            // RowDescription, CommandComplete, notices: nothing to keep.
+            _ => {}
+        }
+    }
 }
 
 /// Opens a byte stream to the target, negotiating TLS as configured.
@@ -351,11 +422,13 @@ pub async fn connect(
                         msg: "unexpected data after ReadyForQuery".into(),
                     });
                 }
+                let (search_path, ready) = search_path(&mut stream, &mut buf, &a).await?;
                 return Ok(Upstream {
                     stream,
                     greeting,
-                    ready: m,
+                    ready,
                     key,
+                    search_path,
                 });
             }
             b'E' => {
