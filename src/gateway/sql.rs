@@ -232,7 +232,7 @@ impl Kind {
 }
 
 /// What one statement does.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Features {
     /// Its kind.
     pub kind: Kind,
@@ -284,7 +284,7 @@ impl Features {
 }
 
 /// The inspection of one SQL string.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Inspection {
     /// One entry per statement (a single [`Kind::Unparsed`] or [`Kind::Empty`] entry when
     /// there is none to report).

@@ -131,26 +131,50 @@ pub const REUSE: Duration = Duration::from_secs(1);
 /// Most statement texts a session remembers decisions for.
 const REMEMBERED: usize = 512;
 
-/// One session's recent decisions by statement text: a statement run again and again (a
-/// prepared statement's Executes, a polling query) is parsed and decided once a second, not
-/// every time. Decisions made under one policy are never reused under another.
+/// One session's recent decisions, by statement text and by what the statement does.
+///
+/// A statement run again and again (a prepared statement's Executes, a polling query) is
+/// parsed and decided once a second, not every time. A statement whose text differs only in
+/// what the policy cannot see — literal values, a different `aid` on every pgbench query — is
+/// parsed but not decided again: a decision depends only on the [`Inspection`], the session's
+/// fixed facts and the time. Either way a decision is reused for at most [`REUSE`] after it was
+/// made, and never under another policy.
 #[derive(Debug, Default)]
 pub struct Decisions {
-    recent: HashMap<Arc<str>, (Instant, Decision)>,
+    by_text: HashMap<Arc<str>, (Instant, Decision)>,
+    by_inspection: HashMap<Arc<Inspection>, (Instant, Decision)>,
     generation: u64,
+}
+
+/// Remembers `d`, made `at`, under `key`, bounded to [`REMEMBERED`] entries.
+fn remember<K: std::hash::Hash + Eq>(
+    map: &mut HashMap<K, (Instant, Decision)>,
+    key: K,
+    at: Instant,
+    d: Decision,
+    now: Instant,
+) {
+    if map.len() >= REMEMBERED {
+        map.retain(|_, (at, _)| now.duration_since(*at) < REUSE);
+        if map.len() >= REMEMBERED {
+            map.clear();
+        }
+    }
+    map.insert(key, (at, d));
 }
 
 impl Decisions {
     /// The policy generation now in force: a new one forgets every decision.
     pub fn policy(&mut self, generation: u64) {
         if generation != self.generation {
-            self.recent.clear();
+            self.by_text.clear();
+            self.by_inspection.clear();
             self.generation = generation;
         }
     }
 
-    /// The decision for `sql`, reused when made less than [`REUSE`] ago; `inspection` gives
-    /// what the statement does when a fresh decision is needed.
+    /// The decision for `sql`, reused when made less than [`REUSE`] ago for the same text or
+    /// the same inspection; `inspection` gives what the statement does when the text is new.
     pub fn decide(
         &mut self,
         gate: &Gate,
@@ -159,20 +183,23 @@ impl Decisions {
         inspection: impl FnOnce() -> Arc<Inspection>,
     ) -> Decision {
         let now = Instant::now();
-        if let Some((at, d)) = self.recent.get(sql)
-            && now.duration_since(*at) < REUSE
+        let fresh = |at: &Instant| now.duration_since(*at) < REUSE;
+        if let Some((at, d)) = self.by_text.get(sql)
+            && fresh(at)
         {
             return d.clone();
         }
-        let d = gate.decide(policy, &inspection());
-        if self.recent.len() >= REMEMBERED {
-            self.recent
-                .retain(|_, (at, _)| now.duration_since(*at) < REUSE);
-            if self.recent.len() >= REMEMBERED {
-                self.recent.clear();
+        let i = inspection();
+        let (at, d) = match self.by_inspection.get(&i) {
+            Some((at, d)) if fresh(at) => (*at, d.clone()),
+            _ => {
+                let d = gate.decide(policy, &i);
+                remember(&mut self.by_inspection, i, now, d.clone(), now);
+                (now, d)
             }
-        }
-        self.recent.insert(Arc::from(sql), (now, d.clone()));
+        };
+        // Reused by text only as long as the decision itself is fresh.
+        remember(&mut self.by_text, Arc::from(sql), at, d.clone(), now);
         d
     }
 }
@@ -223,7 +250,7 @@ mod tests {
         ));
         assert_eq!(inspected.get(), 2, "each text inspected once within REUSE");
         // Old decisions are not reused.
-        if let Some((at, _)) = d.recent.get_mut("select * from a") {
+        if let Some((at, _)) = d.by_text.get_mut("select * from a") {
             *at = at.checked_sub(REUSE).unwrap();
         }
         assert_eq!(run("select * from a", &mut d), Decision::Forward);
@@ -235,5 +262,64 @@ mod tests {
         d.policy(1);
         assert_eq!(run("select * from a", &mut d), Decision::Forward);
         assert_eq!(inspected.get(), 4, "new generation: decided again");
+        assert_eq!(d.by_inspection.len(), 1);
+    }
+
+    #[test]
+    fn statements_that_differ_only_in_literals_share_a_decision() {
+        let policy = Policy::from_sources(&[(
+            "p.cedar".into(),
+            "permit (principal, action == Action::\"read\", resource) when { resource.name == \"public.a\" };".into(),
+        )])
+        .unwrap();
+        let who = Principal {
+            name: "u".into(),
+            kind: PrincipalKind::User,
+            groups: vec![],
+        };
+        let gate = Gate::new(
+            who,
+            "pg",
+            "postgres",
+            BTreeMap::new(),
+            "r",
+            None,
+            SearchPath::default(),
+        );
+        let mut d = Decisions::default();
+        let run =
+            |sql: &str, d: &mut Decisions| d.decide(&gate, &policy, sql, || gate.inspect(sql));
+        for n in 0..5 {
+            let sql = format!("select * from a where id = {n} and name = 'x{n}'");
+            assert_eq!(run(&sql, &mut d), Decision::Forward);
+        }
+        assert_eq!(d.by_text.len(), 5, "each text is inspected");
+        assert_eq!(d.by_inspection.len(), 1, "and decided once");
+        // Anything the policy can see is a different inspection: a new decision.
+        assert!(matches!(
+            run("select * from b where id = 1", &mut d),
+            Decision::Refuse(_)
+        ));
+        assert!(matches!(
+            run("select * from a where id = 1; delete from a", &mut d),
+            Decision::Refuse(_)
+        ));
+        assert_eq!(run("select * from a", &mut d), Decision::Forward);
+        assert_eq!(d.by_inspection.len(), 4, "no WHERE: another inspection");
+        // A decision is reused for REUSE after it was made, whichever text reuses it.
+        for (at, _) in d.by_inspection.values_mut() {
+            *at = at.checked_sub(REUSE).unwrap();
+        }
+        let before = Instant::now();
+        assert_eq!(
+            run("select * from a where id = 99", &mut d),
+            Decision::Forward
+        );
+        let made = d
+            .by_inspection
+            .get(&gate.inspect("select * from a where id = 7"))
+            .map(|(at, _)| *at)
+            .unwrap();
+        assert!(made >= before, "a stale decision is made again");
     }
 }
