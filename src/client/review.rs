@@ -94,14 +94,19 @@ pub async fn show(profile: &str, id: &str, out: Output) -> Result<(), Failure> {
                 println!("why         {why}");
             }
             if let Some(s) = &r.statement {
+                // Values first, each on one line (they cannot hold a line break); the statement,
+                // which may span lines, last.
+                if let Some(ps) = &r.parameters {
+                    println!("parameters  {}", ps.len());
+                    for (i, p) in ps.iter().enumerate() {
+                        println!("  ${} = {p}", i + 1);
+                    }
+                }
                 println!(
                     "statement   (sha256 {})",
                     r.statement_sha256.as_deref().unwrap_or("?")
                 );
                 println!("{s}");
-                for (i, p) in r.parameters.iter().flatten().enumerate() {
-                    println!("  ${} = {p}", i + 1);
-                }
             }
         }
     }

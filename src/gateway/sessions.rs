@@ -21,9 +21,59 @@ pub struct CancelTarget {
     pub pid: i32,
     /// The target backend's secret key.
     pub secret: Vec<u8>,
-    /// Wakes the session's statement hold, if one is waiting (a held statement is not running
-    /// on the target, so the target's cancel alone would not reach it).
-    pub interrupt: std::sync::Arc<tokio::sync::Notify>,
+    /// The session's statement hold, if one is waiting (a held statement is not running on
+    /// the target, so the target's cancel would not reach it).
+    pub interrupt: std::sync::Arc<Interrupt>,
+}
+
+/// How a client's cancel reaches a statement held for review in its session.
+#[derive(Debug, Default)]
+pub struct Interrupt {
+    notify: tokio::sync::Notify,
+    holding: std::sync::atomic::AtomicBool,
+}
+
+impl Interrupt {
+    /// Ends the hold waiting now, if any; true when there was one (the cancel is then for
+    /// it, not for the target). Never stays pending for a later hold.
+    pub fn cancel(&self) -> bool {
+        if self.holding.load(std::sync::atomic::Ordering::SeqCst) {
+            self.notify.notify_waiters();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// While the returned guard lives, [`Interrupt::cancel`] completes `wake`. Call it with a
+    /// fresh `notified()` of this interrupt, pinned.
+    pub fn hold<'a>(
+        &'a self,
+        wake: std::pin::Pin<&mut tokio::sync::futures::Notified<'a>>,
+    ) -> Holding<'a> {
+        // Registered before it is announced: a cancel that sees `holding` wakes it.
+        wake.enable();
+        self.holding
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        Holding(self)
+    }
+
+    /// A future for [`Interrupt::hold`].
+    pub fn notified(&self) -> tokio::sync::futures::Notified<'_> {
+        self.notify.notified()
+    }
+}
+
+/// A hold in progress; ends it on drop.
+#[derive(Debug)]
+pub struct Holding<'a>(&'a Interrupt);
+
+impl Drop for Holding<'_> {
+    fn drop(&mut self) {
+        self.0
+            .holding
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 #[derive(Debug)]

@@ -301,6 +301,14 @@ async fn cancelling_a_held_statement_cancels_its_review() {
         !late.status.success(),
         "a cancelled review cannot be approved"
     );
+    // The cancel ended the hold and went no further (the target was running nothing).
+    let events = audit(&bob, &["--limit", "1000"]);
+    assert!(
+        events
+            .iter()
+            .any(|e| e["kind"] == "cancel" && e["detail"] == "ended a statement held for review"),
+        "{events:#?}"
+    );
     let n: i64 = c
         .query_one("SELECT count(*) FROM orders", &[])
         .await
@@ -326,11 +334,18 @@ async fn a_reloaded_policy_decides_open_sessions_next_statements() {
     let read = "SELECT count(*) FROM orders";
     let stmt = c.prepare(read).await.unwrap();
     assert_eq!(c.query_one(&stmt, &[]).await.unwrap().get::<_, i64>(0), 3);
+    // Another session holds an unbounded DELETE for review across the reload.
+    let holder = Tunnel::open(&alice, &["pg", "--reason", "cleanup"]);
+    let h = Arc::new(holder.client(&db.name).await);
+    let h2 = h.clone();
+    let held = tokio::spawn(async move { h2.simple_query("delete from orders").await });
+    let review = pending(&bob, "delete from orders", &[]).await;
 
     let file = gw.config.parent().unwrap().join("policy.cedar");
     let tightened = format!(
         "{POLICY}\n@id(\"no-orders\")\nforbid (principal, action == Action::\"read\", resource)\n\
-         when {{ resource.name == \"public.orders\" }};\n"
+         when {{ resource.name == \"public.orders\" }};\n\
+         @id(\"no-writes\")\nforbid (principal, action == Action::\"write\", resource);\n"
     );
     std::fs::write(&file, &tightened).unwrap();
     gw.hangup();
@@ -349,6 +364,13 @@ async fn a_reloaded_policy_decides_open_sessions_next_statements() {
     assert!(msg.contains("no-orders"), "{msg}");
     let (sqlstate, _) = code(&c.simple_query(read).await.unwrap_err());
     assert_eq!(sqlstate, "42501", "the simple protocol too");
+    // Approved after the reload, the DELETE meets the new policy, which refuses it outright.
+    bob.ok(&["review", "approve", &review]);
+    let (sqlstate, msg) = code(&held.await.unwrap().unwrap_err());
+    assert_eq!(sqlstate, "42501");
+    assert!(msg.contains("no-writes"), "{msg}");
+    let left = psql_admin(&db.name, "SELECT count(*) FROM orders");
+    assert_eq!(left, "3", "the DELETE did not run");
 
     // A policy that does not parse is refused; the one in force stays.
     std::fs::write(

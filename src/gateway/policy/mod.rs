@@ -303,7 +303,7 @@ impl Policies {
     }
 }
 
-/// A problem in a policy file, with its location./// A problem in a policy file, with its location.
+/// A problem in a policy file, with its location.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{0}")]
 pub struct PolicyError(pub String);

@@ -226,43 +226,51 @@ pub fn parse_frontend(msg: &[u8]) -> Result<Frontend<'_>, CodecError> {
 pub const PARAMETER_SHOWN: usize = 4096;
 
 /// A Bind's parameter values as a reviewer reads them, one per parameter, each unambiguous:
-/// `NULL`; a text value as a quoted literal (`'it''s'`); a binary value, or text that is not
-/// printable UTF-8, as hex (`x'00ff'`); a value over [`PARAMETER_SHOWN`] bytes as
-/// `<N bytes, sha256 …>`. None of them contains a NUL, so joined with NULs they still say
-/// exactly what was bound (the review's digest relies on that).
+/// `NULL`; a text value as a quoted literal (`'it''s'`), or as an escape-string literal
+/// (`E'two\nlines'`) when it holds line breaks, control or invisible formatting characters
+/// (so no value can pass for another line of the review); a binary value, or text that is not
+/// UTF-8, as hex (`x'00ff'`); a value over [`PARAMETER_SHOWN`] bytes as `<N bytes, sha256 …>`.
+/// None of them contains a NUL, so joined with NULs they still say exactly what was bound
+/// (the review's digest relies on that).
 ///
-/// `rest` is what follows the Bind's portal and statement names. A malformed list (which the
-/// target refuses anyway) is one `<malformed …>` entry rather than an error: the statement is
-/// still held, and the reviewer sees why its values are missing.
+/// `rest` is what follows the Bind's portal and statement names. A list PostgreSQL would
+/// refuse is one `<malformed …>` entry rather than an error: the reviewer sees why the values
+/// are missing (and the target refuses the Bind, so nothing runs with them).
 pub fn bind_parameters(rest: &[u8]) -> Vec<String> {
     fn take<'a>(b: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
         let (h, t) = (b.get(..n)?, b.get(n..)?);
         *b = t;
         Some(h)
     }
-    fn i16_(b: &mut &[u8]) -> Option<i16> {
-        take(b, 2).map(|h| i16::from_be_bytes([h[0], h[1]]))
+    // Counts are unsigned 16-bit, as PostgreSQL reads them (up to 65535 parameters).
+    fn count(b: &mut &[u8]) -> Option<usize> {
+        take(b, 2).map(|h| usize::from(u16::from_be_bytes([h[0], h[1]])))
     }
     fn read(mut b: &[u8]) -> Option<Vec<String>> {
         let b = &mut b;
-        let nformats = usize::try_from(i16_(b)?).ok()?;
-        let mut formats = Vec::with_capacity(nformats);
+        let nformats = count(b)?;
+        let mut formats = Vec::with_capacity(nformats.min(b.len() / 2));
         for _ in 0..nformats {
-            formats.push(i16_(b)?);
+            let f = take(b, 2)?;
+            formats.push(match i16::from_be_bytes([f[0], f[1]]) {
+                0 => false,
+                1 => true,
+                _ => return None,
+            });
         }
-        let n = usize::try_from(i16_(b)?).ok()?;
+        let n = count(b)?;
         if nformats > 1 && nformats != n {
             return None;
         }
-        let mut out = Vec::with_capacity(n);
+        let mut out = Vec::with_capacity(n.min(b.len() / 4));
         for i in 0..n {
             let binary = match formats.as_slice() {
                 [] => false,
-                [f] => *f == 1,
-                fs => fs[i] == 1,
+                [f] => *f,
+                fs => fs[i],
             };
             let len = be_i32(take(b, 4)?);
-            if len < 0 {
+            if len == -1 {
                 out.push("NULL".to_string());
                 continue;
             }
@@ -274,8 +282,21 @@ pub fn bind_parameters(rest: &[u8]) -> Vec<String> {
     read(rest).unwrap_or_else(|| vec!["<malformed parameter list>".to_string()])
 }
 
+/// Characters that would let a value pass for something else on a reviewer's terminal:
+/// controls (line breaks included), and invisible or direction-changing formatting.
+fn deceptive(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+            | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}' | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}')
+}
+
 fn parameter_literal(v: &[u8], binary: bool) -> String {
     use sha2::Digest;
+    use std::fmt::Write as _;
     if v.len() > PARAMETER_SHOWN {
         return format!(
             "<{} bytes, sha256 {}>",
@@ -283,12 +304,33 @@ fn parameter_literal(v: &[u8], binary: bool) -> String {
             hex::encode(sha2::Sha256::digest(v))
         );
     }
-    match std::str::from_utf8(v) {
-        Ok(s) if !binary && !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') => {
-            format!("'{}'", s.replace('\'', "''"))
-        }
-        _ => format!("x'{}'", hex::encode(v)),
+    let text = match std::str::from_utf8(v) {
+        Ok(s) if !binary => s,
+        _ => return format!("x'{}'", hex::encode(v)),
+    };
+    if !text.chars().any(deceptive) {
+        return format!("'{}'", text.replace('\'', "''"));
     }
+    let mut out = String::with_capacity(text.len() + 8);
+    out.push_str("E'");
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if deceptive(c) && u32::from(c) <= 0xFFFF => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c if deceptive(c) => {
+                let _ = write!(out, "\\U{:08X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
 }
 
 /// The message with its statement and portal names replaced by `wire(kind, name)` (`b'S'` for a
@@ -600,27 +642,32 @@ mod tests {
                 Some(b"it's"),
                 Some(b"a\0b"),
                 Some(b"\xff"),
-                Some(b"line\nnext"),
+                Some(b"line\nnext  $2 = '5'"),
+                Some("ab\u{202E}cd\\".as_bytes()),
+                Some("\u{E0041}".as_bytes()),
                 Some(&big),
             ],
         ));
         assert_eq!(
-            got[..6],
+            got[..8],
             [
                 "'42'",
                 "NULL",
                 "'it''s'",
-                "x'610062'",
+                "E'a\\u0000b'",
                 "x'ff'",
-                "'line\nnext'"
+                // No value can pass for another line, or reorder what a reviewer reads.
+                "E'line\\nnext  $2 = \\'5\\''",
+                "E'ab\\u202Ecd\\\\'",
+                "E'\\U000E0041'"
             ]
         );
         assert!(
-            got[6].starts_with(&format!("<{} bytes, sha256 ", PARAMETER_SHOWN + 1)),
+            got[8].starts_with(&format!("<{} bytes, sha256 ", PARAMETER_SHOWN + 1)),
             "{}",
-            got[6]
+            got[8]
         );
-        assert!(got.iter().all(|p| !p.contains('\0')));
+        assert!(got.iter().all(|p| !p.contains(['\0', '\n', '\u{202E}'])));
         // One format code for all, or one per value: 1 is binary.
         assert_eq!(
             bind_parameters(&bind_rest(&[1], &[Some(b"ab"), Some(&[0, 0, 0, 7])])),
@@ -631,6 +678,11 @@ mod tests {
             ["'ab'", "x'6162'"]
         );
         assert!(bind_parameters(&bind_rest(&[], &[])).is_empty());
+        // Counts are unsigned, as PostgreSQL reads them: 40000 parameters are 40000 values.
+        let many: Vec<Option<&[u8]>> = (0..40_000).map(|_| Some(&b"7"[..])).collect();
+        let got = bind_parameters(&bind_rest(&[], &many));
+        assert_eq!(got.len(), 40_000);
+        assert!(got.iter().all(|p| p == "'7'"));
     }
 
     #[test]
@@ -645,9 +697,11 @@ mod tests {
                 "cut at {cut}"
             );
         }
-        let mut negative = bind_rest(&[], &[]);
-        negative[..2].copy_from_slice(&(-3i16).to_be_bytes());
+        let mut negative = bind_rest(&[], &[Some(b"x")]);
+        negative[4..8].copy_from_slice(&(-2i32).to_be_bytes());
         assert_eq!(bind_parameters(&negative), ["<malformed parameter list>"]);
+        let bad_format = bind_rest(&[2], &[Some(b"x")]);
+        assert_eq!(bind_parameters(&bad_format), ["<malformed parameter list>"]);
         let mut huge = bind_rest(&[], &[Some(b"x")]);
         huge[4..8].copy_from_slice(&i32::MAX.to_be_bytes());
         assert_eq!(bind_parameters(&huge), ["<malformed parameter list>"]);

@@ -126,8 +126,8 @@ struct Ctx {
     gw: Arc<Gateway>,
     permit: Permit,
     ids: Ids,
-    /// Woken by the client's CancelRequest (through another connection): ends a hold.
-    interrupt: Arc<tokio::sync::Notify>,
+    /// The client's CancelRequest (through another connection) ends a hold.
+    interrupt: Arc<crate::gateway::sessions::Interrupt>,
 }
 
 /// The session's names, shared by every audit write without copying.
@@ -533,9 +533,13 @@ async fn cancel(ctx: &Ctx, pid: i32, key: &[u8]) {
         .await;
         return;
     }
-    // A statement held for review is not running on the target: the cancel ends the hold.
-    // (Only a hold waiting now: a cancel never stays pending for a later statement.)
-    t.interrupt.notify_waiters();
+    // A statement held for review is not running on the target: the cancel ends the hold, and
+    // goes no further (it would cancel whatever the session runs next).
+    if t.interrupt.cancel() {
+        ctx.audit("cancel", "ok", Some("ended a statement held for review"))
+            .await;
+        return;
+    }
     let Some(cfg) = ctx.gw.config.connections.get(&t.connection) else {
         return;
     };
@@ -654,23 +658,34 @@ async fn client_to_target<C: Io, U: Io>(
             };
             // A statement back from its review: the reviewer's decision stands for this one
             // execution (it is the first statement in the buffer).
-            if decision.is_some()
-                && let Some(v) = reviewed.take()
-            {
-                decision = Some(v);
+            if let Some(fresh) = decision.take() {
+                decision = Some(match (reviewed.take(), fresh) {
+                    (None, fresh) => fresh,
+                    // A refusal (denied, expired, cancelled) stands whatever policy says now.
+                    (Some(r @ Decision::Refuse(_)), _) => r,
+                    // An approval counts only while policy still asks for one: a policy
+                    // reloaded during the hold that refuses the statement outright wins.
+                    (Some(approved), Decision::Hold(_)) => approved,
+                    (Some(_), fresh) => fresh,
+                });
             }
             if let Some(Decision::Hold(asks)) = decision {
                 // Everything before it goes out now; it waits, unconsumed, for a reviewer.
                 let (sql, params) = match &parsed {
-                    Ok(Frontend::Query(sql)) => (sql.to_string(), Arc::from([])),
-                    Ok(Frontend::Execute(portal)) => (
-                        prepared.portal_sql(portal).to_string(),
-                        prepared.portal_params(portal),
-                    ),
+                    Ok(Frontend::Query(sql)) => (sql.to_string(), Vec::new()),
+                    // Only a portal the gateway may rely on is shown as what it runs.
+                    Ok(Frontend::Execute(portal)) => match prepared.known(portal, &is_confirmed) {
+                        Some(k) => (k.sql.to_string(), k.params.rendered()),
+                        None => (
+                            "<a portal the target has not confirmed: its statement and values are unknown>"
+                                .to_string(),
+                            Vec::new(),
+                        ),
+                    },
                     Ok(Frontend::FunctionCall(oid)) => {
-                        (format!("function call oid={oid}"), Arc::from([]))
+                        (format!("function call oid={oid}"), Vec::new())
                     }
-                    _ => (String::new(), Arc::from([])),
+                    _ => (String::new(), Vec::new()),
                 };
                 held = Some(Held { sql, params, asks });
                 break;
@@ -759,8 +774,7 @@ async fn client_to_target<C: Io, U: Io>(
                 }
                 Ok(Frontend::Bind(portal, stmt, rest)) => {
                     op += 1;
-                    let params = codec::bind_parameters(rest);
-                    forget.extend(prepared.bind(portal, stmt, params, op, &is_confirmed));
+                    forget.extend(prepared.bind(portal, stmt, rest, op, &is_confirmed));
                     specs.push((PendingKind::Bind, "", String::new(), None, op));
                 }
                 Ok(Frontend::Execute(portal)) => specs.push((
@@ -902,7 +916,7 @@ async fn client_to_target<C: Io, U: Io>(
 struct Held {
     sql: String,
     /// An Execute's Bind parameter values ([`codec::bind_parameters`]).
-    params: Arc<[String]>,
+    params: Vec<String>,
     asks: Vec<String>,
 }
 
@@ -932,7 +946,7 @@ async fn hold<C: Io>(
         session_id: Some(ctx.ids.session.to_string()),
         statement: Some(held.sql.clone()),
         statement_sha256: Some(reviews::statement_digest(&held.sql, &held.params)),
-        parameters: (!held.params.is_empty()).then(|| held.params.to_vec()),
+        parameters: (!held.params.is_empty()).then(|| held.params.clone()),
         needs: held.asks.join(", "),
         reason: gate.reason().to_string(),
         created_at: now,
@@ -947,9 +961,12 @@ async fn hold<C: Io>(
             hint: Some("ask a reviewer to approve it, or change the statement".into()),
         }))
     };
-    // Watch before the review exists, so no decision can slip past.
+    // Watch before the review exists, so no decision (or cancel) can slip past.
     let decided = gw.reviews.watch(&review.id);
     let _forget = Forget(gw, &review.id);
+    let interrupted = ctx.interrupt.notified();
+    tokio::pin!(interrupted);
+    let _holding = ctx.interrupt.hold(interrupted.as_mut());
     if let Err(e) = gw.store.insert_review(&review).await {
         tracing::error!(error = %e, "cannot open a review");
         return refuse(format!(
@@ -974,8 +991,7 @@ async fn hold<C: Io>(
     );
     let _ = notices.send(notice).await;
     let deadline = tokio::time::sleep(timeout);
-    let interrupted = ctx.interrupt.notified();
-    tokio::pin!(deadline, decided, interrupted);
+    tokio::pin!(deadline, decided);
     loop {
         tokio::select! {
             _ = &mut decided => break,

@@ -168,15 +168,49 @@ fn error_text(p: &Pending, msg: &[u8]) -> String {
     }
 }
 
+/// Most bytes of Bind parameters a session keeps for reviews, over all its portals.
+pub const PARAMS_KEPT: usize = 1 << 20;
+
+/// A portal's parameter values as bound, kept raw (rendered only when a statement is held).
+#[derive(Debug, Clone)]
+pub enum Bound {
+    /// A statement (no values).
+    None,
+    /// What followed the Bind's names ([`super::codec::bind_parameters`] reads it).
+    Values(Arc<[u8]>),
+    /// This many bytes, not kept: the session's portals already hold [`PARAMS_KEPT`].
+    Withheld(usize),
+}
+
+impl Bound {
+    /// The values as a reviewer reads them.
+    pub fn rendered(&self) -> Vec<String> {
+        match self {
+            Bound::None => Vec::new(),
+            Bound::Values(raw) => super::codec::bind_parameters(raw),
+            Bound::Withheld(n) => vec![format!(
+                "<{n} bytes of parameters, not kept: the session's open portals hold over {} KiB of values>",
+                PARAMS_KEPT >> 10
+            )],
+        }
+    }
+
+    fn kept(&self) -> usize {
+        match self {
+            Bound::Values(raw) => raw.len(),
+            _ => 0,
+        }
+    }
+}
+
 /// A prepared statement or portal: its text (for the audit), its inspection (for policy), and
 /// the Parse or Bind that made it.
 #[derive(Debug, Clone)]
 pub struct Known {
     /// The SQL.
     pub sql: Arc<str>,
-    /// A portal's parameter values, as a reviewer reads them ([`super::codec::bind_parameters`]);
-    /// empty for a statement.
-    pub params: Arc<[String]>,
+    /// A portal's parameter values, for a review.
+    pub params: Bound,
     /// What it does.
     pub inspection: Arc<Inspection>,
     /// The Parse's or Bind's operation number.
@@ -203,6 +237,8 @@ pub struct Prepared {
     statements: HashMap<String, Known>,
     portals: HashMap<String, Known>,
     batch: u64,
+    /// Bytes of [`Bound::Values`] over all portals.
+    params_kept: usize,
 }
 
 impl Prepared {
@@ -228,7 +264,7 @@ impl Prepared {
                 name.to_string(),
                 Known {
                     sql: Arc::from(sql),
-                    params: Arc::from([]),
+                    params: Bound::None,
                     inspection,
                     op,
                     batch: self.batch,
@@ -245,7 +281,7 @@ impl Prepared {
         &mut self,
         portal: &str,
         statement: &str,
-        params: Vec<String>,
+        params: &[u8],
         op: u64,
         confirmed: &dyn Fn(u64) -> bool,
     ) -> Option<u64> {
@@ -256,12 +292,21 @@ impl Prepared {
             Some(k) => (k.sql.clone(), gate::opaque("unconfirmed_statement"), false),
             None => (Arc::from(""), gate::opaque("unknown_statement"), false),
         };
+        let replaced = self.portals.get(portal).map_or(0, |k| k.params.kept());
+        let kept = self.params_kept - replaced;
+        let params = if kept + params.len() <= PARAMS_KEPT {
+            self.params_kept = kept + params.len();
+            Bound::Values(Arc::from(params))
+        } else {
+            self.params_kept = kept;
+            Bound::Withheld(params.len())
+        };
         self.portals
             .insert(
                 portal.to_string(),
                 Known {
                     sql,
-                    params: Arc::from(params),
+                    params,
                     inspection,
                     op,
                     batch: self.batch,
@@ -273,24 +318,17 @@ impl Prepared {
 
     /// Records a Close; returns the operation it ends.
     pub fn close(&mut self, kind: u8, name: &str) -> Option<u64> {
-        match kind {
+        let k = match kind {
             b'S' => self.statements.remove(name),
             _ => self.portals.remove(name),
-        }
-        .map(|k| k.op)
+        }?;
+        self.params_kept -= k.params.kept();
+        Some(k.op)
     }
 
     /// SQL an Execute of `portal` runs (for the audit).
     pub fn portal_sql(&self, portal: &str) -> &str {
         self.portals.get(portal).map(|k| &*k.sql).unwrap_or("")
-    }
-
-    /// The parameter values an Execute of `portal` runs with (for a review).
-    pub fn portal_params(&self, portal: &str) -> Arc<[String]> {
-        self.portals
-            .get(portal)
-            .map(|k| k.params.clone())
-            .unwrap_or_else(|| Arc::from([]))
     }
 
     /// The statement a portal runs, when the gateway saw it prepared and may rely on it.
@@ -378,16 +416,45 @@ mod tests {
         ));
         let none = |_: u64| false;
         p.parse("s1", "select 1", i, 1);
-        p.bind("", "s1", Vec::new(), 2, &none);
+        p.bind("", "s1", &[], 2, &none);
         assert_eq!(p.portal_sql(""), "select 1");
         assert!(p.known("", &none).is_some(), "same batch: usable");
         p.close(b'S', "s1");
-        p.bind("x", "s1", Vec::new(), 3, &none);
+        p.bind("x", "s1", &[], 3, &none);
         assert_eq!(p.portal_sql("x"), "");
         assert_eq!(
             p.portal("x", &none).statements[0].admin,
             std::collections::BTreeSet::from(["unknown_statement".to_string()])
         );
+    }
+
+    /// Bound values are kept for reviews up to PARAMS_KEPT over all portals; a replaced or
+    /// closed portal gives its share back.
+    #[test]
+    fn bound_values_kept_are_bounded() {
+        let mut p = Prepared::default();
+        let none = |_: u64| false;
+        let half = vec![0u8; PARAMS_KEPT / 2];
+        p.bind("a", "s", &half, 1, &none);
+        p.bind("b", "s", &half, 2, &none);
+        p.bind("c", "s", &half, 3, &none);
+        let shown = |p: &Prepared, n: &str| p.portals[n].params.rendered();
+        assert!(matches!(p.portals["c"].params, Bound::Withheld(n) if n == PARAMS_KEPT / 2));
+        assert!(
+            shown(&p, "c")[0].contains("not kept"),
+            "{:?}",
+            shown(&p, "c")
+        );
+        // Rebinding a portal replaces its share; closing one frees it.
+        p.bind("a", "s", &half, 4, &none);
+        assert!(matches!(p.portals["a"].params, Bound::Values(_)));
+        p.close(b'P', "b");
+        p.bind("c", "s", &half, 5, &none);
+        assert!(matches!(p.portals["c"].params, Bound::Values(_)));
+        assert_eq!(p.params_kept, PARAMS_KEPT);
+        p.close(b'P', "a");
+        p.close(b'P', "c");
+        assert_eq!(p.params_kept, 0);
     }
 
     /// A Parse the target refused or skipped never speaks for a later batch: `s` stays opaque
@@ -402,7 +469,7 @@ mod tests {
         p.parse("s", "select 1", sel, 7);
         p.sync();
         let none = |_: u64| false;
-        p.bind("", "s", Vec::new(), 8, &none);
+        p.bind("", "s", &[], 8, &none);
         let opaque = &p.portal("", &none).statements[0].admin;
         assert!(opaque.contains("unconfirmed_statement"), "{opaque:?}");
         assert!(
@@ -410,7 +477,7 @@ mod tests {
             "an opaque portal never shares a decision with its statement's text"
         );
         let seven = |o: u64| o == 7;
-        p.bind("", "s", Vec::new(), 9, &seven);
+        p.bind("", "s", &[], 9, &seven);
         assert!(
             p.known("", &seven).is_some(),
             "bound in this batch from a confirmed Parse"

@@ -80,11 +80,13 @@ fn addr(cfg: &ConnectionConfig) -> String {
 }
 
 /// Runs [`SEARCH_PATH_SQL`] on a session that just became ready; returns the schemas and the
-/// ReadyForQuery that ends it (the one the client will see).
+/// ReadyForQuery that ends it (the one the client will see). ParameterStatus and notices that
+/// arrive meanwhile join the greeting (checked and passed on like the rest of it).
 async fn search_path(
     stream: &mut Box<dyn Io>,
     buf: &mut BytesMut,
     a: &str,
+    greeting: &mut Vec<u8>,
 ) -> Result<(Vec<String>, Vec<u8>), UpstreamError> {
     let mut out = BytesMut::new();
     frontend::query(SEARCH_PATH_SQL, &mut out).map_err(|e| UpstreamError::Unreachable {
@@ -138,7 +140,8 @@ async fn search_path(
                     msg: "unexpected data after ReadyForQuery".into(),
                 });
             }
-            // RowDescription, CommandComplete, notices: nothing to keep.
+            b'S' | b'N' => greeting.extend_from_slice(&m),
+            // RowDescription, CommandComplete: nothing to keep.
             _ => {}
         }
     }
@@ -422,7 +425,8 @@ pub async fn connect(
                         msg: "unexpected data after ReadyForQuery".into(),
                     });
                 }
-                let (search_path, ready) = search_path(&mut stream, &mut buf, &a).await?;
+                let (search_path, ready) =
+                    search_path(&mut stream, &mut buf, &a, &mut greeting).await?;
                 return Ok(Upstream {
                     stream,
                     greeting,
