@@ -58,17 +58,38 @@ _hoopctl() {
             hoopctl,whoami)
                 cmd="hoopctl__subcmd__whoami"
                 ;;
+            hoopctl__subcmd__audit,export)
+                cmd="hoopctl__subcmd__audit__subcmd__export"
+                ;;
             hoopctl__subcmd__audit,help)
                 cmd="hoopctl__subcmd__audit__subcmd__help"
                 ;;
             hoopctl__subcmd__audit,list)
                 cmd="hoopctl__subcmd__audit__subcmd__list"
                 ;;
+            hoopctl__subcmd__audit,public-key)
+                cmd="hoopctl__subcmd__audit__subcmd__public__subcmd__key"
+                ;;
+            hoopctl__subcmd__audit,verify)
+                cmd="hoopctl__subcmd__audit__subcmd__verify"
+                ;;
+            hoopctl__subcmd__audit__subcmd__help,export)
+                cmd="hoopctl__subcmd__audit__subcmd__help__subcmd__export"
+                ;;
             hoopctl__subcmd__audit__subcmd__help,help)
                 cmd="hoopctl__subcmd__audit__subcmd__help__subcmd__help"
                 ;;
             hoopctl__subcmd__audit__subcmd__help,list)
                 cmd="hoopctl__subcmd__audit__subcmd__help__subcmd__list"
+                ;;
+            hoopctl__subcmd__audit__subcmd__help,public-key)
+                cmd="hoopctl__subcmd__audit__subcmd__help__subcmd__public__subcmd__key"
+                ;;
+            hoopctl__subcmd__audit__subcmd__help,verify)
+                cmd="hoopctl__subcmd__audit__subcmd__help__subcmd__verify"
+                ;;
+            hoopctl__subcmd__gateway,audit-key)
+                cmd="hoopctl__subcmd__gateway__subcmd__audit__subcmd__key"
                 ;;
             hoopctl__subcmd__gateway,check)
                 cmd="hoopctl__subcmd__gateway__subcmd__check"
@@ -90,6 +111,9 @@ _hoopctl() {
                 ;;
             hoopctl__subcmd__gateway,token)
                 cmd="hoopctl__subcmd__gateway__subcmd__token"
+                ;;
+            hoopctl__subcmd__gateway__subcmd__help,audit-key)
+                cmd="hoopctl__subcmd__gateway__subcmd__help__subcmd__audit__subcmd__key"
                 ;;
             hoopctl__subcmd__gateway__subcmd__help,check)
                 cmd="hoopctl__subcmd__gateway__subcmd__help__subcmd__check"
@@ -190,8 +214,20 @@ _hoopctl() {
             hoopctl__subcmd__help,whoami)
                 cmd="hoopctl__subcmd__help__subcmd__whoami"
                 ;;
+            hoopctl__subcmd__help__subcmd__audit,export)
+                cmd="hoopctl__subcmd__help__subcmd__audit__subcmd__export"
+                ;;
             hoopctl__subcmd__help__subcmd__audit,list)
                 cmd="hoopctl__subcmd__help__subcmd__audit__subcmd__list"
+                ;;
+            hoopctl__subcmd__help__subcmd__audit,public-key)
+                cmd="hoopctl__subcmd__help__subcmd__audit__subcmd__public__subcmd__key"
+                ;;
+            hoopctl__subcmd__help__subcmd__audit,verify)
+                cmd="hoopctl__subcmd__help__subcmd__audit__subcmd__verify"
+                ;;
+            hoopctl__subcmd__help__subcmd__gateway,audit-key)
+                cmd="hoopctl__subcmd__help__subcmd__gateway__subcmd__audit__subcmd__key"
                 ;;
             hoopctl__subcmd__help__subcmd__gateway,check)
                 cmd="hoopctl__subcmd__help__subcmd__gateway__subcmd__check"
@@ -332,7 +368,7 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__audit)
-            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version list help"
+            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version list export public-key verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -373,9 +409,77 @@ _hoopctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        hoopctl__subcmd__audit__subcmd__help)
-            opts="list help"
+        hoopctl__subcmd__audit__subcmd__export)
+            opts="-o -h -V --since --format --out --profile --output --ci --provider --audience --token-env --token-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "auto github gitlab circleci buildkite kubernetes env file" -- "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__audit__subcmd__help)
+            opts="list export public-key verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__audit__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -402,6 +506,34 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__audit__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__audit__subcmd__help__subcmd__public__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__audit__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -447,6 +579,94 @@ _hoopctl() {
                     return 0
                     ;;
                 --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "auto github gitlab circleci buildkite kubernetes env file" -- "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__audit__subcmd__public__subcmd__key)
+            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "auto github gitlab circleci buildkite kubernetes env file" -- "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__audit__subcmd__verify)
+            opts="-o -h -V --public-key --profile --output --ci --provider --audience --token-env --token-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --public-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -694,12 +914,58 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__gateway)
-            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version serve init check hash-password mask-test token help"
+            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version serve init check hash-password mask-test token audit-key help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "auto github gitlab circleci buildkite kubernetes env file" -- "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__gateway__subcmd__audit__subcmd__key)
+            opts="-o -h -V --config --profile --output --ci --provider --audience --token-env --token-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -824,8 +1090,22 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__gateway__subcmd__help)
-            opts="serve init check hash-password mask-test token help"
+            opts="serve init check hash-password mask-test token audit-key help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__gateway__subcmd__help__subcmd__audit__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1528,7 +1808,7 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__help__subcmd__audit)
-            opts="list"
+            opts="list export public-key verify"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1541,7 +1821,49 @@ _hoopctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hoopctl__subcmd__help__subcmd__audit__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hoopctl__subcmd__help__subcmd__audit__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__help__subcmd__audit__subcmd__public__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__help__subcmd__audit__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1612,8 +1934,22 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__help__subcmd__gateway)
-            opts="serve init check hash-password mask-test token"
+            opts="serve init check hash-password mask-test token audit-key"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__help__subcmd__gateway__subcmd__audit__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -372,6 +372,9 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand list 'List audit events, oldest first'
+            cand export 'Export the tamper-evident log with the signed checkpoints that cover it (admins)'
+            cand public-key 'Print the gateway''s checkpoint signing key (base64 Ed25519) for `audit verify`'
+            cand verify 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hoopctl;audit;list'= {
@@ -395,11 +398,66 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hoopctl;audit;export'= {
+            cand --since 'Only events since this time (RFC 3339) or this long ago (30d); the chain before it is vouched for by the first event''s predecessor hash'
+            cand --format 'jsonl (one JSON object per line) or csv'
+            cand --out 'Write here instead of stdout'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;audit;public-key'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;audit;verify'= {
+            cand --public-key 'The public key, base64, or a file holding it. Get it from a trusted place (`hoopctl gateway audit-key` on the gateway host), not from the export'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hoopctl;audit;help'= {
             cand list 'List audit events, oldest first'
+            cand export 'Export the tamper-evident log with the signed checkpoints that cover it (admins)'
+            cand public-key 'Print the gateway''s checkpoint signing key (base64 Ed25519) for `audit verify`'
+            cand verify 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hoopctl;audit;help;list'= {
+        }
+        &'hoopctl;audit;help;export'= {
+        }
+        &'hoopctl;audit;help;public-key'= {
+        }
+        &'hoopctl;audit;help;verify'= {
         }
         &'hoopctl;audit;help;help'= {
         }
@@ -454,6 +512,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand hash-password 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
             cand mask-test 'Show what a masking profile does to a value (or to each line of stdin)'
             cand token 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
+            cand audit-key 'Print the audit checkpoint signing key (base64 Ed25519), read from the data directory: the trusted copy `hoopctl audit verify --public-key` needs. Run on the gateway host'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hoopctl;gateway;serve'= {
@@ -550,6 +609,21 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hoopctl;gateway;audit-key'= {
+            cand --config 'Gateway config file'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hoopctl;gateway;help'= {
             cand serve 'Serve the API and the tunnel on the configured address'
             cand init 'Write a starter config, the default policy and a data directory into DIR'
@@ -557,6 +631,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand hash-password 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
             cand mask-test 'Show what a masking profile does to a value (or to each line of stdin)'
             cand token 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
+            cand audit-key 'Print the audit checkpoint signing key (base64 Ed25519), read from the data directory: the trusted copy `hoopctl audit verify --public-key` needs. Run on the gateway host'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hoopctl;gateway;help;serve'= {
@@ -570,6 +645,8 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         &'hoopctl;gateway;help;mask-test'= {
         }
         &'hoopctl;gateway;help;token'= {
+        }
+        &'hoopctl;gateway;help;audit-key'= {
         }
         &'hoopctl;gateway;help;help'= {
         }
@@ -681,8 +758,17 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         }
         &'hoopctl;help;audit'= {
             cand list 'List audit events, oldest first'
+            cand export 'Export the tamper-evident log with the signed checkpoints that cover it (admins)'
+            cand public-key 'Print the gateway''s checkpoint signing key (base64 Ed25519) for `audit verify`'
+            cand verify 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify'
         }
         &'hoopctl;help;audit;list'= {
+        }
+        &'hoopctl;help;audit;export'= {
+        }
+        &'hoopctl;help;audit;public-key'= {
+        }
+        &'hoopctl;help;audit;verify'= {
         }
         &'hoopctl;help;completions'= {
         }
@@ -695,6 +781,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand hash-password 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
             cand mask-test 'Show what a masking profile does to a value (or to each line of stdin)'
             cand token 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
+            cand audit-key 'Print the audit checkpoint signing key (base64 Ed25519), read from the data directory: the trusted copy `hoopctl audit verify --public-key` needs. Run on the gateway host'
         }
         &'hoopctl;help;gateway;serve'= {
         }
@@ -707,6 +794,8 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         &'hoopctl;help;gateway;mask-test'= {
         }
         &'hoopctl;help;gateway;token'= {
+        }
+        &'hoopctl;help;gateway;audit-key'= {
         }
         &'hoopctl;help;policy'= {
             cand test 'Explain a decision: every Cedar request, its outcome and the policies behind it'

@@ -393,10 +393,10 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand wait" -l token-file -d '
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand wait" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand wait" -s V -l version -d 'Print version'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l profile -d 'Gateway profile to use (one per gateway)' -r
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list export public-key verify help" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list export public-key verify help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON (one object, or JSON lines for streams)'"
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list export public-key verify help" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
 github\t'GitHub Actions (`permissions: id-token: write`)'
 gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
 circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
@@ -404,14 +404,17 @@ buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
 kubernetes\t'A Kubernetes projected service-account token file'
 env\t'An environment variable (--token-env)'
 file\t'A file (--token-file)'"
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List audit events, oldest first'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list export public-key verify help" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list export public-key verify help" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list export public-key verify help" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list export public-key verify help" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list export public-key verify help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list export public-key verify help" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list export public-key verify help" -f -a "list" -d 'List audit events, oldest first'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list export public-key verify help" -f -a "export" -d 'Export the tamper-evident log with the signed checkpoints that cover it (admins)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list export public-key verify help" -f -a "public-key" -d 'Print the gateway\'s checkpoint signing key (base64 Ed25519) for `audit verify`'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list export public-key verify help" -f -a "verify" -d 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and not __fish_seen_subcommand_from list export public-key verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l since -d 'Only events since this time (RFC 3339) or this long ago (2h, 1d)' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l connection -d 'Only this connection' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l identity -d 'Only this identity' -r
@@ -436,7 +439,66 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_s
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from export" -l since -d 'Only events since this time (RFC 3339) or this long ago (30d); the chain before it is vouched for by the first event\'s predecessor hash' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from export" -l format -d 'jsonl (one JSON object per line) or csv' -r -f -a "jsonl\t'One JSON object per line: a header, the events, the checkpoints'
+csv\t'RFC 4180 CSV, one row per event or checkpoint'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from export" -l out -d 'Write here instead of stdout' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from export" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from export" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from export" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+github\t'GitHub Actions (`permissions: id-token: write`)'
+gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
+circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
+buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
+kubernetes\t'A Kubernetes projected service-account token file'
+env\t'An environment variable (--token-env)'
+file\t'A file (--token-file)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from export" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from export" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from export" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from export" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from public-key" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from public-key" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from public-key" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+github\t'GitHub Actions (`permissions: id-token: write`)'
+gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
+circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
+buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
+kubernetes\t'A Kubernetes projected service-account token file'
+env\t'An environment variable (--token-env)'
+file\t'A file (--token-file)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from public-key" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from public-key" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from public-key" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from public-key" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from public-key" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from public-key" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l public-key -d 'The public key, base64, or a file holding it. Get it from a trusted place (`hoopctl gateway audit-key` on the gateway host), not from the export' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+github\t'GitHub Actions (`permissions: id-token: write`)'
+gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
+circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
+buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
+kubernetes\t'A Kubernetes projected service-account token file'
+env\t'An environment variable (--token-env)'
+file\t'A file (--token-file)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "list" -d 'List audit events, oldest first'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export the tamper-evident log with the signed checkpoints that cover it (admins)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "public-key" -d 'Print the gateway\'s checkpoint signing key (base64 Ed25519) for `audit verify`'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand completions" -l write-dir -d 'Write every shell\'s script and the man page into DIR (used to refresh completions/)' -r -F
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand completions" -l profile -d 'Gateway profile to use (one per gateway)' -r
@@ -476,10 +538,10 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand dev" -l token-file -d 'F
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand dev" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand dev" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand dev" -s V -l version -d 'Print version'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -l profile -d 'Gateway profile to use (one per gateway)' -r
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token audit-key help" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token audit-key help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON (one object, or JSON lines for streams)'"
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token audit-key help" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
 github\t'GitHub Actions (`permissions: id-token: write`)'
 gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
 circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
@@ -487,19 +549,20 @@ buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
 kubernetes\t'A Kubernetes projected service-account token file'
 env\t'An environment variable (--token-env)'
 file\t'A file (--token-file)'"
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -s V -l version -d 'Print version'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -f -a "serve" -d 'Serve the API and the tunnel on the configured address'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -f -a "init" -d 'Write a starter config, the default policy and a data directory into DIR'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -f -a "check" -d 'Validate a config and its policies; exits non-zero with every problem listed'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -f -a "hash-password" -d 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -f -a "mask-test" -d 'Show what a masking profile does to a value (or to each line of stdin)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -f -a "token" -d 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token audit-key help" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token audit-key help" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token audit-key help" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token audit-key help" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token audit-key help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token audit-key help" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token audit-key help" -f -a "serve" -d 'Serve the API and the tunnel on the configured address'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token audit-key help" -f -a "init" -d 'Write a starter config, the default policy and a data directory into DIR'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token audit-key help" -f -a "check" -d 'Validate a config and its policies; exits non-zero with every problem listed'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token audit-key help" -f -a "hash-password" -d 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token audit-key help" -f -a "mask-test" -d 'Show what a masking profile does to a value (or to each line of stdin)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token audit-key help" -f -a "token" -d 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token audit-key help" -f -a "audit-key" -d 'Print the audit checkpoint signing key (base64 Ed25519), read from the data directory: the trusted copy `hoopctl audit verify --public-key` needs. Run on the gateway host'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and not __fish_seen_subcommand_from serve init check hash-password mask-test token audit-key help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from serve" -l config -d 'Gateway config file' -r -F
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from serve" -l profile -d 'Gateway profile to use (one per gateway)' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from serve" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
@@ -612,12 +675,31 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from token" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from token" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from audit-key" -l config -d 'Gateway config file' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from audit-key" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from audit-key" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from audit-key" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+github\t'GitHub Actions (`permissions: id-token: write`)'
+gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
+circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
+buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
+kubernetes\t'A Kubernetes projected service-account token file'
+env\t'An environment variable (--token-env)'
+file\t'A file (--token-file)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from audit-key" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from audit-key" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from audit-key" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from audit-key" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from audit-key" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from audit-key" -s V -l version -d 'Print version'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Serve the API and the tunnel on the configured address'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a starter config, the default policy and a data directory into DIR'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate a config and its policies; exits non-zero with every problem listed'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "hash-password" -d 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "mask-test" -d 'Show what a masking profile does to a value (or to each line of stdin)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "token" -d 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "audit-key" -d 'Print the audit checkpoint signing key (base64 Ed25519), read from the data directory: the trusted copy `hoopctl audit verify --public-key` needs. Run on the gateway host'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand gateway; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and not __fish_seen_subcommand_from test help" -l profile -d 'Gateway profile to use (one per gateway)' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and not __fish_seen_subcommand_from test help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
@@ -690,10 +772,14 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_su
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from review" -f -a "approve" -d 'Approve: a held statement runs once; a pending grant becomes active'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from review" -f -a "deny" -d 'Deny: the held statement fails with SQLSTATE 42501; a pending grant is denied'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "list" -d 'List audit events, oldest first'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "export" -d 'Export the tamper-evident log with the signed checkpoints that cover it (admins)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "public-key" -d 'Print the gateway\'s checkpoint signing key (base64 Ed25519) for `audit verify`'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "serve" -d 'Serve the API and the tunnel on the configured address'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "init" -d 'Write a starter config, the default policy and a data directory into DIR'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "check" -d 'Validate a config and its policies; exits non-zero with every problem listed'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "hash-password" -d 'Read a password on stdin and print its argon2 hash for [[auth.users]]'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "mask-test" -d 'Show what a masking profile does to a value (or to each line of stdin)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "token" -d 'Mint an access token for automation or break-glass (printed once; run on the gateway host)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "audit-key" -d 'Print the audit checkpoint signing key (base64 Ed25519), read from the data directory: the trusted copy `hoopctl audit verify --public-key` needs. Run on the gateway host'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "test" -d 'Explain a decision: every Cedar request, its outcome and the policies behind it'

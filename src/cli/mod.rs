@@ -367,6 +367,42 @@ pub enum AuditCommand {
         #[arg(long, env = "HOOPCTL_LIMIT")]
         limit: Option<u32>,
     },
+    /// Export the tamper-evident log with the signed checkpoints that cover it (admins).
+    #[command(
+        after_help = "The gateway signs a checkpoint of the chain's head first, so everything exported is covered.
+
+Examples:
+  hoopctl audit export --since 30d --out audit-2026-11.jsonl
+  hoopctl audit export --format csv --out audit.csv
+  hoopctl audit verify audit-2026-11.jsonl --public-key \"$(hoopctl audit public-key)\""
+    )]
+    Export {
+        /// Only events since this time (RFC 3339) or this long ago (30d); the chain before it
+        /// is vouched for by the first event's predecessor hash.
+        #[arg(long, env = "HOOPCTL_SINCE")]
+        since: Option<String>,
+        /// jsonl (one JSON object per line) or csv.
+        #[arg(long, value_enum, default_value_t = crate::client::audit::ExportFormat::Jsonl)]
+        format: crate::client::audit::ExportFormat,
+        /// Write here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Print the gateway's checkpoint signing key (base64 Ed25519) for `audit verify`.
+    PublicKey,
+    /// Check an export offline: every event chained, every checkpoint signed by KEY, the end
+    /// covered. Names the first bad event; exit 1 when the export does not verify.
+    #[command(after_help = "Examples:
+  hoopctl audit verify audit.jsonl --public-key audit-key.b64
+  hoopctl audit verify audit.csv --public-key MCowBQYDK2VwAyEA…")]
+    Verify {
+        /// The export (JSON lines or CSV, as `audit export` writes them).
+        file: PathBuf,
+        /// The public key, base64, or a file holding it. Get it from a trusted place
+        /// (`hoopctl gateway audit-key` on the gateway host), not from the export.
+        #[arg(long, env = "HOOPCTL_AUDIT_PUBLIC_KEY")]
+        public_key: String,
+    },
 }
 
 /// `completions` flags.
@@ -455,6 +491,16 @@ pub enum GatewayCommand {
         /// Lifetime.
         #[arg(long, env = "HOOPCTL_TTL", default_value = "1h", value_parser = parse_duration)]
         ttl: Duration,
+    },
+    /// Print the audit checkpoint signing key (base64 Ed25519), read from the data directory:
+    /// the trusted copy `hoopctl audit verify --public-key` needs. Run on the gateway host.
+    #[command(
+        after_help = "Example:\n  hoopctl gateway audit-key --config /etc/hoopctl/gateway.toml > audit-key.b64"
+    )]
+    AuditKey {
+        /// Gateway config file.
+        #[arg(long, env = "HOOPCTL_CONFIG")]
+        config: PathBuf,
     },
 }
 

@@ -137,6 +137,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             )
             .await?
         }
+        Command::Audit(AuditCommand::Export {
+            since,
+            format,
+            out: file,
+        }) => audit::export(p, since, format, file.as_deref()).await?,
+        Command::Audit(AuditCommand::PublicKey) => audit::public_key(p, out).await?,
+        Command::Audit(AuditCommand::Verify { file, public_key }) => {
+            audit::verify(&file, &public_key, out)?
+        }
         Command::Completions(a) => {
             if let Some(dir) = a.write_dir {
                 write_generated(&dir)?;
@@ -192,6 +201,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             GatewayCommand::Token { config, user, ttl } => {
                 gateway::admin::mint_token(&config, &user, ttl, out).await?
             }
+            GatewayCommand::AuditKey { config } => gateway::admin::audit_key(&config, out)?,
         },
     }
     Ok(0)

@@ -255,6 +255,17 @@ impl Api {
         decode(resp).await
     }
 
+    /// GET a resource as text (exports).
+    pub async fn get_text(&self, path: &str) -> Result<String, Failure> {
+        let resp = self.send(Method::GET, path, None).await?;
+        if !resp.status().is_success() {
+            return Err(problem(resp).await);
+        }
+        resp.text()
+            .await
+            .map_err(|e| transport_error(&self.base, &e))
+    }
+
     /// POST JSON, decode the JSON answer.
     pub async fn post<B: Serialize, T: DeserializeOwned>(
         &self,

@@ -1,9 +1,13 @@
-//! `hoopctl audit list`: read the gateway's audit log (admins).
+//! `hoopctl audit list|export|public-key|verify`: read the gateway's audit log (admins), export
+//! it with its signed checkpoints, and check an export offline.
+
+use base64::Engine as _;
 
 use super::api::{Api, query_escape};
 use super::{Output, print_json};
-use crate::exit::Failure;
-use crate::proto::api::AuditEvent;
+use crate::exit::{ExitKind, Failure};
+use crate::proto::api::{AuditEvent, AuditKey};
+use crate::proto::chain;
 
 /// Filters of `audit list`.
 #[derive(Debug, Clone, Default)]
@@ -94,6 +98,110 @@ pub async fn list(profile: &str, f: AuditFilter, out: Output) -> Result<(), Fail
                 println!("{line}");
             }
         }
+    }
+    Ok(())
+}
+
+/// Runs `audit export`: the chained log (from `since`) with the checkpoints covering it, to
+/// `out_file` or stdout.
+pub async fn export(
+    profile: &str,
+    since: Option<String>,
+    format: ExportFormat,
+    out_file: Option<&std::path::Path>,
+) -> Result<(), Failure> {
+    let api = Api::open(profile).await?;
+    let mut q = vec![format!("format={}", format.as_str())];
+    if let Some(s) = &since {
+        q.push(format!("since={}", query_escape(s)));
+    }
+    let body = api
+        .get_text(&format!("/v1/audit/export?{}", q.join("&")))
+        .await?;
+    match out_file {
+        Some(p) => std::fs::write(p, &body).map_err(|e| {
+            Failure::new(
+                ExitKind::Failure,
+                format!("cannot write {}: {e}", p.display()),
+            )
+        })?,
+        None => {
+            use std::io::Write as _;
+            std::io::stdout().write_all(body.as_bytes()).map_err(|e| {
+                Failure::new(ExitKind::Failure, format!("cannot write the export: {e}"))
+            })?
+        }
+    }
+    Ok(())
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// One JSON object per line: a header, the events, the checkpoints.
+    #[default]
+    Jsonl,
+    /// RFC 4180 CSV, one row per event or checkpoint.
+    Csv,
+}
+
+impl ExportFormat {
+    fn as_str(self) -> &'static str {
+        match self {
+            ExportFormat::Jsonl => "jsonl",
+            ExportFormat::Csv => "csv",
+        }
+    }
+}
+
+/// Runs `audit public-key`: the gateway's checkpoint signing key.
+pub async fn public_key(profile: &str, out: Output) -> Result<(), Failure> {
+    let api = Api::open(profile).await?;
+    let k: AuditKey = api.get("/v1/audit/public-key").await?;
+    match out {
+        Output::Json => print_json(&k),
+        Output::Text => println!("{}", k.public_key),
+    }
+    Ok(())
+}
+
+/// Runs `audit verify`, offline: exit 0 when the export verifies, 1 naming the first bad event
+/// otherwise. `key` is the base64 public key, or a file holding it.
+pub fn verify(file: &std::path::Path, key: &str, out: Output) -> Result<(), Failure> {
+    let fail = |m: String| Failure::new(ExitKind::Failure, m);
+    let key_text = match std::fs::read_to_string(key) {
+        Ok(t) => t,
+        Err(_) => key.to_string(),
+    };
+    let public = base64::engine::general_purpose::STANDARD
+        .decode(key_text.trim())
+        .ok()
+        .filter(|k| k.len() == 32)
+        .ok_or_else(|| {
+            Failure::new(
+                ExitKind::Usage,
+                "--public-key: not a base64 Ed25519 public key, nor a file holding one \
+                 (get it with `hoopctl audit public-key`, or `hoopctl gateway audit-key` on the gateway host)",
+            )
+        })?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| fail(format!("cannot read {}: {e}", file.display())))?;
+    let records = chain::parse_export(&text)
+        .map_err(|e| fail(format!("{}: not a readable export: {e}", file.display())))?;
+    let v = chain::verify(&records, &public)
+        .map_err(|b| fail(format!("{}: does NOT verify: {b}", file.display())))?;
+    match out {
+        Output::Json => print_json(&v),
+        Output::Text => match (v.first, v.last) {
+            (Some(a), Some(b)) => println!(
+                "{}: OK — {} events ({a}..{b}) chained, {} signed checkpoint(s) by key {}",
+                file.display(),
+                v.events,
+                v.checkpoints,
+                chain::key_id(&public)
+            ),
+            _ => println!("{}: OK — no events", file.display()),
+        },
     }
     Ok(())
 }

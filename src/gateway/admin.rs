@@ -488,3 +488,19 @@ pub async fn mint_token(
     }
     Ok(())
 }
+
+/// `gateway audit-key`: the checkpoint signing key's public half, from the data directory.
+pub fn audit_key(config: &Path, out: Output) -> Result<(), Failure> {
+    let cfg = load(config)?;
+    let signer = crate::gateway::chain::Signer::load(&cfg.data_dir())
+        .map_err(|e| Failure::new(ExitKind::Failure, format!("{e:#}")))?;
+    match out {
+        Output::Json => crate::client::print_json(&crate::proto::api::AuditKey {
+            algorithm: "ed25519".into(),
+            public_key: signer.public_key_base64(),
+            key_id: signer.key_id().to_string(),
+        }),
+        Output::Text => println!("{}", signer.public_key_base64()),
+    }
+    Ok(())
+}

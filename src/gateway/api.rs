@@ -2,6 +2,7 @@
 //! connections, certificates, audit). Errors are RFC 9457 problem details with a stable `code`;
 //! the OAuth token endpoint answers in RFC 6749 form because OAuth clients expect it.
 
+mod audit;
 mod device;
 mod grants;
 mod openapi;
@@ -52,6 +53,8 @@ pub fn router(gw: Arc<Gateway>) -> Router {
         .route("/v1/reviews/{id}/approve", post(reviews::approve))
         .route("/v1/reviews/{id}/deny", post(reviews::deny))
         .route("/v1/audit", get(audit))
+        .route("/v1/audit/export", get(audit::export))
+        .route("/v1/audit/public-key", get(audit::public_key))
         .layer(axum::middleware::map_response(problemize))
         .fallback(|| async {
             ApiError::new(
@@ -322,6 +325,20 @@ fn parse_since(s: &str) -> Option<i64> {
     })
 }
 
+/// A `?since=` query parameter as unix ms (none when absent), or a 400 saying what it takes.
+fn since_param(since: Option<&str>) -> Result<Option<i64>, ApiError> {
+    since
+        .map(|s| {
+            parse_since(s).ok_or_else(|| {
+                ApiError::bad_request(
+                    "bad_since",
+                    format!("since={s:?} is neither an RFC 3339 time nor a duration like 2h"),
+                )
+            })
+        })
+        .transpose()
+}
+
 async fn audit(
     State(gw): Gw,
     caller: Caller,
@@ -336,15 +353,7 @@ async fn audit(
             ),
         ));
     }
-    let since_ms = match &q.since {
-        Some(s) => Some(parse_since(s).ok_or_else(|| {
-            ApiError::bad_request(
-                "bad_since",
-                format!("since={s:?} is neither an RFC 3339 time nor a duration like 2h"),
-            )
-        })?),
-        None => None,
-    };
+    let since_ms = since_param(q.since.as_deref())?;
     let rows = gw
         .store
         .list_events(&EventFilter {

@@ -411,6 +411,16 @@ pub struct AuditSection {
     /// audit event, refuses the statement.
     #[serde(default = "d_10s", deserialize_with = "de_duration")]
     pub lock_timeout: Duration,
+    /// A checkpoint is signed once this many events have been chained since the last one…
+    #[serde(default = "d_checkpoint_events")]
+    pub checkpoint_events: u32,
+    /// …or once this long has passed with new events.
+    #[serde(default = "d_1m", deserialize_with = "de_duration")]
+    pub checkpoint_interval: Duration,
+}
+
+fn d_checkpoint_events() -> u32 {
+    1000
 }
 
 impl Default for AuditSection {
@@ -418,6 +428,8 @@ impl Default for AuditSection {
         AuditSection {
             durability: Default::default(),
             lock_timeout: d_10s(),
+            checkpoint_events: d_checkpoint_events(),
+            checkpoint_interval: d_1m(),
         }
     }
 }
@@ -700,6 +712,12 @@ impl Config {
         }
         if self.grants.allow_self_approval.is_some() {
             p.push("grants.allow_self_approval was replaced by the Cedar `approve_own` action: remove it and add to a policy file `permit (principal in Group::\"approvers\", action == Action::\"approve_own\", resource);` (docs/policy.md)".into());
+        }
+        if self.audit.checkpoint_events == 0 {
+            p.push("audit.checkpoint_events must be at least 1".into());
+        }
+        if self.audit.checkpoint_interval < Duration::from_secs(1) {
+            p.push("audit.checkpoint_interval must be at least 1s".into());
         }
         if self.reviews.statement_timeout < Duration::from_secs(1) {
             p.push("reviews.statement_timeout must be at least 1s".into());

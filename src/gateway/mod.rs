@@ -9,6 +9,7 @@ pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod ca;
+pub mod chain;
 pub mod config;
 pub mod init;
 pub mod masking;
@@ -62,6 +63,8 @@ pub struct Gateway {
     pub catalogs: std::collections::BTreeMap<String, Arc<proxy::postgres::catalog::Catalog>>,
     /// Reviews in flight and their webhooks.
     pub reviews: reviews::Reviews,
+    /// Signs audit checkpoints.
+    pub chain_key: chain::Signer,
 }
 
 impl Gateway {
@@ -141,6 +144,7 @@ impl Gateway {
             .with_context(|| format!("cannot open the store in {}", data_dir.display()))?
             .with_pending_ttl(config.grants.pending_timeout);
         let ca = Ca::load_or_create(&data_dir)?;
+        let chain_key = chain::Signer::load_or_create(&data_dir)?;
         let tls = Arc::new(ca.server_config(&config.gateway.server_names)?);
         let audit = audit::AuditWriter::start(&store, config.audit.durability)
             .await
@@ -170,7 +174,8 @@ impl Gateway {
                 (name.clone(), Arc::new(cat))
             })
             .collect();
-        Ok(Arc::new(Gateway {
+        let gw = Arc::new(Gateway {
+            chain_key,
             reviews,
             workloads,
             maskers,
@@ -184,6 +189,8 @@ impl Gateway {
             device_failures: Default::default(),
             password_checks: tokio::sync::Semaphore::new(2),
             audit,
-        }))
+        });
+        chain::spawn(gw.clone());
+        Ok(gw)
     }
 }

@@ -231,6 +231,17 @@ pub struct AuditEvent {
     pub provenance: Option<serde_json::Value>,
 }
 
+/// The audit checkpoint signing key (`/v1/audit/public-key`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditKey {
+    /// Always `ed25519`.
+    pub algorithm: String,
+    /// The raw public key, base64: `hoopctl audit verify --public-key` takes it.
+    pub public_key: String,
+    /// A short name for it (first 16 hex digits of its SHA-256).
+    pub key_id: String,
+}
+
 /// RFC 9457 problem details: the body of every API error.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Problem {

@@ -2,6 +2,7 @@
 //! problem details. Sans-IO: nothing here touches a socket.
 
 pub mod api;
+pub mod chain;
 pub mod preamble;
 
 /// ALPN protocol id that selects the tunnel on the gateway's single TLS port.

@@ -139,6 +139,29 @@ fn dev_runs_the_whole_flow() {
         "{}",
         stdout(&audit)
     );
+    // The whole session's log exports and verifies against the gateway's key.
+    let dev_cmd = |args: &[&str]| {
+        client
+            .cmd()
+            .env("HOOPCTL_PROFILE", "dev")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let key = stdout(&dev_cmd(&["audit", "public-key"]))
+        .trim()
+        .to_string();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let path = file.path().to_str().unwrap();
+    let exported = dev_cmd(&["audit", "export", "--out", path]);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    let verified = dev_cmd(&["audit", "verify", path, "--public-key", &key]);
+    assert!(
+        verified.status.success() && stdout(&verified).contains("OK"),
+        "{}{}",
+        stdout(&verified),
+        stderr(&verified)
+    );
     // SIGTERM stops it cleanly and forgets the dev profile.
     let _ = std::process::Command::new("kill")
         .arg("-TERM")

@@ -5,6 +5,7 @@ mod issuer;
 mod util;
 
 mod approval;
+mod audit_chain;
 mod bad_input;
 mod cli;
 mod dev;

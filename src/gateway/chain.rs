@@ -1,0 +1,218 @@
+//! The gateway's half of the audit chain ([`crate::proto::chain`]): its Ed25519 signing key,
+//! kept in the data directory beside the CA, and the task that chains new events and signs a
+//! checkpoint every `audit.checkpoint_events` events or `audit.checkpoint_interval`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
+use base64::Engine as _;
+
+use crate::clock::now_ms;
+use crate::gateway::Gateway;
+use crate::gateway::store::StoreError;
+use crate::proto::chain::{Checkpoint, key_id};
+
+/// File name of the signing key (PKCS#8, owner-only) in the data directory.
+pub const KEY_FILE: &str = "audit-signing.pk8";
+
+/// How often the task looks for events to chain.
+const TICK: Duration = Duration::from_millis(250);
+
+/// The checkpoint signing key, and the newest head this process signed or found signed.
+pub struct Signer {
+    key: Ed25519KeyPair,
+    id: String,
+    signed: std::sync::Mutex<Option<(i64, String)>>,
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the private key.
+        f.debug_struct("Signer").field("key_id", &self.id).finish()
+    }
+}
+
+impl Signer {
+    /// Loads the key from `data_dir`, creating it (owner-only) on first use.
+    pub fn load_or_create(data_dir: &Path) -> anyhow::Result<Signer> {
+        let path = data_dir.join(KEY_FILE);
+        let der = match std::fs::read(&path) {
+            Ok(d) => d,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let rng = aws_lc_rs::rand::SystemRandom::new();
+                let doc = Ed25519KeyPair::generate_pkcs8(&rng)
+                    .map_err(|_| anyhow::anyhow!("cannot generate the audit signing key"))?;
+                write_private(&path, doc.as_ref())?;
+                doc.as_ref().to_vec()
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot read {}", path.display()));
+            }
+        };
+        Self::from_pkcs8(&der).with_context(|| {
+            format!(
+                "{} is not an Ed25519 key (restore it from backup; a new key cannot sign for the old checkpoints)",
+                path.display()
+            )
+        })
+    }
+
+    /// Reads an existing key without creating one (`hoopctl gateway audit-key`).
+    pub fn load(data_dir: &Path) -> anyhow::Result<Signer> {
+        let path = data_dir.join(KEY_FILE);
+        let der = std::fs::read(&path).with_context(|| {
+            format!(
+                "cannot read {} (the gateway creates it when it first starts)",
+                path.display()
+            )
+        })?;
+        Self::from_pkcs8(&der).with_context(|| format!("{} is not an Ed25519 key", path.display()))
+    }
+
+    fn from_pkcs8(der: &[u8]) -> anyhow::Result<Signer> {
+        let key = Ed25519KeyPair::from_pkcs8(der)
+            .map_err(|e| anyhow::anyhow!("unreadable PKCS#8 Ed25519 key: {e}"))?;
+        let id = key_id(key.public_key().as_ref());
+        Ok(Signer {
+            key,
+            id,
+            signed: Default::default(),
+        })
+    }
+
+    /// The raw 32-byte public key.
+    pub fn public_key(&self) -> &[u8] {
+        self.key.public_key().as_ref()
+    }
+
+    /// The public key, base64: what `hoopctl audit verify --public-key` takes.
+    pub fn public_key_base64(&self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(self.public_key())
+    }
+
+    /// [`key_id`] of the public key.
+    pub fn key_id(&self) -> &str {
+        &self.id
+    }
+
+    /// Signs that the chain reached `event_id` with `event_hash`.
+    pub fn sign(&self, event_id: i64, event_hash: &str, time: i64) -> Checkpoint {
+        let sig = self
+            .key
+            .sign(&Checkpoint::message(event_id, event_hash, time));
+        Checkpoint {
+            event_id,
+            event_hash: event_hash.to_string(),
+            time,
+            key_id: self.id.clone(),
+            signature: base64::engine::general_purpose::STANDARD.encode(sig.as_ref()),
+        }
+    }
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    let mut f = o
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Why no checkpoint could be signed.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// An event this process saw signed is gone or changed: the log was tampered with while
+    /// the gateway ran. Nothing more is signed until an operator looks.
+    #[error(
+        "the audit chain lost or changed event {0}, which was already signed: the store was tampered with; \
+         no further checkpoints are signed (restore the store from backup, verify your last export, then restart)"
+    )]
+    Rewritten(i64),
+}
+
+/// Chains what is unchained, and signs a checkpoint of the head when one is due (`force`: when
+/// the head is not covered yet). Returns the newest checkpoint covering the head, if there is
+/// one now. Never signs over a chain that lost or changed an event signed before (while this
+/// process runs): cutting events and checkpoints from the end must not be laundered by a
+/// fresh signature.
+pub async fn tick(gw: &Gateway, force: bool) -> Result<Option<Checkpoint>, ChainError> {
+    gw.store.seal().await?;
+    let Some((id, hash)) = gw.store.chain_head().await? else {
+        return Ok(None);
+    };
+    let last = gw.store.last_checkpoint().await?;
+    let known = gw
+        .chain_key
+        .signed
+        .lock()
+        .map(|s| s.clone())
+        .unwrap_or(None);
+    let known = match known {
+        Some(k) => Some(k),
+        // The first look at the store: its newest checkpoint is what later ones must extend.
+        None => last.as_ref().map(|c| (c.event_id, c.event_hash.clone())),
+    };
+    if let Some((kid, khash)) = &known {
+        if gw.store.event_hash(*kid).await?.as_deref() != Some(khash.as_str()) {
+            return Err(ChainError::Rewritten(*kid));
+        }
+        if let Ok(mut s) = gw.chain_key.signed.lock() {
+            *s = Some((*kid, khash.clone()));
+        }
+    }
+    let now = now_ms();
+    let a = &gw.config.audit;
+    let due = match &last {
+        Some(c) if c.event_id >= id => return Ok(Some(c.clone())),
+        Some(c) => {
+            force
+                || id - c.event_id >= i64::from(a.checkpoint_events)
+                || now - c.time >= a.checkpoint_interval.as_millis() as i64
+        }
+        None => true,
+    };
+    if !due {
+        return Ok(None);
+    }
+    let c = gw.chain_key.sign(id, &hash, now);
+    gw.store.insert_checkpoint(&c).await?;
+    if let Ok(mut s) = gw.chain_key.signed.lock() {
+        *s = Some((id, hash));
+    }
+    Ok(Some(c))
+}
+
+/// Keeps the chain and its checkpoints current while the gateway runs.
+pub fn spawn(gw: std::sync::Arc<Gateway>) {
+    tokio::spawn(async move {
+        let mut failing = false;
+        loop {
+            tokio::time::sleep(TICK).await;
+            match tick(&gw, false).await {
+                Ok(_) => failing = false,
+                // Logged once per failure streak: the events stay, and are chained once the
+                // store answers again.
+                Err(e) if !failing => {
+                    failing = true;
+                    tracing::error!(error = %e, "cannot chain or sign audit events; retrying");
+                    eprintln!("hoopctl gateway: {e}");
+                }
+                Err(_) => {}
+            }
+        }
+    });
+}

@@ -1,0 +1,219 @@
+//! The audit chain in the store: events are appended unchained (by the audit writer, by any
+//! request, even by another process such as `hoopctl gateway token`), and [`Store::seal`]
+//! chains them in id order inside one write transaction, so the chain has exactly one writer
+//! and one total order whoever appended. Checkpoints record signed heads.
+
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::{Result, Store, StoreError, encode_err};
+use crate::proto::chain::{ChainedEvent, Checkpoint, GENESIS};
+
+/// Most events chained in one transaction.
+const SEAL_BATCH: i64 = 2000;
+
+const EVENT_COLUMNS: &str = "id, time, kind, identity, grant_id, connection, session_id, seq, \
+     statement, outcome, rows, duration_ms, detail, provenance, hash";
+
+fn corrupt(id: i64, what: &str) -> StoreError {
+    StoreError(sqlx::Error::Protocol(format!("audit event {id}: {what}")))
+}
+
+/// An event row as stored (its `prev_hash` is filled by the caller, from the row before).
+fn event_from(r: &SqliteRow) -> Result<ChainedEvent> {
+    let id: i64 = r.try_get("id")?;
+    let get = |c: &str| -> Result<Option<String>> {
+        r.try_get(c)
+            .map_err(|_| corrupt(id, &format!("column {c} is not text")))
+    };
+    let int = |c: &str| -> Result<Option<i64>> {
+        r.try_get(c)
+            .map_err(|_| corrupt(id, &format!("column {c} is not an integer")))
+    };
+    Ok(ChainedEvent {
+        id,
+        time: int("time")?.unwrap_or_default(),
+        kind: get("kind")?.unwrap_or_default(),
+        identity: get("identity")?,
+        grant_id: get("grant_id")?,
+        connection: get("connection")?,
+        session_id: get("session_id")?,
+        seq: int("seq")?,
+        statement: get("statement")?,
+        outcome: get("outcome")?,
+        rows: int("rows")?,
+        duration_ms: int("duration_ms")?,
+        detail: get("detail")?,
+        provenance: get("provenance")?,
+        prev_hash: String::new(),
+        hash: get("hash")?.unwrap_or_default(),
+    })
+}
+
+impl Store {
+    /// Chains every event not yet chained, oldest first; returns how many. Safe to call from
+    /// several tasks: each round holds SQLite's write lock from reading the head to writing the
+    /// hashes.
+    pub async fn seal(&self) -> Result<usize> {
+        let mut total = 0;
+        loop {
+            let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+            let head = sqlx::query(
+                "SELECT id, hash FROM audit_events WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1",
+            )
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (after, mut prev) = match head {
+                Some(r) => (r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?),
+                None => (0, GENESIS.to_string()),
+            };
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {EVENT_COLUMNS} FROM audit_events WHERE id > ?1 ORDER BY id LIMIT ?2"
+            )))
+            .bind(after)
+            .bind(SEAL_BATCH)
+            .fetch_all(&mut *tx)
+            .await?;
+            if rows.is_empty() {
+                tx.rollback().await?;
+                return Ok(total);
+            }
+            let mut hashes = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let e = event_from(r)?;
+                let h = e
+                    .link(&prev)
+                    .ok_or_else(|| corrupt(e.id, "the event before it has no valid hash"))?;
+                hashes.push((e.id, h.clone()));
+                prev = h;
+            }
+            sqlx::query(
+                "UPDATE audit_events SET hash = j.value->>1
+                 FROM json_each(?1) AS j WHERE audit_events.id = j.value->>0",
+            )
+            .bind(serde_json::to_string(&hashes).map_err(encode_err)?)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            total += rows.len();
+            if (rows.len() as i64) < SEAL_BATCH {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// The newest chained event (id, hash), if any.
+    pub async fn chain_head(&self) -> Result<Option<(i64, String)>> {
+        let r = sqlx::query(
+            "SELECT id, hash FROM audit_events WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match r {
+            Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
+            None => None,
+        })
+    }
+
+    /// The hash of event `id` (`None`: no such event, or not chained).
+    pub async fn event_hash(&self, id: i64) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT hash FROM audit_events WHERE id = ?1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .flatten(),
+        )
+    }
+
+    /// The newest checkpoint, if any.
+    pub async fn last_checkpoint(&self) -> Result<Option<Checkpoint>> {
+        let r = sqlx::query(
+            "SELECT event_id, event_hash, time, key_id, signature FROM audit_checkpoints
+             ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match r {
+            Some(r) => Some(checkpoint_from(&r)?),
+            None => None,
+        })
+    }
+
+    /// Stores a signed checkpoint.
+    pub async fn insert_checkpoint(&self, c: &Checkpoint) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO audit_checkpoints (event_id, event_hash, time, key_id, signature)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(c.event_id)
+        .bind(&c.event_hash)
+        .bind(c.time)
+        .bind(&c.key_id)
+        .bind(&c.signature)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Events from the first at or after `since_ms` (all with `None`) up to `until` (an
+    /// event a checkpoint covers), oldest first, each with its predecessor's hash; and the
+    /// checkpoints among them.
+    pub async fn export_chain(
+        &self,
+        since_ms: Option<i64>,
+        until: i64,
+    ) -> Result<(Vec<ChainedEvent>, Vec<Checkpoint>)> {
+        let first: Option<i64> = sqlx::query_scalar(
+            "SELECT min(id) FROM audit_events WHERE (?1 IS NULL OR time >= ?1) AND id <= ?2",
+        )
+        .bind(since_ms)
+        .bind(until)
+        .fetch_one(&self.pool)
+        .await?;
+        let Some(first) = first else {
+            return Ok((Vec::new(), Vec::new()));
+        };
+        let prev: Option<String> = sqlx::query_scalar(
+            "SELECT hash FROM audit_events WHERE id < ?1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(first)
+        .fetch_optional(&self.pool)
+        .await?
+        .flatten();
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {EVENT_COLUMNS} FROM audit_events WHERE id >= ?1 AND id <= ?2 ORDER BY id"
+        )))
+        .bind(first)
+        .bind(until)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut prev = prev.unwrap_or_else(|| GENESIS.to_string());
+        let mut events = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let mut e = event_from(r)?;
+            e.prev_hash = std::mem::replace(&mut prev, e.hash.clone());
+            events.push(e);
+        }
+        let cps = sqlx::query(
+            "SELECT event_id, event_hash, time, key_id, signature FROM audit_checkpoints
+             WHERE event_id >= ?1 AND event_id <= ?2 ORDER BY id",
+        )
+        .bind(first)
+        .bind(until)
+        .fetch_all(&self.pool)
+        .await?;
+        let checkpoints = cps.iter().map(checkpoint_from).collect::<Result<_>>()?;
+        Ok((events, checkpoints))
+    }
+}
+
+fn checkpoint_from(r: &SqliteRow) -> Result<Checkpoint> {
+    Ok(Checkpoint {
+        event_id: r.try_get("event_id")?,
+        event_hash: r.try_get("event_hash")?,
+        time: r.try_get("time")?,
+        key_id: r.try_get("key_id")?,
+        signature: r.try_get("signature")?,
+    })
+}

@@ -1,0 +1,673 @@
+//! The tamper-evident audit chain, as a contract: how an event is hashed, what a checkpoint
+//! signs, the export format, and the offline check behind `hoopctl audit verify`.
+//!
+//! Every event's `hash` is SHA-256 over its predecessor's hash (32 bytes; [`GENESIS`] before
+//! the first) and the event's contents as a canonical JSON array ([`ChainedEvent::content`]).
+//! Editing, removing, inserting or reordering an event breaks the link at that event. A
+//! checkpoint signs one event's id and hash with the gateway's Ed25519 key, so a chain rewritten
+//! from some event onward no longer matches the next checkpoint. Sans-IO: the gateway writes
+//! it, anyone holding the public key checks an export with nothing else.
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Names the format, in export headers and in what a checkpoint signs.
+pub const FORMAT: &str = "hoopctl-audit/1";
+
+/// The predecessor of the first event.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// An audit event with its place in the chain: every stored column, as stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainedEvent {
+    /// Position in the store's one total order.
+    pub id: i64,
+    /// Unix milliseconds.
+    pub time: i64,
+    /// What happened.
+    pub kind: String,
+    /// Who.
+    pub identity: Option<String>,
+    /// Under which grant.
+    pub grant_id: Option<String>,
+    /// Against which connection.
+    pub connection: Option<String>,
+    /// Which proxied session.
+    pub session_id: Option<String>,
+    /// The statement's number in its session.
+    pub seq: Option<i64>,
+    /// Statement text.
+    pub statement: Option<String>,
+    /// Outcome.
+    pub outcome: Option<String>,
+    /// Rows.
+    pub rows: Option<i64>,
+    /// Duration.
+    pub duration_ms: Option<i64>,
+    /// Detail.
+    pub detail: Option<String>,
+    /// Workload provenance (JSON text), as stored.
+    pub provenance: Option<String>,
+    /// The hash of the event before it (hex).
+    pub prev_hash: String,
+    /// This event's hash (hex).
+    pub hash: String,
+}
+
+impl ChainedEvent {
+    /// The bytes hashed for this event: its contents (not its id, which the order gives, nor
+    /// its hashes) as a JSON array.
+    pub fn content(&self) -> Vec<u8> {
+        let fields = (
+            self.time,
+            &self.kind,
+            &self.identity,
+            &self.grant_id,
+            &self.connection,
+            &self.session_id,
+            self.seq,
+            &self.statement,
+            &self.outcome,
+            self.rows,
+            self.duration_ms,
+            &self.detail,
+            &self.provenance,
+        );
+        // A tuple of strings, integers and options always serializes.
+        serde_json::to_vec(&fields).unwrap_or_default()
+    }
+
+    /// The hash this event has after `prev_hash` (hex), or `None` when `prev_hash` is not a
+    /// 64-digit hex string.
+    pub fn link(&self, prev_hash: &str) -> Option<String> {
+        let prev = hex::decode(prev_hash).ok().filter(|p| p.len() == 32)?;
+        let mut h = Sha256::new();
+        h.update(&prev);
+        h.update(self.content());
+        Some(hex::encode(h.finalize()))
+    }
+}
+
+/// A signed statement that the chain reached event `event_id` with hash `event_hash`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// The last event it covers.
+    pub event_id: i64,
+    /// That event's hash.
+    pub event_hash: String,
+    /// When it was signed (unix ms).
+    pub time: i64,
+    /// Which key signed it ([`key_id`]).
+    pub key_id: String,
+    /// Ed25519 signature of [`Checkpoint::message`], base64.
+    pub signature: String,
+}
+
+impl Checkpoint {
+    /// What the signature covers.
+    pub fn message(event_id: i64, event_hash: &str, time: i64) -> Vec<u8> {
+        format!("{FORMAT} checkpoint\nevent {event_id}\nhash {event_hash}\ntime {time}\n")
+            .into_bytes()
+    }
+
+    /// Whether the signature is `public_key`'s (raw 32-byte Ed25519).
+    pub fn verifies(&self, public_key: &[u8]) -> bool {
+        let Ok(sig) = base64::engine::general_purpose::STANDARD.decode(&self.signature) else {
+            return false;
+        };
+        aws_lc_rs::signature::UnparsedPublicKey::new(&aws_lc_rs::signature::ED25519, public_key)
+            .verify(
+                &Self::message(self.event_id, &self.event_hash, self.time),
+                &sig,
+            )
+            .is_ok()
+    }
+}
+
+/// A short, stable name for a public key: the first 16 hex digits of its SHA-256.
+pub fn key_id(public_key: &[u8]) -> String {
+    hex::encode(Sha256::digest(public_key))[..16].to_string()
+}
+
+/// One line of a JSON-lines export.
+// Nearly every record is an event: boxing them would cost an allocation each for nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Record {
+    /// First line: what the file is.
+    Header {
+        /// [`FORMAT`].
+        format: String,
+        /// The signing key's id (the key itself must come from elsewhere to mean anything).
+        key_id: String,
+        /// When it was exported (unix ms).
+        exported_at: i64,
+    },
+    /// An event.
+    Event(ChainedEvent),
+    /// A checkpoint.
+    Checkpoint(Checkpoint),
+}
+
+/// What a successful check covered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verified {
+    /// Events checked.
+    pub events: usize,
+    /// First and last event id (none when the export is empty).
+    pub first: Option<i64>,
+    /// Last event id.
+    pub last: Option<i64>,
+    /// Checkpoints whose signatures verified.
+    pub checkpoints: usize,
+}
+
+/// Why an export does not verify: the first bad event (or checkpoint) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Broken(pub String);
+
+/// Checks an export: every event links to the one before it and matches its own hash, every
+/// checkpoint is signed by `public_key` and matches the event it names, and the last event is
+/// covered by a checkpoint. Reports the first problem in event order.
+pub fn verify(records: &[Record], public_key: &[u8]) -> Result<Verified, Broken> {
+    let bad = |m: String| Err(Broken(m));
+    let mut checkpoints: std::collections::BTreeMap<i64, Vec<&Checkpoint>> = Default::default();
+    for r in records {
+        if let Record::Checkpoint(c) = r {
+            checkpoints.entry(c.event_id).or_default().push(c);
+        }
+    }
+    let mut signed = 0;
+    let mut last: Option<&ChainedEvent> = None;
+    let mut first = None;
+    let mut covered_to = None;
+    let mut events = 0;
+    for r in records {
+        let Record::Event(e) = r else { continue };
+        events += 1;
+        first.get_or_insert(e.id);
+        if let Some(p) = last {
+            if e.id <= p.id {
+                return bad(format!(
+                    "event {}: comes after event {} (events were reordered)",
+                    e.id, p.id
+                ));
+            }
+            if e.id != p.id + 1 {
+                return bad(format!(
+                    "event {}: follows event {}; the events between them are missing or out of order",
+                    e.id, p.id
+                ));
+            }
+            if e.prev_hash != p.hash {
+                return bad(format!(
+                    "event {}: does not follow event {} in the chain (an event was removed, inserted or reordered)",
+                    e.id, p.id
+                ));
+            }
+        } else if e.id == 1 && e.prev_hash != GENESIS {
+            return bad("event 1: its predecessor should be the chain's start".to_string());
+        }
+        match e.link(&e.prev_hash) {
+            Some(h) if h == e.hash => {}
+            Some(_) => {
+                return bad(format!(
+                    "event {}: its contents do not match its hash (it was edited)",
+                    e.id
+                ));
+            }
+            None => return bad(format!("event {}: its prev_hash is not a hash", e.id)),
+        }
+        for c in checkpoints.get(&e.id).into_iter().flatten() {
+            if !c.verifies(public_key) {
+                return bad(format!(
+                    "checkpoint at event {}: its signature does not verify with this public key (key {})",
+                    e.id, c.key_id
+                ));
+            }
+            if c.event_hash != e.hash {
+                let from = covered_to.map_or(first.unwrap_or(e.id), |c: i64| c + 1);
+                return bad(format!(
+                    "events {from}..{}: the chain does not match the checkpoint signed at event {} (the log was rewritten from some event in that range)",
+                    e.id, e.id
+                ));
+            }
+            signed += 1;
+            covered_to = Some(e.id);
+        }
+        last = Some(e);
+    }
+    if let Some(l) = last
+        && covered_to != Some(l.id)
+    {
+        let from = covered_to.map_or(first.unwrap_or(l.id), |c| c + 1);
+        return bad(format!(
+            "events {from}..{}: not covered by a signed checkpoint (export again: an export ends with a checkpoint)",
+            l.id
+        ));
+    }
+    for (id, cs) in &checkpoints {
+        let inside = first.is_some_and(|f| *id >= f) && last.is_some_and(|l| *id <= l.id);
+        if !inside && cs.iter().any(|c| !c.verifies(public_key)) {
+            return bad(format!(
+                "checkpoint at event {id}: its signature does not verify with this public key"
+            ));
+        }
+    }
+    Ok(Verified {
+        events,
+        first,
+        last: last.map(|l| l.id),
+        checkpoints: signed,
+    })
+}
+
+/// Columns of a CSV export, in order. `record` is `event` or `checkpoint`; a checkpoint row
+/// uses `id` for the event it covers, `time`, `hash`, `key_id` and `signature`.
+pub const CSV_COLUMNS: [&str; 19] = [
+    "record",
+    "id",
+    "time",
+    "kind",
+    "identity",
+    "grant_id",
+    "connection",
+    "session_id",
+    "seq",
+    "statement",
+    "outcome",
+    "rows",
+    "duration_ms",
+    "detail",
+    "provenance",
+    "prev_hash",
+    "hash",
+    "key_id",
+    "signature",
+];
+
+/// One CSV field: text is always quoted (so an empty string and a missing value differ: the
+/// chain hashes them differently), numbers and missing values are bare.
+fn csv_text(out: &mut String, v: Option<&str>) {
+    if let Some(v) = v {
+        out.push('"');
+        out.push_str(&v.replace('"', "\"\""));
+        out.push('"');
+    }
+}
+
+fn csv_num(out: &mut String, v: Option<i64>) {
+    if let Some(v) = v {
+        out.push_str(&v.to_string());
+    }
+}
+
+/// Records as CSV (RFC 4180, a header line first; the header record is not written).
+pub fn to_csv(records: &[Record]) -> String {
+    let mut out = CSV_COLUMNS.join(",");
+    out.push_str("\r\n");
+    for r in records {
+        let mut row = String::new();
+        match r {
+            Record::Header { .. } => continue,
+            Record::Event(e) => {
+                row.push_str("event,");
+                csv_num(&mut row, Some(e.id));
+                row.push(',');
+                csv_num(&mut row, Some(e.time));
+                for v in [
+                    Some(e.kind.as_str()),
+                    e.identity.as_deref(),
+                    e.grant_id.as_deref(),
+                    e.connection.as_deref(),
+                    e.session_id.as_deref(),
+                ] {
+                    row.push(',');
+                    csv_text(&mut row, v);
+                }
+                row.push(',');
+                csv_num(&mut row, e.seq);
+                row.push(',');
+                csv_text(&mut row, e.statement.as_deref());
+                row.push(',');
+                csv_text(&mut row, e.outcome.as_deref());
+                row.push(',');
+                csv_num(&mut row, e.rows);
+                row.push(',');
+                csv_num(&mut row, e.duration_ms);
+                for v in [
+                    e.detail.as_deref(),
+                    e.provenance.as_deref(),
+                    Some(e.prev_hash.as_str()),
+                    Some(e.hash.as_str()),
+                ] {
+                    row.push(',');
+                    csv_text(&mut row, v);
+                }
+                row.push_str(",,");
+            }
+            Record::Checkpoint(c) => {
+                row.push_str("checkpoint,");
+                csv_num(&mut row, Some(c.event_id));
+                row.push(',');
+                csv_num(&mut row, Some(c.time));
+                row.push_str(&",".repeat(14));
+                csv_text(&mut row, Some(&c.event_hash));
+                row.push(',');
+                csv_text(&mut row, Some(&c.key_id));
+                row.push(',');
+                csv_text(&mut row, Some(&c.signature));
+            }
+        }
+        out.push_str(&row);
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// Splits CSV text into rows of fields: `None` for a bare empty field, the text otherwise.
+fn csv_rows(text: &str) -> Result<Vec<Vec<Option<String>>>, String> {
+    let mut rows = Vec::new();
+    let mut row: Vec<Option<String>> = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    let mut line = 1;
+    loop {
+        let Some(c) = chars.next() else {
+            if quoted || !field.is_empty() || !row.is_empty() {
+                row.push((quoted || !field.is_empty()).then(|| std::mem::take(&mut field)));
+                rows.push(std::mem::take(&mut row));
+            }
+            return Ok(rows);
+        };
+        match c {
+            '"' if field.is_empty() && !quoted => {
+                quoted = true;
+                loop {
+                    match chars.next() {
+                        Some('"') if chars.peek() == Some(&'"') => {
+                            chars.next();
+                            field.push('"');
+                        }
+                        Some('"') => break,
+                        Some(c) => {
+                            if c == '\n' {
+                                line += 1;
+                            }
+                            field.push(c);
+                        }
+                        None => return Err(format!("line {line}: a quoted field never ends")),
+                    }
+                }
+                if !matches!(chars.peek(), None | Some(',') | Some('\r') | Some('\n')) {
+                    return Err(format!("line {line}: text after a closing quote"));
+                }
+            }
+            '"' => return Err(format!("line {line}: a quote inside a bare field")),
+            ',' => {
+                row.push((quoted || !field.is_empty()).then(|| std::mem::take(&mut field)));
+                quoted = false;
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                row.push((quoted || !field.is_empty()).then(|| std::mem::take(&mut field)));
+                quoted = false;
+                rows.push(std::mem::take(&mut row));
+                line += 1;
+            }
+            c => field.push(c),
+        }
+    }
+}
+
+/// Reads an export: JSON lines, or CSV as [`to_csv`] writes it.
+pub fn parse_export(text: &str) -> Result<Vec<Record>, String> {
+    if text.trim_start().starts_with('{') {
+        return text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("line {}: {e}", i + 1)))
+            .collect();
+    }
+    let rows = csv_rows(text)?;
+    let Some((header, body)) = rows.split_first() else {
+        return Ok(Vec::new());
+    };
+    let names: Vec<&str> = header.iter().map(|h| h.as_deref().unwrap_or("")).collect();
+    if names != CSV_COLUMNS {
+        return Err(format!(
+            "line 1: not a hoopctl audit export (expected the columns {})",
+            CSV_COLUMNS.join(",")
+        ));
+    }
+    let mut out = Vec::with_capacity(body.len());
+    for (i, r) in body.iter().enumerate() {
+        let line = i + 2;
+        if r.len() != CSV_COLUMNS.len() {
+            return Err(format!(
+                "row {line}: {} fields, expected {}",
+                r.len(),
+                CSV_COLUMNS.len()
+            ));
+        }
+        let text = |c: usize| r[c].clone();
+        let num = |c: usize| -> Result<Option<i64>, String> {
+            r[c].as_deref()
+                .map(|v| {
+                    v.parse::<i64>().map_err(|_| {
+                        format!("row {line}: {} {v:?} is not a number", CSV_COLUMNS[c])
+                    })
+                })
+                .transpose()
+        };
+        let need = |c: usize| -> Result<i64, String> {
+            num(c)?.ok_or_else(|| format!("row {line}: {} is missing", CSV_COLUMNS[c]))
+        };
+        let need_text = |c: usize| -> Result<String, String> {
+            text(c).ok_or_else(|| format!("row {line}: {} is missing", CSV_COLUMNS[c]))
+        };
+        out.push(match r[0].as_deref() {
+            Some("event") => Record::Event(ChainedEvent {
+                id: need(1)?,
+                time: need(2)?,
+                kind: need_text(3)?,
+                identity: text(4),
+                grant_id: text(5),
+                connection: text(6),
+                session_id: text(7),
+                seq: num(8)?,
+                statement: text(9),
+                outcome: text(10),
+                rows: num(11)?,
+                duration_ms: num(12)?,
+                detail: text(13),
+                provenance: text(14),
+                prev_hash: need_text(15)?,
+                hash: need_text(16)?,
+            }),
+            Some("checkpoint") => Record::Checkpoint(Checkpoint {
+                event_id: need(1)?,
+                time: need(2)?,
+                event_hash: need_text(16)?,
+                key_id: need_text(17)?,
+                signature: need_text(18)?,
+            }),
+            other => {
+                return Err(format!(
+                    "row {line}: record {other:?} is neither event nor checkpoint"
+                ));
+            }
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
+
+    fn key() -> Ed25519KeyPair {
+        let rng = aws_lc_rs::rand::SystemRandom::new();
+        let pk8 = Ed25519KeyPair::generate_pkcs8(&rng).unwrap();
+        Ed25519KeyPair::from_pkcs8(pk8.as_ref()).unwrap()
+    }
+
+    fn chain(n: i64) -> Vec<ChainedEvent> {
+        let mut prev = GENESIS.to_string();
+        (1..=n)
+            .map(|id| {
+                let mut e = ChainedEvent {
+                    id,
+                    time: 1_000 + id,
+                    kind: "query".into(),
+                    identity: Some("alice".into()),
+                    statement: Some(format!("select {id}")),
+                    seq: Some(id),
+                    prev_hash: prev.clone(),
+                    ..Default::default()
+                };
+                e.hash = e.link(&prev).unwrap();
+                prev = e.hash.clone();
+                e
+            })
+            .collect()
+    }
+
+    fn sign(k: &Ed25519KeyPair, e: &ChainedEvent) -> Checkpoint {
+        let time = 5_000 + e.id;
+        Checkpoint {
+            event_id: e.id,
+            event_hash: e.hash.clone(),
+            time,
+            key_id: key_id(k.public_key().as_ref()),
+            signature: base64::engine::general_purpose::STANDARD
+                .encode(k.sign(&Checkpoint::message(e.id, &e.hash, time)).as_ref()),
+        }
+    }
+
+    fn export(k: &Ed25519KeyPair, events: &[ChainedEvent], at: &[usize]) -> Vec<Record> {
+        let mut out: Vec<Record> = events.iter().cloned().map(Record::Event).collect();
+        for &i in at {
+            out.push(Record::Checkpoint(sign(k, &events[i])));
+        }
+        out
+    }
+
+    #[test]
+    fn an_untouched_chain_verifies() {
+        let k = key();
+        let pk = k.public_key().as_ref().to_vec();
+        let ev = chain(10);
+        let v = verify(&export(&k, &ev, &[4, 9]), &pk).unwrap();
+        assert_eq!(
+            (v.events, v.first, v.last, v.checkpoints),
+            (10, Some(1), Some(10), 2)
+        );
+        // A later slice verifies too: its first event's predecessor is taken as given.
+        assert!(verify(&export(&k, &ev[3..], &[6]), &pk).is_ok());
+        assert!(verify(&[], &pk).is_ok());
+    }
+
+    #[test]
+    fn each_kind_of_tampering_names_the_first_bad_event() {
+        let k = key();
+        let pk = k.public_key().as_ref().to_vec();
+        let ev = chain(10);
+        let check = |events: Vec<ChainedEvent>, want: &str| {
+            let e = verify(&export(&k, &events, &[events.len() - 1]), &pk).unwrap_err();
+            assert!(e.0.contains(want), "want {want:?}, got {e}");
+        };
+        let mut edited = ev.clone();
+        edited[3].statement = Some("select 'something else'".into());
+        check(edited, "event 4: its contents do not match");
+        let mut removed = ev.clone();
+        removed.remove(5);
+        check(removed, "event 7: follows event 5");
+        let mut swapped = ev.clone();
+        swapped.swap(2, 3);
+        check(swapped, "event 4: follows event 2");
+        // Swapped contents under the original ids: the links break.
+        let mut relabelled = ev.clone();
+        let (a, b) = (relabelled[2].clone(), relabelled[3].clone());
+        relabelled[2] = ChainedEvent { id: 3, ..b };
+        relabelled[3] = ChainedEvent { id: 4, ..a };
+        check(relabelled, "event 3: does not follow event 2");
+        // Rewritten from event 6 on, hashes and all: only the signature catches it.
+        let mut rewritten = ev.clone();
+        rewritten[5].detail = Some("forged".into());
+        for i in 5..rewritten.len() {
+            let prev = rewritten[i - 1].hash.clone();
+            rewritten[i].prev_hash = prev.clone();
+            rewritten[i].hash = rewritten[i].link(&prev).unwrap();
+        }
+        let mut recs = export(&k, &rewritten, &[4]);
+        recs.push(Record::Checkpoint(sign(&k, &ev[9])));
+        let e = verify(&recs, &pk).unwrap_err();
+        assert!(e.0.contains("events 6..10"), "{e}");
+    }
+
+    #[test]
+    fn checkpoints_must_be_signed_by_the_key_and_cover_the_end() {
+        let k = key();
+        let pk = k.public_key().as_ref().to_vec();
+        let ev = chain(6);
+        let other = key();
+        let e = verify(&export(&other, &ev, &[5]), &pk).unwrap_err();
+        assert!(e.0.contains("does not verify"), "{e}");
+        let e = verify(&export(&k, &ev, &[2]), &pk).unwrap_err();
+        assert!(e.0.contains("events 4..6: not covered"), "{e}");
+        let e = verify(&export(&k, &ev, &[]), &pk).unwrap_err();
+        assert!(e.0.contains("not covered"), "{e}");
+        let mut forged = export(&k, &ev, &[5]);
+        if let Some(Record::Checkpoint(c)) = forged.last_mut() {
+            c.time += 1;
+        }
+        assert!(
+            verify(&forged, &pk).is_err(),
+            "the signature covers the time"
+        );
+    }
+
+    #[test]
+    fn csv_keeps_empty_text_apart_from_missing_values() {
+        let k = key();
+        let pk = k.public_key().as_ref().to_vec();
+        let mut ev = chain(3);
+        ev[1].detail = Some(String::new());
+        ev[1].statement = Some("select 'a, \"b\"'\r\nfrom t".into());
+        let mut prev = GENESIS.to_string();
+        for e in ev.iter_mut() {
+            e.prev_hash = prev.clone();
+            e.hash = e.link(&prev).unwrap();
+            prev = e.hash.clone();
+        }
+        let recs = export(&k, &ev, &[2]);
+        let csv = to_csv(&recs);
+        let back = parse_export(&csv).unwrap();
+        assert_eq!(back, recs);
+        assert!(verify(&back, &pk).is_ok());
+        let edited = csv.replace("select 3", "select 9");
+        let e = verify(&parse_export(&edited).unwrap(), &pk).unwrap_err();
+        assert!(e.0.contains("event 3: its contents"), "{e}");
+        assert!(parse_export("record,id\r\nevent,1\r\n").is_err());
+        assert!(parse_export(&csv.replace(",\"alice\",", ",\"ali\"ce\",")).is_err());
+    }
+
+    #[test]
+    fn records_round_trip_as_json_lines() {
+        let k = key();
+        let ev = chain(2);
+        let recs = export(&k, &ev, &[1]);
+        for r in &recs {
+            let line = serde_json::to_string(r).unwrap();
+            assert!(!line.contains('\n'));
+            assert_eq!(&serde_json::from_str::<Record>(&line).unwrap(), r);
+        }
+    }
+}
