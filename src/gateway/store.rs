@@ -1139,6 +1139,31 @@ mod tests {
         assert_eq!(store.event_hash(99).await.unwrap(), None);
     }
 
+    /// A backlog longer than one round is chained in several, each continuing the last.
+    #[tokio::test]
+    async fn a_long_backlog_is_chained_across_rounds() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let mut log = store.audit_log().await.unwrap();
+        let s: Arc<str> = Arc::from("se_1");
+        let batch: Vec<AuditWrite> = (0..1000).map(|i| statement(&s, i, "SELECT 1")).collect();
+        for _ in 0..5 {
+            log.write_batch(&batch).await.unwrap();
+        }
+        let (a, b) = tokio::join!(store.seal(), store.seal());
+        assert_eq!(
+            a.unwrap() + b.unwrap(),
+            5000,
+            "two sealers chain each event once"
+        );
+        let (events, _) = store.export_chain(None, 5000).await.unwrap();
+        assert_eq!(events.len(), 5000);
+        for w in events.windows(2) {
+            assert_eq!(w[1].prev_hash, w[0].hash);
+            assert_eq!(w[1].link(&w[0].hash).as_deref(), Some(w[1].hash.as_str()));
+        }
+    }
+
     #[tokio::test]
     async fn outcomes_join_their_statement_in_the_same_batch_or_a_later_one() {
         let dir = tempfile::tempdir().unwrap();

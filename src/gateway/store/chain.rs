@@ -56,16 +56,25 @@ impl Store {
     /// hashes.
     pub async fn seal(&self) -> Result<usize> {
         let mut total = 0;
+        // The head found by the first round is carried to the next (finding it walks back over
+        // every unchained event: once, not once per round, after a long backlog).
+        let mut carried: Option<(i64, String)> = None;
         loop {
             let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-            let head = sqlx::query(
-                "SELECT id, hash FROM audit_events WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1",
-            )
-            .fetch_optional(&mut *tx)
-            .await?;
-            let (after, mut prev) = match head {
-                Some(r) => (r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?),
-                None => (0, GENESIS.to_string()),
+            let (after, mut prev) = match carried.take() {
+                Some(h) => h,
+                None => {
+                    let head = sqlx::query(
+                        "SELECT id, hash FROM audit_events WHERE hash IS NOT NULL
+                         ORDER BY id DESC LIMIT 1",
+                    )
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    match head {
+                        Some(r) => (r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?),
+                        None => (0, GENESIS.to_string()),
+                    }
+                }
             };
             let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT {EVENT_COLUMNS} FROM audit_events WHERE id > ?1 ORDER BY id LIMIT ?2"
@@ -74,7 +83,14 @@ impl Store {
             .bind(SEAL_BATCH)
             .fetch_all(&mut *tx)
             .await?;
-            if rows.is_empty() {
+            // Nothing new, or another task chained them since the last round: done.
+            let chained = rows.first().map(|r| {
+                r.try_get::<Option<String>, _>("hash")
+                    .ok()
+                    .flatten()
+                    .is_some()
+            });
+            if chained != Some(false) {
                 tx.rollback().await?;
                 return Ok(total);
             }
@@ -98,6 +114,9 @@ impl Store {
             total += rows.len();
             if (rows.len() as i64) < SEAL_BATCH {
                 return Ok(total);
+            }
+            if let Some(&(id, _)) = hashes.last() {
+                carried = Some((id, prev));
             }
         }
     }
