@@ -383,29 +383,7 @@ impl TestGateway {
         )
         .unwrap();
         let log = dir.path().join("gateway.log");
-        let mut cmd = Command::new(BIN);
-        cmd.args(["gateway", "serve", "--config"])
-            .arg(&config)
-            .env("HOOPCTL_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let addr = loop {
-            let text = std::fs::read_to_string(&log).unwrap_or_default();
-            if let Some(rest) = text.split("listening on https://").nth(1) {
-                break rest.split_whitespace().next().unwrap().parse().unwrap();
-            }
-            assert!(Instant::now() < deadline, "gateway did not start:\n{text}");
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("gateway exited ({status}) instead of starting:\n{text}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        };
+        let (child, addr) = serve(&config, &log, env);
         TestGateway {
             url: format!("https://{addr}"),
             addr,
@@ -446,7 +424,50 @@ impl TestGateway {
     }
 }
 
+/// Starts `hoopctl gateway serve` and waits until it listens.
+fn serve(config: &Path, log: &Path, env: &[(&str, &str)]) -> (Child, std::net::SocketAddr) {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["gateway", "serve", "--config"])
+        .arg(config)
+        .env("HOOPCTL_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).unwrap());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let addr = loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        if let Some(rest) = text.split("listening on https://").nth(1) {
+            break rest.split_whitespace().next().unwrap().parse().unwrap();
+        }
+        assert!(Instant::now() < deadline, "gateway did not start:\n{text}");
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("gateway exited ({status}) instead of starting:\n{text}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    (child, addr)
+}
+
 impl TestGateway {
+    /// `kill -9`s the gateway, then starts it again on the same address and data directory.
+    pub fn crash_and_restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let text = std::fs::read_to_string(&self.config).unwrap();
+        let pinned = text.replace(
+            "listen = \"127.0.0.1:0\"",
+            &format!("listen = \"{}\"", self.addr),
+        );
+        std::fs::write(&self.config, pinned).unwrap();
+        let (child, addr) = serve(&self.config, &self.log, &[]);
+        assert_eq!(addr, self.addr);
+        self.child = child;
+    }
+
     /// Sends SIGHUP (reload) to the gateway process.
     pub fn hangup(&self) {
         let pid = rustix::process::Pid::from_raw(self.child.id() as i32).unwrap();
