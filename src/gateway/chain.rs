@@ -142,6 +142,13 @@ pub enum ChainError {
          no further checkpoints are signed (restore the store from backup, verify your last export, then restart)"
     )]
     Rewritten(i64),
+    /// The store's newest checkpoint is not one this gateway signed, or names an event past the
+    /// head: it was written by someone else.
+    #[error(
+        "the audit store holds a checkpoint at event {0} that this gateway did not sign (or past the chain's head): \
+         the store was tampered with; no further checkpoints are signed (remove it after an investigation, then restart)"
+    )]
+    Forged(i64),
 }
 
 /// Chains what is unchained, and signs a checkpoint of the head when one is due (`force`: when
@@ -155,6 +162,11 @@ pub async fn tick(gw: &Gateway, force: bool) -> Result<Option<Checkpoint>, Chain
         return Ok(None);
     };
     let last = gw.store.last_checkpoint().await?;
+    if let Some(c) = &last
+        && (c.event_id > id || !c.verifies(gw.chain_key.public_key()))
+    {
+        return Err(ChainError::Forged(c.event_id));
+    }
     let known = gw
         .chain_key
         .signed

@@ -144,6 +144,14 @@ impl Gateway {
             .with_context(|| format!("cannot open the store in {}", data_dir.display()))?
             .with_pending_ttl(config.grants.pending_timeout);
         let ca = Ca::load_or_create(&data_dir)?;
+        // A lost key is not silently replaced: a new one cannot vouch for the old checkpoints.
+        if !data_dir.join(chain::KEY_FILE).exists() && store.last_checkpoint().await?.is_some() {
+            anyhow::bail!(
+                "{} is missing but the audit log has checkpoints it signed: restore the key from backup \
+                 (a new key cannot vouch for the existing checkpoints)",
+                data_dir.join(chain::KEY_FILE).display()
+            );
+        }
         let chain_key = chain::Signer::load_or_create(&data_dir)?;
         let tls = Arc::new(ca.server_config(&config.gateway.server_names)?);
         let audit = audit::AuditWriter::start(&store, config.audit.durability)

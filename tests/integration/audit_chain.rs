@@ -146,6 +146,21 @@ async fn tampering_with_the_log_or_an_export_is_caught() {
         e.contains(&format!("event {b}: follows event {}", a - 1)),
         "{e}"
     );
+    // A checkpoint the gateway did not sign: exports refuse, and say why.
+    exec(
+        &store,
+        "INSERT INTO audit_checkpoints (event_id, event_hash, time, key_id, signature)
+         VALUES (9223372036854775807, 'x', 0, 'k', 'eA==')",
+    )
+    .await;
+    let out = bob.run(&["audit", "export", "--out", jsonl.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("did not sign"), "{}", stderr(&out));
+    exec(
+        &store,
+        "DELETE FROM audit_checkpoints WHERE event_id = 9223372036854775807",
+    )
+    .await;
     // The newest signed events and their checkpoint cut off: the running gateway refuses to
     // sign over what is left.
     let head: i64 =
@@ -252,5 +267,30 @@ async fn a_crash_mid_session_loses_no_statement_and_the_chain_verifies() {
         "{} of {} statements that reached the target are not in the audit log: {missing:?}",
         missing.len(),
         reached.len()
+    );
+}
+
+/// A lost signing key is not silently replaced once checkpoints exist: a new key could not vouch
+/// for them, and every later export would fail to verify against the old public key.
+#[test]
+fn a_missing_signing_key_stops_the_gateway_once_checkpoints_exist() {
+    let mut gw = TestGateway::start("", &[]);
+    let bob = TestClient::new();
+    bob.login_token(&gw, "bob");
+    let dir = tempfile::tempdir().unwrap();
+    export(&bob, &dir.path().join("a.jsonl"), "jsonl");
+    gw.kill();
+    std::fs::remove_file(gw.dir.path().join("data/audit-signing.pk8")).unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["gateway", "serve", "--config"])
+        .arg(&gw.config)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("audit-signing.pk8 is missing")
+            && stderr(&out).contains("restore the key"),
+        "{}",
+        stderr(&out)
     );
 }

@@ -453,10 +453,15 @@ fn serve(config: &Path, log: &Path, env: &[(&str, &str)]) -> (Child, std::net::S
 }
 
 impl TestGateway {
-    /// `kill -9`s the gateway, then starts it again on the same address and data directory.
-    pub fn crash_and_restart(&mut self) {
+    /// `kill -9`s the gateway and waits for it to be gone.
+    pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    /// `kill -9`s the gateway, then starts it again on the same address and data directory.
+    pub fn crash_and_restart(&mut self) {
+        self.kill();
         let text = std::fs::read_to_string(&self.config).unwrap();
         let pinned = text.replace(
             "listen = \"127.0.0.1:0\"",

@@ -54,7 +54,7 @@ pub(super) async fn export(
         Err(e) => {
             return Err(ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "audit_chain_rewritten",
+                "audit_chain_tampered",
                 e.to_string(),
             ));
         }

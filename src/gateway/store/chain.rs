@@ -145,11 +145,11 @@ impl Store {
         )
     }
 
-    /// The newest checkpoint, if any.
+    /// The checkpoint of the highest event, if any.
     pub async fn last_checkpoint(&self) -> Result<Option<Checkpoint>> {
         let r = sqlx::query(
             "SELECT event_id, event_hash, time, key_id, signature FROM audit_checkpoints
-             ORDER BY id DESC LIMIT 1",
+             ORDER BY event_id DESC, id DESC LIMIT 1",
         )
         .fetch_optional(&self.pool)
         .await?;
