@@ -97,6 +97,16 @@ impl Signer {
         &self.id
     }
 
+    /// Remembers that `event_id` was signed with `event_hash`, unless a later event already
+    /// was: concurrent ticks (the background task, an export) must never move it back.
+    fn remember(&self, event_id: i64, event_hash: &str) {
+        if let Ok(mut s) = self.signed.lock()
+            && s.as_ref().is_none_or(|(id, _)| *id < event_id)
+        {
+            *s = Some((event_id, event_hash.to_string()));
+        }
+    }
+
     /// Signs that the chain reached `event_id` with `event_hash`.
     pub fn sign(&self, event_id: i64, event_hash: &str, time: i64) -> Checkpoint {
         let sig = self
@@ -182,9 +192,7 @@ pub async fn tick(gw: &Gateway, force: bool) -> Result<Option<Checkpoint>, Chain
         if gw.store.event_hash(*kid).await?.as_deref() != Some(khash.as_str()) {
             return Err(ChainError::Rewritten(*kid));
         }
-        if let Ok(mut s) = gw.chain_key.signed.lock() {
-            *s = Some((*kid, khash.clone()));
-        }
+        gw.chain_key.remember(*kid, khash);
     }
     let now = now_ms();
     let a = &gw.config.audit;
@@ -202,9 +210,7 @@ pub async fn tick(gw: &Gateway, force: bool) -> Result<Option<Checkpoint>, Chain
     }
     let c = gw.chain_key.sign(id, &hash, now);
     gw.store.insert_checkpoint(&c).await?;
-    if let Ok(mut s) = gw.chain_key.signed.lock() {
-        *s = Some((id, hash));
-    }
+    gw.chain_key.remember(id, &hash);
     Ok(Some(c))
 }
 
