@@ -209,8 +209,8 @@ mod tests {
     use super::*;
     use crate::gateway::policy::PrincipalKind;
 
-    #[test]
-    fn decisions_are_reused_briefly_per_statement_text() {
+    /// A session of `u` under a policy that lets it read `public.a` only.
+    fn rig() -> (Policy, Gate) {
         let policy = Policy::from_sources(&[(
             "p.cedar".into(),
             "permit (principal, action == Action::\"read\", resource) when { resource.name == \"public.a\" };".into(),
@@ -230,6 +230,12 @@ mod tests {
             None,
             SearchPath::default(),
         );
+        (policy, gate)
+    }
+
+    #[test]
+    fn decisions_are_reused_briefly_per_statement_text() {
+        let (policy, gate) = rig();
         let mut d = Decisions::default();
         let inspected = std::cell::Cell::new(0u32);
         let run = |sql: &str, d: &mut Decisions| {
@@ -267,25 +273,7 @@ mod tests {
 
     #[test]
     fn statements_that_differ_only_in_literals_share_a_decision() {
-        let policy = Policy::from_sources(&[(
-            "p.cedar".into(),
-            "permit (principal, action == Action::\"read\", resource) when { resource.name == \"public.a\" };".into(),
-        )])
-        .unwrap();
-        let who = Principal {
-            name: "u".into(),
-            kind: PrincipalKind::User,
-            groups: vec![],
-        };
-        let gate = Gate::new(
-            who,
-            "pg",
-            "postgres",
-            BTreeMap::new(),
-            "r",
-            None,
-            SearchPath::default(),
-        );
+        let (policy, gate) = rig();
         let mut d = Decisions::default();
         let run =
             |sql: &str, d: &mut Decisions| d.decide(&gate, &policy, sql, || gate.inspect(sql));
