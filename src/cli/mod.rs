@@ -103,6 +103,9 @@ pub enum Command {
     /// Read the gateway's audit log (admins).
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Proxied sessions and their recordings (admins).
+    #[command(subcommand)]
+    Sessions(SessionsCommand),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Run a whole gateway, a dev user and a demo connection on this machine, in one process.
@@ -403,6 +406,71 @@ Examples:
         #[arg(long, env = "HOOPCTL_AUDIT_PUBLIC_KEY")]
         public_key: String,
     },
+}
+
+/// `sessions` verbs.
+#[derive(Debug, Subcommand)]
+pub enum SessionsCommand {
+    /// List proxied sessions, newest first.
+    #[command(
+        after_help = "Examples:\n  hoopctl sessions list --since 1d --connection warehouse\n  hoopctl sessions list --run 9876543210 -o json"
+    )]
+    List {
+        /// Only sessions started since this time (RFC 3339) or this long ago (2h, 1d).
+        #[arg(long, env = "HOOPCTL_SINCE")]
+        since: Option<String>,
+        /// Only this connection.
+        #[arg(long, env = "HOOPCTL_CONNECTION")]
+        connection: Option<String>,
+        /// Only this identity.
+        #[arg(long, env = "HOOPCTL_IDENTITY")]
+        identity: Option<String>,
+        /// Only sessions of CI runs of this repository (workload provenance).
+        #[arg(long, env = "HOOPCTL_REPOSITORY")]
+        repository: Option<String>,
+        /// Only sessions of this CI run (its run, pipeline or build id).
+        #[arg(long, env = "HOOPCTL_RUN")]
+        run: Option<String>,
+        /// At most this many (default 50).
+        #[arg(long, env = "HOOPCTL_LIMIT")]
+        limit: Option<u32>,
+    },
+    /// One session: who, what grant and CI run, its recording, and every audit event.
+    #[command(after_help = "Example:\n  hoopctl sessions show se_Xr3kq8Jw2mP1aZ0d")]
+    Show {
+        /// Session id (se_…), from `sessions list` or `audit list`.
+        id: String,
+    },
+    /// Replay a session's recording as psql would have shown it (statements, masked rows,
+    /// errors). The recording is checked against the digest in the audit log first.
+    #[command(
+        after_help = "Examples:\n  hoopctl sessions replay se_Xr3kq8Jw2mP1aZ0d\n  hoopctl sessions replay se_Xr3kq8Jw2mP1aZ0d --statements-only\n  hoopctl sessions replay se_Xr3kq8Jw2mP1aZ0d --speed 1 --save se.hrec\n  hoopctl sessions replay --file se.hrec"
+    )]
+    Replay {
+        /// Session id (se_…).
+        #[arg(required_unless_present = "file", conflicts_with = "file")]
+        id: Option<String>,
+        /// Replay a recording saved with --save instead of fetching one (no digest check).
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Wait between statements as the session did, sped up this many times (1 = real
+        /// time). Without it, no waiting.
+        #[arg(long, value_parser = parse_speed)]
+        speed: Option<f64>,
+        /// Only the statements, each with its time in the session.
+        #[arg(long)]
+        statements_only: bool,
+        /// Also save the fetched recording here (zstd, as the gateway stores it).
+        #[arg(long, conflicts_with = "file")]
+        save: Option<PathBuf>,
+    },
+}
+
+fn parse_speed(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("{s:?} is not a positive number like 1, 2 or 0.5")),
+    }
 }
 
 /// `completions` flags.

@@ -6,8 +6,9 @@ use clap::CommandFactory;
 
 use super::{
     AuditCommand, Cli, Command, GatewayCommand, GrantCommand, PolicyCommand, ReviewCommand,
+    SessionsCommand,
 };
-use crate::client::{audit, ci, connect, grant, login, review};
+use crate::client::{audit, ci, connect, grant, login, review, sessions};
 use crate::exit::{ExitKind, Failure};
 use crate::gateway;
 
@@ -145,6 +146,57 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Audit(AuditCommand::PublicKey) => audit::public_key(p, out).await?,
         Command::Audit(AuditCommand::Verify { file, public_key }) => {
             audit::verify(&file, &public_key, out)?
+        }
+        Command::Sessions(SessionsCommand::List {
+            since,
+            connection,
+            identity,
+            repository,
+            run,
+            limit,
+        }) => {
+            sessions::list(
+                p,
+                sessions::SessionFilter {
+                    since,
+                    connection,
+                    identity,
+                    repository,
+                    run,
+                    limit,
+                },
+                out,
+            )
+            .await?
+        }
+        Command::Sessions(SessionsCommand::Show { id }) => sessions::show(p, &id, out).await?,
+        Command::Sessions(SessionsCommand::Replay {
+            id,
+            file,
+            speed,
+            statements_only,
+            save,
+        }) => {
+            let opts = crate::client::replay::Options {
+                statements_only,
+                speed,
+            };
+            match (id, file) {
+                (_, Some(f)) => {
+                    let bytes = std::fs::read(&f).map_err(|e| {
+                        Failure::new(ExitKind::Usage, format!("cannot read {}: {e}", f.display()))
+                    })?;
+                    sessions::render(&bytes, opts)?
+                }
+                (Some(id), None) => sessions::replay(p, &id, opts, save.as_deref()).await?,
+                (None, None) => {
+                    return Err(Failure::new(
+                        ExitKind::Usage,
+                        "name a session id or --file; `hoopctl sessions list` shows sessions",
+                    )
+                    .into());
+                }
+            }
         }
         Command::Completions(a) => {
             if let Some(dir) = a.write_dir {

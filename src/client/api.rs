@@ -266,6 +266,18 @@ impl Api {
             .map_err(|e| transport_error(&self.base, &e))
     }
 
+    /// GET a resource as bytes (recordings).
+    pub async fn get_bytes(&self, path: &str) -> Result<Vec<u8>, Failure> {
+        let resp = self.send(Method::GET, path, None).await?;
+        if !resp.status().is_success() {
+            return Err(problem(resp).await);
+        }
+        resp.bytes()
+            .await
+            .map(|b| b.to_vec())
+            .map_err(|e| transport_error(&self.base, &e))
+    }
+
     /// POST JSON, decode the JSON answer.
     pub async fn post<B: Serialize, T: DeserializeOwned>(
         &self,

@@ -10,7 +10,9 @@ pub mod grant;
 pub mod health;
 pub mod login;
 pub mod profile;
+pub mod replay;
 pub mod review;
+pub mod sessions;
 pub mod tunnel;
 
 use std::io::IsTerminal;

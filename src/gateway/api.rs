@@ -7,6 +7,7 @@ mod device;
 mod grants;
 mod openapi;
 mod reviews;
+mod sessions;
 
 use std::sync::Arc;
 
@@ -55,6 +56,9 @@ pub fn router(gw: Arc<Gateway>) -> Router {
         .route("/v1/audit", get(audit))
         .route("/v1/audit/export", get(audit::export))
         .route("/v1/audit/public-key", get(audit::public_key))
+        .route("/v1/sessions", get(sessions::list))
+        .route("/v1/sessions/{id}", get(sessions::show))
+        .route("/v1/sessions/{id}/recording", get(sessions::recording))
         .layer(axum::middleware::map_response(problemize))
         .fallback(|| async {
             ApiError::new(
@@ -187,6 +191,19 @@ impl Caller {
     /// Member of an admin group.
     pub fn is_admin(&self, gw: &Gateway) -> bool {
         self.in_any(&gw.config.auth.admin_groups)
+    }
+    /// A 403 unless an admin: `doing` says what needed it ("reading sessions").
+    pub fn require_admin(&self, gw: &Gateway, doing: &str) -> Result<(), ApiError> {
+        if self.is_admin(gw) {
+            return Ok(());
+        }
+        Err(ApiError::forbidden(
+            "not_admin",
+            format!(
+                "{doing} needs membership in an admin group ({})",
+                gw.config.auth.admin_groups.join(", ")
+            ),
+        ))
     }
     /// Member of an approver group.
     pub fn is_approver(&self, gw: &Gateway) -> bool {
@@ -366,23 +383,24 @@ async fn audit(
             limit: Some(q.limit.unwrap_or(1000).clamp(1, 100_000)),
         })
         .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|r| AuditEvent {
-                id: r.id,
-                time: fmt_ms(r.time),
-                kind: r.kind,
-                identity: r.identity,
-                grant_id: r.grant_id,
-                connection: r.connection,
-                session_id: r.session_id,
-                statement: r.statement,
-                outcome: r.outcome,
-                rows: r.rows,
-                duration_ms: r.duration_ms,
-                detail: r.detail,
-                provenance: provenance_json(r.provenance.as_deref()),
-            })
-            .collect(),
-    ))
+    Ok(Json(rows.into_iter().map(event_json).collect()))
+}
+
+/// A stored event as the API shows it.
+fn event_json(r: crate::gateway::store::EventRow) -> AuditEvent {
+    AuditEvent {
+        id: r.id,
+        time: fmt_ms(r.time),
+        kind: r.kind,
+        identity: r.identity,
+        grant_id: r.grant_id,
+        connection: r.connection,
+        session_id: r.session_id,
+        statement: r.statement,
+        outcome: r.outcome,
+        rows: r.rows,
+        duration_ms: r.duration_ms,
+        detail: r.detail,
+        provenance: provenance_json(r.provenance.as_deref()),
+    }
 }

@@ -39,6 +39,9 @@ pub struct Config {
     /// Human reviews of held statements and pending grants.
     #[serde(default)]
     pub reviews: ReviewsSection,
+    /// Session recordings and their retention.
+    #[serde(default)]
+    pub recordings: RecordingsSection,
     /// Targets, by name.
     #[serde(default)]
     pub connections: BTreeMap<String, ConnectionConfig>,
@@ -434,6 +437,55 @@ impl Default for AuditSection {
     }
 }
 
+/// `[recordings]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordingsSection {
+    /// Record sessions (default true). Off, sessions still have their audit events.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Most stream bytes recorded per session (before compression); past it a truncation
+    /// marker is recorded and the rest only counted. Default 64 MiB.
+    #[serde(default = "d_64mib", deserialize_with = "de_size")]
+    pub max_session_bytes: u64,
+    /// Recordings are deleted this long after their session ended; `"off"` keeps them until
+    /// `max_total_bytes` needs the room. Default 30 days.
+    #[serde(default = "d_30d", deserialize_with = "de_optional_duration")]
+    pub max_age: Option<Duration>,
+    /// The oldest ended recordings are deleted while all of them together take more than this
+    /// on disk. Default 10 GiB.
+    #[serde(default = "d_10gib", deserialize_with = "de_size")]
+    pub max_total_bytes: u64,
+    /// How often retention runs (and once at start). Default 1 minute.
+    #[serde(default = "d_1m", deserialize_with = "de_duration")]
+    pub retention_interval: Duration,
+}
+
+fn yes() -> bool {
+    true
+}
+fn d_64mib() -> u64 {
+    64 << 20
+}
+fn d_10gib() -> u64 {
+    10 << 30
+}
+fn d_30d() -> Option<Duration> {
+    Some(Duration::from_secs(30 * 86_400))
+}
+
+impl Default for RecordingsSection {
+    fn default() -> Self {
+        RecordingsSection {
+            enabled: true,
+            max_session_bytes: d_64mib(),
+            max_age: d_30d(),
+            max_total_bytes: d_10gib(),
+            retention_interval: d_1m(),
+        }
+    }
+}
+
 /// `[policy]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -716,6 +768,12 @@ impl Config {
         if self.audit.checkpoint_events == 0 {
             p.push("audit.checkpoint_events must be at least 1".into());
         }
+        if self.recordings.max_session_bytes < 4096 {
+            p.push("recordings.max_session_bytes must be at least 4096".into());
+        }
+        if self.recordings.retention_interval < Duration::from_secs(1) {
+            p.push("recordings.retention_interval must be at least 1s".into());
+        }
         if self.audit.checkpoint_interval < Duration::from_secs(1) {
             p.push("audit.checkpoint_interval must be at least 1s".into());
         }
@@ -981,6 +1039,57 @@ fn de_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     let s = String::deserialize(d)?;
     humantime::parse_duration(&s)
         .map_err(|e| serde::de::Error::custom(format!("{s:?} is not a duration like \"15m\": {e}")))
+}
+
+fn de_optional_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+    let s = String::deserialize(d)?;
+    if s == "off" {
+        return Ok(None);
+    }
+    humantime::parse_duration(&s).map(Some).map_err(|e| {
+        serde::de::Error::custom(format!(
+            "{s:?} is not a duration like \"30d\" (or \"off\"): {e}"
+        ))
+    })
+}
+
+/// A byte size: an integer, or a string like `"64MiB"`, `"10GB"`, `"512 KiB"`.
+fn de_size<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Size {
+        Int(u64),
+        Text(String),
+    }
+    match Size::deserialize(d)? {
+        Size::Int(n) => Ok(n),
+        Size::Text(s) => parse_size(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "{s:?} is not a size like \"64MiB\" or \"10GB\" (units: B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)"
+            ))
+        }),
+    }
+}
+
+/// Parses `"64MiB"`-style sizes; none on anything else (or on overflow).
+pub fn parse_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let n: u64 = n.parse().ok()?;
+    let mult: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "KB" => 1000,
+        "MB" => 1000_u64.pow(2),
+        "GB" => 1000_u64.pow(3),
+        "TB" => 1000_u64.pow(4),
+        "KiB" => 1 << 10,
+        "MiB" => 1 << 20,
+        "GiB" => 1 << 30,
+        "TiB" => 1 << 40,
+        _ => return None,
+    };
+    n.checked_mul(mult)
 }
 
 fn d_5s() -> Duration {

@@ -15,6 +15,7 @@ pub mod init;
 pub mod masking;
 pub mod policy;
 pub mod proxy;
+pub mod recordings;
 pub mod reviews;
 pub mod serve;
 pub mod sessions;
@@ -65,6 +66,8 @@ pub struct Gateway {
     pub reviews: reviews::Reviews,
     /// Signs audit checkpoints.
     pub chain_key: chain::Signer,
+    /// Session recordings.
+    pub recordings: recordings::Recordings,
 }
 
 impl Gateway {
@@ -182,7 +185,11 @@ impl Gateway {
                 (name.clone(), Arc::new(cat))
             })
             .collect();
+        let recordings =
+            recordings::Recordings::open(&data_dir, config.recordings.clone(), store.clone())
+                .await?;
         let gw = Arc::new(Gateway {
+            recordings,
             chain_key,
             reviews,
             workloads,
@@ -199,6 +206,7 @@ impl Gateway {
             audit,
         });
         chain::spawn(gw.clone());
+        recordings::spawn(gw.clone());
         Ok(gw)
     }
 }

@@ -19,6 +19,9 @@ use sqlx::{Connection, Row, SqlSafeStr};
 use crate::clock::now_ms;
 
 mod chain;
+mod recordings;
+
+pub use recordings::{RecordingRow, SessionFilter, SessionRow};
 
 /// A store failure. Callers turn it into a 500 or a PostgreSQL error; the text never holds secrets.
 #[derive(Debug, thiserror::Error)]
@@ -297,6 +300,11 @@ fn migrator() -> Migrator {
             8,
             "audit chain",
             include_str!("../../migrations/0008_audit_chain.sql"),
+        ),
+        m(
+            9,
+            "recordings",
+            include_str!("../../migrations/0009_recordings.sql"),
         ),
     ])
 }

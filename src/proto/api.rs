@@ -231,6 +231,60 @@ pub struct AuditEvent {
     pub provenance: Option<serde_json::Value>,
 }
 
+/// A session's recording, as the gateway keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RecordingInfo {
+    /// `recording` (session live), `complete`, `truncated` (size cap reached), `incomplete`
+    /// (the gateway stopped mid-session), `failed` (a write failed), `deleted` (retention).
+    pub state: String,
+    /// Size on disk (compressed).
+    pub bytes: i64,
+    /// Stream bytes recorded, before compression.
+    pub stream_bytes: Option<i64>,
+    /// Stream bytes the size cap left out.
+    pub dropped_bytes: Option<i64>,
+    /// SHA-256 (hex) of the file; the session-close event carries the same.
+    pub sha256: Option<String>,
+    /// When retention deleted it.
+    pub deleted_at: Option<String>,
+}
+
+/// A proxied session (`/v1/sessions`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SessionSummary {
+    /// `se_…`
+    pub id: String,
+    /// Who.
+    pub identity: String,
+    /// Connection.
+    pub connection: String,
+    /// Grant it ran under.
+    pub grant_id: String,
+    /// The grant's stated reason.
+    pub reason: Option<String>,
+    /// Workload provenance of the grant (CI run, repository, commit…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<serde_json::Value>,
+    /// When it opened.
+    pub started_at: String,
+    /// When it closed; none while open, or when the gateway stopped first.
+    pub ended_at: Option<String>,
+    /// Statement events.
+    pub statements: i64,
+    /// Its recording; none when recordings were off.
+    pub recording: Option<RecordingInfo>,
+}
+
+/// One session, whole (`/v1/sessions/{id}`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SessionDetail {
+    /// The summary.
+    #[serde(flatten)]
+    pub session: SessionSummary,
+    /// Every audit event of the session, oldest first: open, statements with outcomes, close.
+    pub events: Vec<AuditEvent>,
+}
+
 /// The audit checkpoint signing key (`/v1/audit/public-key`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuditKey {

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod chain;
 pub mod preamble;
+pub mod recording;
 
 /// ALPN protocol id that selects the tunnel on the gateway's single TLS port.
 pub const ALPN_TUNNEL: &[u8] = b"hoopctl-tunnel/1";

@@ -36,6 +36,7 @@ use crate::gateway::Gateway;
 use crate::gateway::policy::Permit;
 use crate::gateway::proxy::Io;
 use crate::gateway::proxy::gate::{self, Decision, Gate};
+use crate::gateway::recordings::Recorded;
 use crate::gateway::sessions::CancelTarget;
 use crate::gateway::store::AuditWrite;
 
@@ -352,6 +353,32 @@ async fn run<S: Io>(
             },
         );
     }
+    // Recorded from here on; a session that cannot be recorded does not start.
+    let header = crate::proto::recording::Header {
+        session_id: ctx.ids.session.to_string(),
+        connection: ctx.ids.connection.to_string(),
+        identity: ctx.ids.identity.to_string(),
+        grant_id: ctx.ids.grant.to_string(),
+        protocol: "postgres".into(),
+        started_at: now_ms(),
+    };
+    let rec = match ctx.gw.recordings.start(&header).await {
+        Ok(r) => r,
+        Err(e) => {
+            let msg = e.to_string();
+            tracing::error!(error = %msg, "cannot record the session; refusing it");
+            ctx.audit("session_rejected", "error", Some(&msg)).await;
+            fatal(
+                &mut client,
+                "58000",
+                "the gateway cannot record this session; it was not started",
+                Some("ask the gateway operator to check the recordings directory"),
+            )
+            .await;
+            return;
+        }
+    };
+    let mut client = Recorded::new(client, rec.clone());
     let detail = format!("peer={peer} application_name={app:?}");
     if let Err(e) = ctx
         .gw
@@ -367,6 +394,12 @@ async fn run<S: Io>(
             None,
         )
         .await;
+        if let Some(r) = &rec {
+            ctx.gw
+                .recordings
+                .finish(r, "session refused: audit log unavailable")
+                .await;
+        }
         return;
     }
     let mut hello = Vec::with_capacity(up.greeting.len() + 64);
@@ -378,6 +411,9 @@ async fn run<S: Io>(
     hello.extend(codec::backend_key_data(pid, key));
     hello.extend_from_slice(&up.ready);
     if client.write_all(&hello).await.is_err() || client.flush().await.is_err() {
+        if let Some(r) = &rec {
+            ctx.gw.recordings.finish(r, "client went away").await;
+        }
         return;
     }
 
@@ -461,8 +497,21 @@ async fn run<S: Io>(
         .lock()
         .map(|c| c.to_string())
         .unwrap_or_default();
+    // The close event names the recording by its digest: an altered file no longer matches.
+    let recording = match &rec {
+        Some(r) => {
+            let row = ctx.gw.recordings.finish(r, &reason).await;
+            format!(
+                " recording={} recording_bytes={} recording_sha256={}",
+                row.state,
+                row.bytes,
+                row.sha256.as_deref().unwrap_or("none")
+            )
+        }
+        None => String::new(),
+    };
     let detail = format!(
-        "{reason}; statements={} bytes_from_client={} bytes_to_client={}{}",
+        "{reason}; statements={} bytes_from_client={} bytes_to_client={}{}{recording}",
         stats.statements.load(std::sync::atomic::Ordering::Relaxed),
         stats.from_client.load(std::sync::atomic::Ordering::Relaxed),
         stats.to_client.load(std::sync::atomic::Ordering::Relaxed),
