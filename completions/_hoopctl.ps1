@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read the gateway''s audit log (admins)')
+            [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'Proxied sessions and their recordings (admins)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Run a whole gateway, a dev user and a demo connection on this machine, in one process')
             [CompletionResult]::new('gateway', 'gateway', [CompletionResultType]::ParameterValue, 'Run and administer a gateway')
@@ -506,6 +507,99 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
         'hoopctl;audit;help;help' {
             break
         }
+        'hoopctl;sessions' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the CI token comes from (with --ci)')
+            [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'Audience to request the CI token for (default: the gateway URL)')
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)')
+            [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List proxied sessions, newest first')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One session: who, what grant and CI run, its recording, and every audit event')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Replay a session''s recording as psql would have shown it (statements, masked rows, errors). The recording is checked against the digest in the audit log first')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hoopctl;sessions;list' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only sessions started since this time (RFC 3339) or this long ago (2h, 1d)')
+            [CompletionResult]::new('--connection', '--connection', [CompletionResultType]::ParameterName, 'Only this connection')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Only this identity')
+            [CompletionResult]::new('--repository', '--repository', [CompletionResultType]::ParameterName, 'Only sessions of CI runs of this repository (workload provenance)')
+            [CompletionResult]::new('--run', '--run', [CompletionResultType]::ParameterName, 'Only sessions of this CI run (its run, pipeline or build id)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many (default 50)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the CI token comes from (with --ci)')
+            [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'Audience to request the CI token for (default: the gateway URL)')
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)')
+            [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;sessions;show' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the CI token comes from (with --ci)')
+            [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'Audience to request the CI token for (default: the gateway URL)')
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)')
+            [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;sessions;replay' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Replay a recording saved with --save instead of fetching one (no digest check)')
+            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Wait between statements as the session did, sped up this many times (1 = real time). Without it, no waiting')
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Also save the fetched recording here (zstd, as the gateway stores it)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the CI token comes from (with --ci)')
+            [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'Audience to request the CI token for (default: the gateway URL)')
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)')
+            [CompletionResult]::new('--statements-only', '--statements-only', [CompletionResultType]::ParameterName, 'Only the statements, each with its time in the session')
+            [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;sessions;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List proxied sessions, newest first')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One session: who, what grant and CI run, its recording, and every audit event')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Replay a session''s recording as psql would have shown it (statements, masked rows, errors). The recording is checked against the digest in the audit log first')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hoopctl;sessions;help;list' {
+            break
+        }
+        'hoopctl;sessions;help;show' {
+            break
+        }
+        'hoopctl;sessions;help;replay' {
+            break
+        }
+        'hoopctl;sessions;help;help' {
+            break
+        }
         'hoopctl;completions' {
             [CompletionResult]::new('--write-dir', '--write-dir', [CompletionResultType]::ParameterName, 'Write every shell''s script and the man page into DIR (used to refresh completions/)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
@@ -776,6 +870,7 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read the gateway''s audit log (admins)')
+            [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'Proxied sessions and their recordings (admins)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Run a whole gateway, a dev user and a demo connection on this machine, in one process')
             [CompletionResult]::new('gateway', 'gateway', [CompletionResultType]::ParameterValue, 'Run and administer a gateway')
@@ -860,6 +955,21 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             break
         }
         'hoopctl;help;audit;verify' {
+            break
+        }
+        'hoopctl;help;sessions' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List proxied sessions, newest first')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One session: who, what grant and CI run, its recording, and every audit event')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Replay a session''s recording as psql would have shown it (statements, masked rows, errors). The recording is checked against the digest in the audit log first')
+            break
+        }
+        'hoopctl;help;sessions;list' {
+            break
+        }
+        'hoopctl;help;sessions;show' {
+            break
+        }
+        'hoopctl;help;sessions;replay' {
             break
         }
         'hoopctl;help;completions' {

@@ -39,6 +39,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand connect 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
             cand wait 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)'
             cand audit 'Read the gateway''s audit log (admins)'
+            cand sessions 'Proxied sessions and their recordings (admins)'
             cand completions 'Print a shell completion script'
             cand dev 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
             cand gateway 'Run and administer a gateway'
@@ -461,6 +462,90 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         }
         &'hoopctl;audit;help;help'= {
         }
+        &'hoopctl;sessions'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List proxied sessions, newest first'
+            cand show 'One session: who, what grant and CI run, its recording, and every audit event'
+            cand replay 'Replay a session''s recording as psql would have shown it (statements, masked rows, errors). The recording is checked against the digest in the audit log first'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;sessions;list'= {
+            cand --since 'Only sessions started since this time (RFC 3339) or this long ago (2h, 1d)'
+            cand --connection 'Only this connection'
+            cand --identity 'Only this identity'
+            cand --repository 'Only sessions of CI runs of this repository (workload provenance)'
+            cand --run 'Only sessions of this CI run (its run, pipeline or build id)'
+            cand --limit 'At most this many (default 50)'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;sessions;show'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;sessions;replay'= {
+            cand --file 'Replay a recording saved with --save instead of fetching one (no digest check)'
+            cand --speed 'Wait between statements as the session did, sped up this many times (1 = real time). Without it, no waiting'
+            cand --save 'Also save the fetched recording here (zstd, as the gateway stores it)'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --statements-only 'Only the statements, each with its time in the session'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;sessions;help'= {
+            cand list 'List proxied sessions, newest first'
+            cand show 'One session: who, what grant and CI run, its recording, and every audit event'
+            cand replay 'Replay a session''s recording as psql would have shown it (statements, masked rows, errors). The recording is checked against the digest in the audit log first'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;sessions;help;list'= {
+        }
+        &'hoopctl;sessions;help;show'= {
+        }
+        &'hoopctl;sessions;help;replay'= {
+        }
+        &'hoopctl;sessions;help;help'= {
+        }
         &'hoopctl;completions'= {
             cand --write-dir 'Write every shell''s script and the man page into DIR (used to refresh completions/)'
             cand --profile 'Gateway profile to use (one per gateway)'
@@ -707,6 +792,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand connect 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
             cand wait 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)'
             cand audit 'Read the gateway''s audit log (admins)'
+            cand sessions 'Proxied sessions and their recordings (admins)'
             cand completions 'Print a shell completion script'
             cand dev 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
             cand gateway 'Run and administer a gateway'
@@ -769,6 +855,17 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         &'hoopctl;help;audit;public-key'= {
         }
         &'hoopctl;help;audit;verify'= {
+        }
+        &'hoopctl;help;sessions'= {
+            cand list 'List proxied sessions, newest first'
+            cand show 'One session: who, what grant and CI run, its recording, and every audit event'
+            cand replay 'Replay a session''s recording as psql would have shown it (statements, masked rows, errors). The recording is checked against the digest in the audit log first'
+        }
+        &'hoopctl;help;sessions;list'= {
+        }
+        &'hoopctl;help;sessions;show'= {
+        }
+        &'hoopctl;help;sessions;replay'= {
         }
         &'hoopctl;help;completions'= {
         }

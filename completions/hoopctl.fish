@@ -50,6 +50,7 @@ complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "review" -d 'See and
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "connect" -d 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "wait" -d 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "audit" -d 'Read the gateway\'s audit log (admins)'
+complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "sessions" -d 'Proxied sessions and their recordings (admins)'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "dev" -d 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
 complete -c hoopctl -n "__fish_hoopctl_needs_command" -f -a "gateway" -d 'Run and administer a gateway'
@@ -500,6 +501,92 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_s
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "public-key" -d 'Print the gateway\'s checkpoint signing key (base64 Ed25519) for `audit verify`'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and not __fish_seen_subcommand_from list show replay help" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and not __fish_seen_subcommand_from list show replay help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and not __fish_seen_subcommand_from list show replay help" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+github\t'GitHub Actions (`permissions: id-token: write`)'
+gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
+circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
+buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
+kubernetes\t'A Kubernetes projected service-account token file'
+env\t'An environment variable (--token-env)'
+file\t'A file (--token-file)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and not __fish_seen_subcommand_from list show replay help" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and not __fish_seen_subcommand_from list show replay help" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and not __fish_seen_subcommand_from list show replay help" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and not __fish_seen_subcommand_from list show replay help" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and not __fish_seen_subcommand_from list show replay help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and not __fish_seen_subcommand_from list show replay help" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and not __fish_seen_subcommand_from list show replay help" -f -a "list" -d 'List proxied sessions, newest first'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and not __fish_seen_subcommand_from list show replay help" -f -a "show" -d 'One session: who, what grant and CI run, its recording, and every audit event'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and not __fish_seen_subcommand_from list show replay help" -f -a "replay" -d 'Replay a session\'s recording as psql would have shown it (statements, masked rows, errors). The recording is checked against the digest in the audit log first'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and not __fish_seen_subcommand_from list show replay help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from list" -l since -d 'Only sessions started since this time (RFC 3339) or this long ago (2h, 1d)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from list" -l connection -d 'Only this connection' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from list" -l identity -d 'Only this identity' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from list" -l repository -d 'Only sessions of CI runs of this repository (workload provenance)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from list" -l run -d 'Only sessions of this CI run (its run, pipeline or build id)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from list" -l limit -d 'At most this many (default 50)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from list" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from list" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+github\t'GitHub Actions (`permissions: id-token: write`)'
+gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
+circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
+buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
+kubernetes\t'A Kubernetes projected service-account token file'
+env\t'An environment variable (--token-env)'
+file\t'A file (--token-file)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from list" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from list" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from list" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from list" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from show" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from show" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+github\t'GitHub Actions (`permissions: id-token: write`)'
+gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
+circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
+buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
+kubernetes\t'A Kubernetes projected service-account token file'
+env\t'An environment variable (--token-env)'
+file\t'A file (--token-file)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from show" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from show" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from show" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from show" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from replay" -l file -d 'Replay a recording saved with --save instead of fetching one (no digest check)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from replay" -l speed -d 'Wait between statements as the session did, sped up this many times (1 = real time). Without it, no waiting' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from replay" -l save -d 'Also save the fetched recording here (zstd, as the gateway stores it)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from replay" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from replay" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from replay" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+github\t'GitHub Actions (`permissions: id-token: write`)'
+gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
+circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
+buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
+kubernetes\t'A Kubernetes projected service-account token file'
+env\t'An environment variable (--token-env)'
+file\t'A file (--token-file)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from replay" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from replay" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from replay" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from replay" -l statements-only -d 'Only the statements, each with its time in the session'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from replay" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from replay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from replay" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "list" -d 'List proxied sessions, newest first'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "show" -d 'One session: who, what grant and CI run, its recording, and every audit event'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Replay a session\'s recording as psql would have shown it (statements, masked rows, errors). The recording is checked against the digest in the audit log first'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand completions" -l write-dir -d 'Write every shell\'s script and the man page into DIR (used to refresh completions/)' -r -F
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand completions" -l profile -d 'Gateway profile to use (one per gateway)' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
@@ -748,20 +835,21 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "test" -d 'Explain a decision: every Cedar request, its outcome and the policies behind it'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "login" -d 'Log in to a gateway (OAuth device flow; or a minted token with --token-stdin)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "logout" -d 'Revoke this profile\'s login at the gateway and forget it locally'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "whoami" -d 'Show who this profile is logged in as'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "connections" -d 'List the connections you may request'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "grant" -d 'Request, list and decide just-in-time grants'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "review" -d 'See and decide reviews: held statements and pending grants waiting for a human'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "connect" -d 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "wait" -d 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "audit" -d 'Read the gateway\'s audit log (admins)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "dev" -d 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "gateway" -d 'Run and administer a gateway'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "policy" -d 'Try policy decisions offline, against a gateway config and its policy files'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit completions dev gateway policy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit sessions completions dev gateway policy help" -f -a "login" -d 'Log in to a gateway (OAuth device flow; or a minted token with --token-stdin)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit sessions completions dev gateway policy help" -f -a "logout" -d 'Revoke this profile\'s login at the gateway and forget it locally'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit sessions completions dev gateway policy help" -f -a "whoami" -d 'Show who this profile is logged in as'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit sessions completions dev gateway policy help" -f -a "connections" -d 'List the connections you may request'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit sessions completions dev gateway policy help" -f -a "grant" -d 'Request, list and decide just-in-time grants'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit sessions completions dev gateway policy help" -f -a "review" -d 'See and decide reviews: held statements and pending grants waiting for a human'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit sessions completions dev gateway policy help" -f -a "connect" -d 'Open a local tunnel to a connection; with `-- CMD`, run CMD against it and exit with its status'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit sessions completions dev gateway policy help" -f -a "wait" -d 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit sessions completions dev gateway policy help" -f -a "audit" -d 'Read the gateway\'s audit log (admins)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit sessions completions dev gateway policy help" -f -a "sessions" -d 'Proxied sessions and their recordings (admins)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit sessions completions dev gateway policy help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit sessions completions dev gateway policy help" -f -a "dev" -d 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit sessions completions dev gateway policy help" -f -a "gateway" -d 'Run and administer a gateway'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit sessions completions dev gateway policy help" -f -a "policy" -d 'Try policy decisions offline, against a gateway config and its policy files'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami connections grant review connect wait audit sessions completions dev gateway policy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from grant" -f -a "request" -d 'Ask for access to a connection'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from grant" -f -a "list" -d 'List your grants (or everyone\'s with --all, for approvers)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from grant" -f -a "approve" -d 'Approve a pending grant (approver groups)'
@@ -775,6 +863,9 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_su
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "export" -d 'Export the tamper-evident log with the signed checkpoints that cover it (admins)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "public-key" -d 'Print the gateway\'s checkpoint signing key (base64 Ed25519) for `audit verify`'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "list" -d 'List proxied sessions, newest first'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "show" -d 'One session: who, what grant and CI run, its recording, and every audit event'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "replay" -d 'Replay a session\'s recording as psql would have shown it (statements, masked rows, errors). The recording is checked against the digest in the audit log first'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "serve" -d 'Serve the API and the tunnel on the configured address'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "init" -d 'Write a starter config, the default policy and a data directory into DIR'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "check" -d 'Validate a config and its policies; exits non-zero with every problem listed'

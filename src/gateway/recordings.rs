@@ -158,7 +158,7 @@ impl Recordings {
             opts.mode(0o600);
         }
         let f = opts.open(&path).map_err(io)?;
-        let enc = zstd::stream::write::Encoder::new(
+        let mut enc = zstd::stream::write::Encoder::new(
             Hashing {
                 file: f,
                 sha: sha2::Sha256::new(),
@@ -167,6 +167,7 @@ impl Recordings {
             LEVEL,
         )
         .map_err(io)?;
+        enc.write_all(format::MAGIC).map_err(io)?;
         let rec = Arc::new(Recording {
             session_id: Arc::from(header.session_id.as_str()),
             file: file.clone(),
@@ -571,5 +572,158 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Recorded<T> {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::recording::Frames;
+
+    fn header(id: &str, at: i64) -> Header {
+        Header {
+            session_id: id.into(),
+            connection: "pg".into(),
+            identity: "ci".into(),
+            grant_id: "gr_1".into(),
+            protocol: "postgres".into(),
+            started_at: at,
+        }
+    }
+
+    async fn recordings(dir: &Path, cfg: RecordingsSection) -> Recordings {
+        let store = Store::open(dir).await.unwrap();
+        Recordings::open(dir, cfg, store).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_cap_records_a_marker_and_counts_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = RecordingsSection {
+            max_session_bytes: 4096,
+            ..Default::default()
+        };
+        let recs = recordings(dir.path(), cfg).await;
+        let r = recs.start(&header("se_cap", 1)).await.unwrap().unwrap();
+        for i in 0..10u8 {
+            r.push(kind::SERVER, &[i; 1000]).unwrap();
+        }
+        let row = recs.finish(&r, "done").await;
+        assert_eq!(row.state, "truncated");
+        assert_eq!(row.stream_bytes, Some(4000));
+        assert_eq!(row.dropped_bytes, Some(6000));
+        // Finishing twice, or pushing after the end, changes nothing and fails nothing.
+        r.push(kind::CLIENT, b"late").unwrap();
+        let bytes = std::fs::read(recs.path_of(&row.file).unwrap()).unwrap();
+        assert_eq!(
+            hex::encode(sha2::Sha256::digest(&bytes)),
+            row.sha256.unwrap()
+        );
+        let mut frames = Frames::from_compressed(&bytes).unwrap();
+        let kinds: Vec<u8> = frames.by_ref().map(|f| f.unwrap().kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                kind::HEADER,
+                kind::SERVER,
+                kind::SERVER,
+                kind::SERVER,
+                kind::SERVER,
+                kind::TRUNCATED,
+                kind::END
+            ]
+        );
+        assert!(frames.ended_cleanly());
+        let stored = recs.store.recording("se_cap").await.unwrap().unwrap();
+        assert_eq!(stored.state, "truncated");
+    }
+
+    #[tokio::test]
+    async fn retention_deletes_the_oldest_while_over_the_total_and_audits_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = RecordingsSection {
+            max_age: None,
+            ..Default::default()
+        };
+        let recs = recordings(dir.path(), cfg.clone()).await;
+        let mut sizes = Vec::new();
+        for (i, id) in ["se_a", "se_b", "se_c"].iter().enumerate() {
+            let r = recs
+                .start(&header(id, i as i64 + 1))
+                .await
+                .unwrap()
+                .unwrap();
+            // Incompressible, so the sizes differ from the header's.
+            let noise: Vec<u8> = (0..20_000).map(|_| rand::random()).collect();
+            r.push(kind::SERVER, &noise).unwrap();
+            sizes.push(recs.finish(&r, "done").await.bytes);
+        }
+        // A live recording is never deleted, whatever the total.
+        let live = recs.start(&header("se_live", 0)).await.unwrap().unwrap();
+        assert_eq!(recs.sweep().await.unwrap(), 0, "under the default total");
+        let limit = (sizes[1] + sizes[2]) as u64;
+        let tight = Recordings {
+            cfg: RecordingsSection {
+                max_total_bytes: limit,
+                ..cfg
+            },
+            dir: recs.dir.clone(),
+            store: recs.store.clone(),
+            live: Mutex::default(),
+        };
+        assert_eq!(tight.sweep().await.unwrap(), 1);
+        let state = |id: &'static str| {
+            let store = recs.store.clone();
+            async move { store.recording(id).await.unwrap().unwrap().state }
+        };
+        assert_eq!(state("se_a").await, "deleted");
+        assert_eq!(state("se_b").await, "complete");
+        assert_eq!(state("se_c").await, "complete");
+        assert_eq!(state("se_live").await, "recording");
+        assert!(!dir.path().join("recordings/se_a.hrec").exists());
+        assert!(dir.path().join("recordings/se_b.hrec").exists());
+        let events = recs
+            .store
+            .list_events(&crate::gateway::store::EventFilter {
+                session_id: Some("se_a".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].kind, "recording_deleted");
+        assert!(
+            events[0]
+                .detail
+                .as_deref()
+                .unwrap()
+                .contains("max_total_bytes")
+        );
+        assert_eq!(tight.sweep().await.unwrap(), 0, "now within the total");
+        drop(live);
+    }
+
+    #[tokio::test]
+    async fn a_recording_left_open_is_marked_incomplete_at_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let recs = recordings(dir.path(), RecordingsSection::default()).await;
+        let r = recs.start(&header("se_open", 1)).await.unwrap().unwrap();
+        r.push(kind::CLIENT, b"Q\0\0\0\x0dSELECT 1\0").unwrap();
+        recs.flush_live();
+        // The process "dies": nothing finishes it.
+        std::mem::forget(r);
+        let again = recordings(dir.path(), RecordingsSection::default()).await;
+        let row = again.store.recording("se_open").await.unwrap().unwrap();
+        assert_eq!(row.state, "incomplete");
+        let bytes = std::fs::read(dir.path().join("recordings/se_open.hrec")).unwrap();
+        assert_eq!(
+            row.sha256.unwrap(),
+            hex::encode(sha2::Sha256::digest(&bytes))
+        );
+        let mut frames = Frames::from_compressed(&bytes).unwrap();
+        let got: Vec<Vec<u8>> = frames.by_ref().map(|f| f.unwrap().data).collect();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1], b"Q\0\0\0\x0dSELECT 1\0");
+        assert!(!frames.ended_cleanly());
     }
 }

@@ -104,7 +104,7 @@ pub struct Frame {
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum RecordingError {
     /// Not a recording at all.
-    #[error("not a hoopctl recording (its first bytes are not {MAGIC:?})")]
+    #[error("not a hoopctl recording (it does not start with HOOPREC1)")]
     NotARecording,
     /// A frame claims more than [`MAX_FRAME`] bytes, or an unknown kind.
     #[error("frame {index} is malformed ({why})")]

@@ -236,6 +236,8 @@ async fn a_crash_mid_session_loses_no_statement_and_the_chain_verifies() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+    // Past a recording flush (every second), so the recording has a prefix to keep.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     gw.crash_and_restart();
     let stopped = writer.await.unwrap();
     assert!(stopped < 100_000, "the session ended with the gateway");
@@ -268,6 +270,42 @@ async fn a_crash_mid_session_loses_no_statement_and_the_chain_verifies() {
         missing.len(),
         reached.len()
     );
+
+    // The partial recording is marked incomplete — with its digest, on record — not lost.
+    let list = crate::recordings::sessions(&bob, "pg");
+    assert_eq!(list.len(), 1, "{list:?}");
+    let id = list[0]["id"].as_str().unwrap();
+    assert_eq!(list[0]["recording"]["state"], "incomplete", "{list:?}");
+    let compressed = std::fs::read(crate::recordings::recording_file(&gw, id)).unwrap();
+    let digest = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&compressed))
+    };
+    let (_, clean) = crate::recordings::stream_bytes(&compressed);
+    assert!(!clean, "the recording of a killed session has no end frame");
+    let marked = audit(&bob, &["--session", id]);
+    let note = marked
+        .iter()
+        .find(|e| e["kind"] == "recording_incomplete")
+        .expect("a recording_incomplete event");
+    assert!(note["detail"].as_str().unwrap().contains(&digest), "{note}");
+    let replay = bob.ok(&["sessions", "replay", id, "--statements-only"]);
+    let replayed = replay
+        .lines()
+        .filter(|l| l.contains("INSERT INTO t VALUES"))
+        .count();
+    assert!(
+        replayed >= 100 && replayed <= reached.len() + 1,
+        "{replayed} statements replayed of {} that ran",
+        reached.len()
+    );
+    assert!(
+        replay.ends_with("-- recording incomplete: the gateway stopped before the session ended\n"),
+        "{replay}"
+    );
+    // Events written at the restart are chained too.
+    export(&bob, &file, "jsonl");
+    assert!(verify(&bob, &file, &key).unwrap().contains("OK"));
 }
 
 /// A lost signing key is not silently replaced once checkpoints exist: a new key could not vouch

@@ -116,6 +116,21 @@ async fn psql_through_device_login_never_sees_the_target_password() {
             !gw.log_text().contains(secret.as_str()),
             "gateway log holds a target password"
         );
+        // Nor does any session recording, compressed or not (issue 7).
+        let recordings: Vec<_> = std::fs::read_dir(gw.dir.path().join("data/recordings"))
+            .unwrap()
+            .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+            .collect();
+        assert!(recordings.len() >= 2, "both sessions were recorded");
+        for r in &recordings {
+            let (stream, _) = crate::recordings::stream_bytes(r);
+            for hay in [r, &stream] {
+                assert!(
+                    !hay.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                    "a recording holds a target password"
+                );
+            }
+        }
     }
     let mut cmd = client.cmd();
     cmd.args(["connect", "pg", "--reason", "env scan", "--", "env"]);

@@ -14,6 +14,7 @@ mod extended;
 mod masking;
 mod policy;
 mod props;
+mod recordings;
 mod reviews;
 mod tls_negative;
 mod workload;

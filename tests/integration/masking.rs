@@ -4,7 +4,7 @@
 use crate::util::*;
 
 /// Identifiers the content detectors find wherever they appear.
-const RAW: &[&str] = &[
+pub const RAW: &[&str] = &[
     "123-45-6789",
     "234-56-7890",
     "ada@example.org",
@@ -14,7 +14,7 @@ const RAW: &[&str] = &[
 ];
 
 /// Values only column rules protect (names, addresses) and dates of birth.
-const RULED: &[&str] = &[
+pub const RULED: &[&str] = &[
     "Lovelace",
     "Hopper",
     "Analytical",
@@ -36,7 +36,7 @@ columns = [
 "#;
 
 /// A gateway whose `pg` connection masks with the `phi` profile, over a patients table.
-fn masked_setup() -> Option<Setup> {
+pub fn masked_setup() -> Option<Setup> {
     if !require_pg() {
         return None;
     }
@@ -81,7 +81,7 @@ fn leaks(text: &str) -> Vec<&'static str> {
     leaks_of(RAW, text)
 }
 
-fn leaks_of(raw: &[&'static str], text: &str) -> Vec<&'static str> {
+pub fn leaks_of(raw: &[&'static str], text: &str) -> Vec<&'static str> {
     raw.iter()
         .copied()
         .filter(|r| text.contains(r) || text.contains(&hex::encode(r)))
