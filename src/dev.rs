@@ -224,6 +224,7 @@ pub async fn run(args: DevArgs, profile_name: &str, out: Output) -> anyhow::Resu
              hoopctl connect demo --reason \"try hoopctl\" -- psql -c 'update patients set email = lower(email)'   # held for review:\n  \
              hoopctl review list && hoopctl review approve rv_…                                          # …from a third terminal\n  \
              hoopctl audit list\n  \
+             hoopctl sessions list && hoopctl sessions replay se_…                                       # every session, as psql showed it\n  \
              hoopctl audit export --out audit.jsonl && hoopctl audit verify audit.jsonl --public-key \"$(hoopctl audit public-key)\"\n\n\
              SSNs, MRNs, e-mail addresses, names and dates of birth are masked on the wire (masking = \"phi\" in {}/gateway.toml).\n\
              Per-statement policy is in {}/policy.cedar: an UPDATE or DELETE without WHERE waits for a review.\n\

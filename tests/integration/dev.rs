@@ -162,6 +162,22 @@ fn dev_runs_the_whole_flow() {
         stdout(&verified),
         stderr(&verified)
     );
+    // Every session was recorded: the count session replays with its statement and result.
+    let listed = dev_cmd(&["-o", "json", "sessions", "list"]);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let listed: serde_json::Value = serde_json::from_str(stdout(&listed).trim()).unwrap();
+    let replays: Vec<String> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| stdout(&dev_cmd(&["sessions", "replay", s["id"].as_str().unwrap()])))
+        .collect();
+    assert!(
+        replays
+            .iter()
+            .any(|r| r.contains("demo=> select count(*) from patients") && r.contains("(1 row)")),
+        "{replays:?}"
+    );
     // SIGTERM stops it cleanly and forgets the dev profile.
     let _ = std::process::Command::new("kill")
         .arg("-TERM")
