@@ -408,6 +408,7 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List audit events, oldest first')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export the tamper-evident log with the signed checkpoints that cover it (admins)')
+            [CompletionResult]::new('who-accessed', 'who-accessed', [CompletionResultType]::ParameterValue, 'Which sessions received a record of a PHI table: identities, CI runs, the statement and the time (admins). The table must declare its key column in the gateway config')
             [CompletionResult]::new('public-key', 'public-key', [CompletionResultType]::ParameterValue, 'Print the gateway''s checkpoint signing key (base64 Ed25519) for `audit verify`')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -439,6 +440,25 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events since this time (RFC 3339) or this long ago (30d); the chain before it is vouched for by the first event''s predecessor hash')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'jsonl (one JSON object per line) or csv')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write here instead of stdout')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the CI token comes from (with --ci)')
+            [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'Audience to request the CI token for (default: the gateway URL)')
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)')
+            [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;audit;who-accessed' {
+            [CompletionResult]::new('--connection', '--connection', [CompletionResultType]::ParameterName, 'Connection the record lives behind')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'The table: schema.table, or its name alone when that is unambiguous')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The record''s key (the value of the table''s declared key column)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only sessions whose statement ran since this time (RFC 3339) or this long ago (90d)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -487,6 +507,7 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
         'hoopctl;audit;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List audit events, oldest first')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export the tamper-evident log with the signed checkpoints that cover it (admins)')
+            [CompletionResult]::new('who-accessed', 'who-accessed', [CompletionResultType]::ParameterValue, 'Which sessions received a record of a PHI table: identities, CI runs, the statement and the time (admins). The table must declare its key column in the gateway config')
             [CompletionResult]::new('public-key', 'public-key', [CompletionResultType]::ParameterValue, 'Print the gateway''s checkpoint signing key (base64 Ed25519) for `audit verify`')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -496,6 +517,9 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             break
         }
         'hoopctl;audit;help;export' {
+            break
+        }
+        'hoopctl;audit;help;who-accessed' {
             break
         }
         'hoopctl;audit;help;public-key' {
@@ -941,6 +965,7 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
         'hoopctl;help;audit' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List audit events, oldest first')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export the tamper-evident log with the signed checkpoints that cover it (admins)')
+            [CompletionResult]::new('who-accessed', 'who-accessed', [CompletionResultType]::ParameterValue, 'Which sessions received a record of a PHI table: identities, CI runs, the statement and the time (admins). The table must declare its key column in the gateway config')
             [CompletionResult]::new('public-key', 'public-key', [CompletionResultType]::ParameterValue, 'Print the gateway''s checkpoint signing key (base64 Ed25519) for `audit verify`')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify')
             break
@@ -949,6 +974,9 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             break
         }
         'hoopctl;help;audit;export' {
+            break
+        }
+        'hoopctl;help;audit;who-accessed' {
             break
         }
         'hoopctl;help;audit;public-key' {

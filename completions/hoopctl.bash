@@ -76,6 +76,9 @@ _hoopctl() {
             hoopctl__subcmd__audit,verify)
                 cmd="hoopctl__subcmd__audit__subcmd__verify"
                 ;;
+            hoopctl__subcmd__audit,who-accessed)
+                cmd="hoopctl__subcmd__audit__subcmd__who__subcmd__accessed"
+                ;;
             hoopctl__subcmd__audit__subcmd__help,export)
                 cmd="hoopctl__subcmd__audit__subcmd__help__subcmd__export"
                 ;;
@@ -90,6 +93,9 @@ _hoopctl() {
                 ;;
             hoopctl__subcmd__audit__subcmd__help,verify)
                 cmd="hoopctl__subcmd__audit__subcmd__help__subcmd__verify"
+                ;;
+            hoopctl__subcmd__audit__subcmd__help,who-accessed)
+                cmd="hoopctl__subcmd__audit__subcmd__help__subcmd__who__subcmd__accessed"
                 ;;
             hoopctl__subcmd__gateway,audit-key)
                 cmd="hoopctl__subcmd__gateway__subcmd__audit__subcmd__key"
@@ -231,6 +237,9 @@ _hoopctl() {
                 ;;
             hoopctl__subcmd__help__subcmd__audit,verify)
                 cmd="hoopctl__subcmd__help__subcmd__audit__subcmd__verify"
+                ;;
+            hoopctl__subcmd__help__subcmd__audit,who-accessed)
+                cmd="hoopctl__subcmd__help__subcmd__audit__subcmd__who__subcmd__accessed"
                 ;;
             hoopctl__subcmd__help__subcmd__gateway,audit-key)
                 cmd="hoopctl__subcmd__help__subcmd__gateway__subcmd__audit__subcmd__key"
@@ -407,7 +416,7 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__audit)
-            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version list export public-key verify help"
+            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version list export who-accessed public-key verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -503,7 +512,7 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__audit__subcmd__help)
-            opts="list export public-key verify help"
+            opts="list export who-accessed public-key verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -573,6 +582,20 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__audit__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__audit__subcmd__help__subcmd__who__subcmd__accessed)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -706,6 +729,64 @@ _hoopctl() {
             fi
             case "${prev}" in
                 --public-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "auto github gitlab circleci buildkite kubernetes env file" -- "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__audit__subcmd__who__subcmd__accessed)
+            opts="-o -h -V --connection --table --key --since --profile --output --ci --provider --audience --token-env --token-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --connection)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --table)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1847,7 +1928,7 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__help__subcmd__audit)
-            opts="list export public-key verify"
+            opts="list export who-accessed public-key verify"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1903,6 +1984,20 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__help__subcmd__audit__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__help__subcmd__audit__subcmd__who__subcmd__accessed)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

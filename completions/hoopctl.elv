@@ -374,6 +374,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand --version 'Print version'
             cand list 'List audit events, oldest first'
             cand export 'Export the tamper-evident log with the signed checkpoints that cover it (admins)'
+            cand who-accessed 'Which sessions received a record of a PHI table: identities, CI runs, the statement and the time (admins). The table must declare its key column in the gateway config'
             cand public-key 'Print the gateway''s checkpoint signing key (base64 Ed25519) for `audit verify`'
             cand verify 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -403,6 +404,24 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand --since 'Only events since this time (RFC 3339) or this long ago (30d); the chain before it is vouched for by the first event''s predecessor hash'
             cand --format 'jsonl (one JSON object per line) or csv'
             cand --out 'Write here instead of stdout'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;audit;who-accessed'= {
+            cand --connection 'Connection the record lives behind'
+            cand --table 'The table: schema.table, or its name alone when that is unambiguous'
+            cand --key 'The record''s key (the value of the table''s declared key column)'
+            cand --since 'Only sessions whose statement ran since this time (RFC 3339) or this long ago (90d)'
             cand --profile 'Gateway profile to use (one per gateway)'
             cand -o 'Output format'
             cand --output 'Output format'
@@ -448,6 +467,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         &'hoopctl;audit;help'= {
             cand list 'List audit events, oldest first'
             cand export 'Export the tamper-evident log with the signed checkpoints that cover it (admins)'
+            cand who-accessed 'Which sessions received a record of a PHI table: identities, CI runs, the statement and the time (admins). The table must declare its key column in the gateway config'
             cand public-key 'Print the gateway''s checkpoint signing key (base64 Ed25519) for `audit verify`'
             cand verify 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -455,6 +475,8 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         &'hoopctl;audit;help;list'= {
         }
         &'hoopctl;audit;help;export'= {
+        }
+        &'hoopctl;audit;help;who-accessed'= {
         }
         &'hoopctl;audit;help;public-key'= {
         }
@@ -845,12 +867,15 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         &'hoopctl;help;audit'= {
             cand list 'List audit events, oldest first'
             cand export 'Export the tamper-evident log with the signed checkpoints that cover it (admins)'
+            cand who-accessed 'Which sessions received a record of a PHI table: identities, CI runs, the statement and the time (admins). The table must declare its key column in the gateway config'
             cand public-key 'Print the gateway''s checkpoint signing key (base64 Ed25519) for `audit verify`'
             cand verify 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify'
         }
         &'hoopctl;help;audit;list'= {
         }
         &'hoopctl;help;audit;export'= {
+        }
+        &'hoopctl;help;audit;who-accessed'= {
         }
         &'hoopctl;help;audit;public-key'= {
         }

@@ -391,6 +391,25 @@ Examples:
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Which sessions received a record of a PHI table: identities, CI runs, the statement
+    /// and the time (admins). The table must declare its key column in the gateway config.
+    #[command(
+        after_help = "Examples:\n  hoopctl audit who-accessed --connection warehouse --table patients --key 12345\n  hoopctl audit who-accessed --connection warehouse --table public.patients --key MRN-00123456 --since 90d -o json\n\nThe key is matched as PostgreSQL prints it (42, MRN-00123456, a lower-case uuid)."
+    )]
+    WhoAccessed {
+        /// Connection the record lives behind.
+        #[arg(long, env = "HOOPCTL_CONNECTION")]
+        connection: String,
+        /// The table: schema.table, or its name alone when that is unambiguous.
+        #[arg(long)]
+        table: String,
+        /// The record's key (the value of the table's declared key column).
+        #[arg(long)]
+        key: String,
+        /// Only sessions whose statement ran since this time (RFC 3339) or this long ago (90d).
+        #[arg(long, env = "HOOPCTL_SINCE")]
+        since: Option<String>,
+    },
     /// Print the gateway's checkpoint signing key (base64 Ed25519) for `audit verify`.
     PublicKey,
     /// Check an export offline: every event chained, every checkpoint signed by KEY, the end

@@ -144,6 +144,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             out: file,
         }) => audit::export(p, since, format, file.as_deref()).await?,
         Command::Audit(AuditCommand::PublicKey) => audit::public_key(p, out).await?,
+        Command::Audit(AuditCommand::WhoAccessed {
+            connection,
+            table,
+            key,
+            since,
+        }) => audit::who_accessed(p, &connection, &table, &key, since.as_deref(), out).await?,
         Command::Audit(AuditCommand::Verify { file, public_key }) => {
             audit::verify(&file, &public_key, out)?
         }

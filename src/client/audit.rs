@@ -6,7 +6,7 @@ use base64::Engine as _;
 use super::api::{Api, query_escape};
 use super::{Output, print_json};
 use crate::exit::{ExitKind, Failure};
-use crate::proto::api::{AuditEvent, AuditKey};
+use crate::proto::api::{AuditEvent, AuditKey, RecordAccess};
 use crate::proto::chain;
 
 /// Filters of `audit list`.
@@ -93,6 +93,63 @@ pub async fn list(profile: &str, f: AuditFilter, out: Output) -> Result<(), Fail
                         f("repository"),
                         f("run_id"),
                         f("sha")
+                    ));
+                }
+                println!("{line}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs `audit who-accessed`.
+pub async fn who_accessed(
+    profile: &str,
+    connection: &str,
+    table: &str,
+    key: &str,
+    since: Option<&str>,
+    out: Output,
+) -> Result<(), Failure> {
+    let api = Api::open(profile).await?;
+    let mut q = vec![
+        format!("connection={}", query_escape(connection)),
+        format!("table={}", query_escape(table)),
+        format!("key={}", query_escape(key)),
+    ];
+    if let Some(s) = since {
+        q.push(format!("since={}", query_escape(s)));
+    }
+    let found: Vec<RecordAccess> = api
+        .get(&format!("/v1/audit/who-accessed?{}", q.join("&")))
+        .await?;
+    match out {
+        Output::Json => print_json(&found),
+        Output::Text => {
+            if found.is_empty() {
+                eprintln!("no session received that record (in the accounted history)");
+            }
+            for a in found {
+                let mut line = format!(
+                    "{} {} {} grant={}",
+                    a.time,
+                    a.session_id,
+                    a.identity.as_deref().unwrap_or("-"),
+                    a.grant_id.as_deref().unwrap_or("-"),
+                );
+                if let Some(p) = &a.provenance {
+                    let f = |k: &str| p.get(k).and_then(|v| v.as_str()).unwrap_or("-");
+                    line.push_str(&format!(
+                        " [ci repo={} run={} sha={}]",
+                        f("repository"),
+                        f("run_id"),
+                        f("sha")
+                    ));
+                }
+                if let Some(s) = &a.statement {
+                    line.push_str(&format!(
+                        " sql={:?}",
+                        s.chars().take(200).collect::<String>()
                     ));
                 }
                 println!("{line}");

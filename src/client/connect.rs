@@ -93,6 +93,16 @@ async fn find_or_request(api: &Api, o: &ConnectOptions, out: Output) -> Result<G
         ))
         .await?;
     let now = now_ms();
+    // A grant's sessions are attributed to the CI run that requested it: a job reuses only a
+    // grant of its own run (and a person only one requested without a run).
+    let me: Option<serde_json::Value> = if mine.iter().any(|g| g.status != GrantStatus::Denied) {
+        api.get::<crate::proto::api::WhoAmI>("/v1/whoami")
+            .await?
+            .provenance
+    } else {
+        None
+    };
+    let mine: Vec<Grant> = mine.into_iter().filter(|g| g.provenance == me).collect();
     let usable = mine
         .iter()
         .filter(|g| g.status == GrantStatus::Active)

@@ -56,6 +56,7 @@ pub fn router(gw: Arc<Gateway>) -> Router {
         .route("/v1/audit", get(audit))
         .route("/v1/audit/export", get(audit::export))
         .route("/v1/audit/public-key", get(audit::public_key))
+        .route("/v1/audit/who-accessed", get(audit::who_accessed))
         .route("/v1/sessions", get(sessions::list))
         .route("/v1/sessions/{id}", get(sessions::show))
         .route("/v1/sessions/{id}/recording", get(sessions::recording))

@@ -122,7 +122,7 @@ impl Signer {
     }
 }
 
-fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write as _;
     let mut o = std::fs::OpenOptions::new();
     o.write(true).create_new(true);

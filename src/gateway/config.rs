@@ -553,6 +553,11 @@ pub struct TableConfig {
     /// Tags policies test with `resource.tags.contains("phi")`.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The column that identifies a record (`id`, `mrn`) of a table tagged `phi`: every value
+    /// of it a session receives is accounted, so `hoopctl audit who-accessed` can answer
+    /// which sessions received a record.
+    #[serde(default)]
+    pub key: Option<String>,
 }
 
 /// `[masking]`: profiles of content detectors and their actions.
@@ -806,11 +811,23 @@ impl Config {
             ));
         }
         for (name, c) in &self.connections {
-            for t in c.tables.keys() {
+            for (t, tc) in &c.tables {
                 if t.split('.').count() != 2 || t.split('.').any(str::is_empty) {
                     p.push(format!(
                         "connections.{name}.tables: {t:?} must be schema.table (as PostgreSQL names it: unquoted names in lower case)"
                     ));
+                }
+                if let Some(k) = &tc.key {
+                    if k.is_empty() || k.contains('.') {
+                        p.push(format!(
+                            "connections.{name}.tables.{t:?}.key: {k:?} must be one column name (as PostgreSQL names it)"
+                        ));
+                    }
+                    if !tc.tags.iter().any(|g| g == "phi") {
+                        p.push(format!(
+                            "connections.{name}.tables.{t:?}.key: record access is accounted for tables tagged \"phi\"; add tags = [\"phi\"]"
+                        ));
+                    }
                 }
             }
         }

@@ -4,6 +4,7 @@
 //! session registry). [`serve::run`] accepts TLS on one port and hands each connection to the
 //! API or to the tunnel according to ALPN.
 
+pub mod access;
 pub mod admin;
 pub mod api;
 pub mod audit;
@@ -68,6 +69,8 @@ pub struct Gateway {
     pub chain_key: chain::Signer,
     /// Session recordings.
     pub recordings: recordings::Recordings,
+    /// Keys the hashes of record-level access accounting.
+    pub access_key: Arc<access::AccessKey>,
 }
 
 impl Gateway {
@@ -156,6 +159,15 @@ impl Gateway {
             );
         }
         let chain_key = chain::Signer::load_or_create(&data_dir)?;
+        // Likewise the access key: a new one would make every recorded access unsearchable.
+        if !data_dir.join(access::KEY_FILE).exists() && store.has_record_access().await? {
+            anyhow::bail!(
+                "{} is missing but the store has record accesses hashed with it: restore the key from backup \
+                 (without it `hoopctl audit who-accessed` cannot find them)",
+                data_dir.join(access::KEY_FILE).display()
+            );
+        }
+        let access_key = Arc::new(access::AccessKey::load_or_create(&data_dir)?);
         let tls = Arc::new(ca.server_config(&config.gateway.server_names)?);
         let audit = audit::AuditWriter::start(&store, config.audit.durability)
             .await
@@ -178,7 +190,7 @@ impl Gateway {
         let catalogs = config
             .connections
             .iter()
-            .filter(|(_, c)| c.masking.is_some())
+            .filter(|(_, c)| c.masking.is_some() || c.tables.values().any(|t| t.key.is_some()))
             .map(|(name, c)| {
                 let cat =
                     proxy::postgres::catalog::Catalog::new(c.clone(), config.base_dir.clone());
@@ -189,6 +201,7 @@ impl Gateway {
             recordings::Recordings::open(&data_dir, config.recordings.clone(), store.clone())
                 .await?;
         let gw = Arc::new(Gateway {
+            access_key,
             recordings,
             chain_key,
             reviews,

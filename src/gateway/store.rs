@@ -18,9 +18,11 @@ use sqlx::{Connection, Row, SqlSafeStr};
 
 use crate::clock::now_ms;
 
+mod access;
 mod chain;
 mod recordings;
 
+pub use access::AccessRow;
 pub use recordings::{RecordingRow, SessionFilter, SessionRow};
 
 /// A store failure. Callers turn it into a 500 or a PostgreSQL error; the text never holds secrets.
@@ -306,6 +308,11 @@ fn migrator() -> Migrator {
             "recordings",
             include_str!("../../migrations/0009_recordings.sql"),
         ),
+        m(
+            10,
+            "record access",
+            include_str!("../../migrations/0010_record_access.sql"),
+        ),
     ])
 }
 
@@ -345,6 +352,14 @@ pub enum AuditWrite {
         outcome: &'static str,
         /// Detail.
         detail: Option<String>,
+    },
+    /// Records of PHI tables a session received: keyed hashes of their keys, each with the
+    /// statement that returned it (`crate::gateway::access`).
+    Access {
+        /// Session.
+        session_id: std::sync::Arc<str>,
+        /// (statement sequence number, key hash).
+        keys: Vec<(i64, crate::gateway::access::KeyHash)>,
     },
     /// The result of a statement event.
     Finish {
@@ -958,6 +973,7 @@ impl AuditLog {
         // row; the outcome of a statement committed earlier becomes a `result` event.
         let mut index: HashMap<(&str, i64), usize> = HashMap::new();
         let mut events: Vec<EventJson> = Vec::with_capacity(batch.len());
+        let mut accesses = Vec::new();
         for w in batch {
             match w {
                 AuditWrite::Statement {
@@ -1034,14 +1050,45 @@ impl AuditLog {
                         detail.as_deref(),
                     )),
                 },
+                AuditWrite::Access { session_id, keys } => {
+                    accesses.extend(keys.iter().map(|(seq, h)| (&**session_id, *seq, h)));
+                }
             }
         }
         // One cached statement whatever the batch size, committed on its own: the rows travel as
         // one JSON array (re-preparing a multi-row VALUES statement per batch size cost more
         // than the inserts themselves, and every statement is a round trip to SQLite's thread).
-        if events.is_empty() {
+        if events.is_empty() && accesses.is_empty() {
             return Ok(());
         }
+        if accesses.is_empty() {
+            return Self::insert_events(&mut self.conn, now, &events).await;
+        }
+        // With accesses: both in one transaction (still one fsync).
+        let mut tx = self.conn.begin().await?;
+        if !events.is_empty() {
+            Self::insert_events(&mut tx, now, &events).await?;
+        }
+        let rows: Vec<(String, &str, i64)> = accesses
+            .iter()
+            .map(|(session, seq, h)| (hex::encode(h), *session, *seq))
+            .collect();
+        sqlx::query(
+            "INSERT OR IGNORE INTO record_access (key_hash, session_id, seq)
+             SELECT unhex(value->>0), value->>1, value->>2 FROM json_each(?1)",
+        )
+        .bind(serde_json::to_string(&rows).map_err(encode_err)?)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn insert_events(
+        conn: &mut SqliteConnection,
+        now: i64,
+        events: &[EventJson<'_>],
+    ) -> Result<()> {
         sqlx::query(
             "INSERT INTO audit_events (time, kind, identity, grant_id, connection, session_id,
                  seq, statement, outcome, rows, duration_ms, detail)
@@ -1050,8 +1097,8 @@ impl AuditLog {
              FROM json_each(?2) ORDER BY key",
         )
         .bind(now)
-        .bind(serde_json::to_string(&events).map_err(encode_err)?)
-        .execute(&mut self.conn)
+        .bind(serde_json::to_string(events).map_err(encode_err)?)
+        .execute(conn)
         .await?;
         Ok(())
     }

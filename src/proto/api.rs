@@ -86,6 +86,10 @@ pub struct Grant {
     /// The review deciding it (pending grants): `hoopctl review approve ID`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_id: Option<String>,
+    /// Workload provenance of the requester (CI run, repository, commit…): every session of
+    /// the grant is attributed to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<serde_json::Value>,
 }
 
 /// A review as the API shows it: a held statement or a pending grant awaiting a human.
@@ -283,6 +287,30 @@ pub struct SessionDetail {
     pub session: SessionSummary,
     /// Every audit event of the session, oldest first: open, statements with outcomes, close.
     pub events: Vec<AuditEvent>,
+}
+
+/// A session that received a record (`/v1/audit/who-accessed`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RecordAccess {
+    /// Session (`se_…`); `hoopctl sessions show` and `replay` take it.
+    pub session_id: String,
+    /// Who.
+    pub identity: Option<String>,
+    /// Connection.
+    pub connection: Option<String>,
+    /// Grant the session ran under.
+    pub grant_id: Option<String>,
+    /// The grant's stated reason.
+    pub reason: Option<String>,
+    /// Workload provenance (CI run, repository, commit…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<serde_json::Value>,
+    /// The first statement of the session that returned the record.
+    pub statement: Option<String>,
+    /// Its sequence number in the session.
+    pub seq: i64,
+    /// When it ran.
+    pub time: String,
 }
 
 /// The audit checkpoint signing key (`/v1/audit/public-key`).

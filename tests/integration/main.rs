@@ -4,6 +4,7 @@
 mod issuer;
 mod util;
 
+mod access;
 mod approval;
 mod audit_chain;
 mod bad_input;

@@ -15,7 +15,7 @@ const JWT: &str = "urn:ietf:params:oauth:token-type:jwt";
 
 /// `[[auth.workload]]` trusting `iss`, with bindings: repository 4242 on main → warehouse-ci;
 /// environment "prod" → prod-deployer (overlapping on purpose: a token with both is ambiguous).
-fn workload_config(iss: &Issuer, extra_issuer: &str) -> String {
+pub fn workload_config(iss: &Issuer, extra_issuer: &str) -> String {
     format!(
         r#"
 [[auth.service_accounts]]

@@ -111,3 +111,113 @@ pub(super) async fn public_key(State(gw): Gw, _caller: Caller) -> Json<AuditKey>
         key_id: gw.chain_key.key_id().to_string(),
     })
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct WhoQuery {
+    connection: String,
+    table: String,
+    key: String,
+    since: Option<String>,
+}
+
+/// The accounted table `name` names on `connection`: `schema.table`, or `table` alone when
+/// only one schema's table of that name declares a key.
+fn accounted_table(
+    gw: &crate::gateway::Gateway,
+    connection: &str,
+    name: &str,
+) -> Result<String, ApiError> {
+    let Some(c) = gw.config.connections.get(connection) else {
+        return Err(ApiError::bad_request(
+            "no_such_connection",
+            format!("no connection {connection:?}; `hoopctl connections` lists them"),
+        ));
+    };
+    let keyed: Vec<&String> = c
+        .tables
+        .iter()
+        .filter(|(_, t)| t.key.is_some())
+        .map(|(n, _)| n)
+        .collect();
+    let matches: Vec<&&String> = keyed
+        .iter()
+        .filter(|t| t.as_str() == name || t.split_once('.').is_some_and(|(_, tb)| tb == name))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok((**one).clone()),
+        [] => Err(ApiError::bad_request(
+            "table_not_accounted",
+            format!(
+                "connection {connection} accounts no table {name:?}: {}",
+                if keyed.is_empty() {
+                    "none of its tables declares a key (tables.\"schema.table\".key in the gateway config)".to_string()
+                } else {
+                    format!(
+                        "accounted tables are {}",
+                        keyed
+                            .iter()
+                            .map(|t| t.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            ),
+        )),
+        many => Err(ApiError::bad_request(
+            "ambiguous_table",
+            format!(
+                "{name:?} names several accounted tables ({}); give schema.table",
+                many.iter()
+                    .map(|t| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+    }
+}
+
+/// The sessions that received a record of an accounted PHI table, oldest first. Admins only;
+/// the lookup is itself audited (with the key's hash, never the key).
+pub(super) async fn who_accessed(
+    State(gw): Gw,
+    caller: Caller,
+    Query(q): Query<WhoQuery>,
+) -> Result<Json<Vec<crate::proto::api::RecordAccess>>, ApiError> {
+    caller.require_admin(&gw, "looking up who accessed a record")?;
+    let table = accounted_table(&gw, &q.connection, &q.table)?;
+    let since_ms = since_param(q.since.as_deref())?;
+    let hash = gw.access_key.hash(&q.connection, &table, q.key.as_bytes());
+    let rows = gw.store.who_accessed(&hash, since_ms).await?;
+    let detail = format!(
+        "table {table}, key hash {}, {} session(s)",
+        hex::encode(hash),
+        rows.len()
+    );
+    gw.store
+        .insert_event(&NewEvent {
+            kind: "record_lookup",
+            identity: Some(&caller.principal.name),
+            connection: Some(&q.connection),
+            outcome: Some("ok"),
+            detail: Some(&detail),
+            provenance: caller.provenance.as_deref(),
+            ..Default::default()
+        })
+        .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| crate::proto::api::RecordAccess {
+                session_id: r.session_id,
+                identity: r.identity,
+                connection: r.connection,
+                grant_id: r.grant_id,
+                reason: r.reason,
+                provenance: super::provenance_json(r.provenance.as_deref()),
+                statement: r.statement,
+                seq: r.seq,
+                time: crate::clock::fmt_ms(r.time),
+            })
+            .collect(),
+    ))
+}

@@ -37,6 +37,7 @@ fn to_api(gw: &Gateway, g: GrantRow) -> Grant {
         decided_by: g.decided_by,
         decision_reason: g.decision_reason,
         review_id: None,
+        provenance: super::provenance_json(g.provenance.as_deref()),
     }
 }
 

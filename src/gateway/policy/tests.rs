@@ -160,6 +160,7 @@ fn decide(p: &Policy, who: &Principal, sql: &str) -> Verdict {
         "public.patients".to_string(),
         crate::gateway::config::TableConfig {
             tags: vec!["phi".into()],
+            key: None,
         },
     )]);
     let scope = Scope {

@@ -26,13 +26,14 @@
 //! layout carries lengths: if a detector finds an identifier in it, it becomes NULL.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::catalog::Columns;
 use super::codec::row_description;
 use super::copy::{CopyOpts, Layout};
+use crate::gateway::access::{AccessKey, KeyHash};
 use crate::gateway::masking::{Counts, MaskedBytes, Masker};
 
 /// A backend message that could not be inspected.
@@ -136,6 +137,91 @@ struct Col {
     binary: bool,
     /// The column rule its source matches.
     rule: Option<usize>,
+    /// The accounted table whose key column it is (index into [`Accounting::tables`]).
+    key: Option<u16>,
+}
+
+/// Most key hashes a session remembers as already accounted; past it the memory starts over
+/// and the store's primary key drops the repeats.
+const SEEN_CAP: usize = 1 << 20;
+
+/// Record-level access accounting of one session (see `crate::gateway::access`): the key
+/// columns of PHI tables, and the hashes of key values received, not yet stored.
+pub struct Accounting {
+    connection: Arc<str>,
+    key: Arc<AccessKey>,
+    /// `schema.table.column` of each declared key column → its table's index.
+    columns: HashMap<String, u16>,
+    /// `schema.table` of each accounted table.
+    tables: Vec<String>,
+    /// The statement whose rows arrive now (set by the proxy before each message).
+    seq: i64,
+    seen: HashSet<KeyHash>,
+    pending: Vec<(i64, KeyHash)>,
+    /// Distinct keys accounted in the session (up to the memory's restarts).
+    pub accessed: u64,
+}
+
+impl std::fmt::Debug for Accounting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Accounting")
+            .field("tables", &self.tables)
+            .field("accessed", &self.accessed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Accounting {
+    /// Accounting for `connection`'s tables that declare a key (none when no table does).
+    pub fn new(
+        connection: &str,
+        tables: &std::collections::BTreeMap<String, crate::gateway::config::TableConfig>,
+        key: Arc<AccessKey>,
+    ) -> Option<Accounting> {
+        let mut a = Accounting {
+            connection: Arc::from(connection),
+            key,
+            columns: HashMap::new(),
+            tables: Vec::new(),
+            seq: 0,
+            seen: HashSet::new(),
+            pending: Vec::new(),
+            accessed: 0,
+        };
+        for (t, c) in tables {
+            if let Some(k) = &c.key
+                && c.tags.iter().any(|g| g == "phi")
+            {
+                let i = a.tables.len() as u16;
+                a.columns.insert(format!("{t}.{k}"), i);
+                a.tables.push(t.clone());
+            }
+        }
+        (!a.tables.is_empty()).then_some(a)
+    }
+
+    fn key_of<S: AsRef<str>>(&self, names: &[S]) -> Option<u16> {
+        names
+            .iter()
+            .find_map(|n| self.columns.get(n.as_ref()).copied())
+    }
+
+    fn account(&mut self, table: u16, ty: u32, binary: bool, v: &[u8]) {
+        let Some(text) = crate::gateway::access::key_text(ty, i16::from(binary), v) else {
+            return;
+        };
+        let Some(t) = self.tables.get(table as usize) else {
+            return;
+        };
+        let h = self.key.hash(&self.connection, t, &text);
+        if self.seen.len() >= SEEN_CAP {
+            self.seen.clear();
+        }
+        if self.seen.insert(h) {
+            self.pending.push((self.seq, h));
+            self.accessed += 1;
+        }
+    }
 }
 
 /// Per-session state: what the target is answering, the columns of the rows now arriving, COPY
@@ -160,6 +246,8 @@ pub struct WireMasker {
     ddl_in_transaction: bool,
     /// In COPY FROM STDIN until the client's CopyDone or CopyFail is reported.
     copy_in: bool,
+    /// Record-level access accounting, on connections whose PHI tables declare a key.
+    accounting: Option<Accounting>,
 }
 
 struct Reader<'a> {
@@ -258,7 +346,39 @@ impl WireMasker {
             retried: Vec::new(),
             ddl_in_transaction: false,
             copy_in: false,
+            accounting: None,
         }
+    }
+
+    /// Accounts key values of the result sets it sees (before masking them).
+    pub fn with_accounting(mut self, a: Option<Accounting>) -> Self {
+        self.accounting = a;
+        self
+    }
+
+    /// The statement (audit sequence number) whose results arrive next.
+    pub fn set_statement(&mut self, seq: i64) {
+        if let Some(a) = self.accounting.as_mut() {
+            a.seq = seq;
+        }
+    }
+
+    /// Key hashes accounted since the last call, with the statement that returned each.
+    pub fn take_accessed(&mut self) -> Vec<(i64, KeyHash)> {
+        self.accounting
+            .as_mut()
+            .map(|a| std::mem::take(&mut a.pending))
+            .unwrap_or_default()
+    }
+
+    /// Distinct keys accounted in the session.
+    pub fn accessed(&self) -> Option<u64> {
+        self.accounting.as_ref().map(|a| a.accessed)
+    }
+
+    /// Whether result columns' sources must be known: column rules, or accounting.
+    fn needs_catalog(&self) -> bool {
+        self.masker.needs_catalog() || self.accounting.is_some()
     }
 
     /// Whether no result is being streamed: a new masker may take over.
@@ -313,7 +433,7 @@ impl WireMasker {
     /// expires the rest. The caller passes the answers to [`WireMasker::learn`].
     pub fn relations_to_look_up(&mut self, batch: &[u8], out: &mut Vec<u32>) {
         out.clear();
-        if !self.masker.needs_catalog() {
+        if !self.needs_catalog() {
             return;
         }
         let mut changed = false;
@@ -449,32 +569,45 @@ impl WireMasker {
             why: "malformed RowDescription",
         })?;
         let mut cols = Vec::with_capacity(fields.len());
+        // Column rules fail closed on a source they cannot name; accounting alone only skips
+        // it (a relation the catalog cannot see yet is not one of the declared tables).
+        let strict = self.masker.needs_catalog();
         for f in fields {
-            let rule = if f.table != 0 && self.masker.needs_catalog() {
+            let (mut rule, mut key) = (None, None);
+            if f.table != 0 && self.needs_catalog() {
                 let bad = |why| MaskError { kind: 'T', why };
-                if self.ddl_in_transaction {
+                if self.ddl_in_transaction && strict {
                     return Err(bad(
                         "a result names a table after DDL in the open transaction, which the gateway's \
                          catalog cannot see yet (commit schema changes before reading through a masked connection)",
                     ));
                 }
-                let (_, rel) = self
+                let names = self
                     .relations
                     .get(&f.table)
-                    .ok_or_else(|| bad("a column's source relation was not looked up"))?;
-                // A relation or column the catalog does not show (created in an open
-                // transaction, or just now) has no known name: never "no rule".
-                let names = rel.get(&f.attnum).ok_or_else(|| {
-                    bad("a column's source is not visible to the gateway's catalog (commit schema changes before reading through a masked connection)")
-                })?;
-                self.masker.column_rule(names)
-            } else {
-                None
-            };
+                    .and_then(|(_, rel)| rel.get(&f.attnum));
+                match names {
+                    Some(names) => {
+                        rule = self.masker.column_rule(names);
+                        key = self.accounting.as_ref().and_then(|a| a.key_of(names));
+                    }
+                    // A relation or column the catalog does not show (created in an open
+                    // transaction, or just now) has no known name: never "no rule".
+                    None if strict => {
+                        return Err(bad(if self.relations.contains_key(&f.table) {
+                            "a column's source is not visible to the gateway's catalog (commit schema changes before reading through a masked connection)"
+                        } else {
+                            "a column's source relation was not looked up"
+                        }));
+                    }
+                    None => {}
+                }
+            }
             cols.push(Col {
                 ty: f.ty,
                 binary: f.format == 1,
                 rule,
+                key,
             });
         }
         Ok(cols)
@@ -812,6 +945,7 @@ impl WireMasker {
                     ty: 0,
                     binary: matches!(self.copy, Copy::Binary { .. }),
                     rule: None,
+                    key: None,
                 },
             };
             let masked = match col.rule {
@@ -842,7 +976,11 @@ impl WireMasker {
         Ok(out)
     }
 
-    fn data_row(&self, mut r: Reader, counts: &mut Counts) -> Result<Option<Vec<u8>>, MaskError> {
+    fn data_row(
+        &mut self,
+        mut r: Reader,
+        counts: &mut Counts,
+    ) -> Result<Option<Vec<u8>>, MaskError> {
         let n = r.i16()?;
         if n < 0 {
             return Err(r.err("negative column count"));
@@ -854,6 +992,22 @@ impl WireMasker {
             .ok_or_else(|| r.err("a row arrived without a row description"))?;
         if cols.len() != n as usize {
             return Err(r.err("column count differs from the row description"));
+        }
+        // Accounted before masking: the key column may be masked itself.
+        if let Some(a) = self.accounting.as_mut()
+            && cols.iter().any(|c| c.key.is_some())
+        {
+            let mut v = Reader { b: r.b, kind: 'D' };
+            for c in cols {
+                let len = v.i32()?;
+                if len < 0 {
+                    continue;
+                }
+                let value = v.take(len as usize)?;
+                if let Some(t) = c.key {
+                    a.account(t, c.ty, c.binary, value);
+                }
+            }
         }
         let fields = self.fields(&mut r, n as usize, Some(cols), counts)?;
         if !r.b.is_empty() {

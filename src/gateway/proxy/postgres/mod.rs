@@ -442,6 +442,30 @@ async fn run<S: Io>(
     } else {
         masker
     };
+    // Record-level accounting reads result columns as the masker does: a session without a
+    // masker gets one that masks nothing, so every row's columns are known all the same.
+    let accounting = mask::Accounting::new(
+        &ctx.permit.connection,
+        &cfg.tables,
+        ctx.gw.access_key.clone(),
+    );
+    let masker = match (masker, accounting.is_some()) {
+        (Some((p, g, m)), _) => Some((Some(p), g, m)),
+        (None, false) => None,
+        (None, true) => match crate::gateway::masking::Masker::new(
+            Default::default(),
+            &[],
+            crate::secret::Secret::new(Vec::new()),
+        ) {
+            Ok(m) => Some((None, 0, Arc::new(m))),
+            Err(e) => {
+                let msg = format!("cannot account record access: {e}");
+                tracing::error!(%msg);
+                fatal(&mut client, "XX000", &msg, None).await;
+                return;
+            }
+        },
+    };
     let (cr, cw) = tokio::io::split(client);
     let (ur, uw) = tokio::io::split(up.stream);
     let queue = Arc::new(Mutex::new(VecDeque::new()));
@@ -452,7 +476,7 @@ async fn run<S: Io>(
     let stats = Stats::default();
     let expects = masker.as_ref().map(|_| Arc::new(Mutex::new(Vec::new())));
     let masking = masker.map(|(profile, generation, m)| Masking {
-        wire: mask::WireMasker::new(m),
+        wire: mask::WireMasker::new(m).with_accounting(accounting),
         profile,
         generation,
         expects: expects.clone().unwrap_or_default(),
@@ -510,8 +534,9 @@ async fn run<S: Io>(
         }
         None => String::new(),
     };
+    let accessed = stats.accessed.load(std::sync::atomic::Ordering::Relaxed);
     let detail = format!(
-        "{reason}; statements={} bytes_from_client={} bytes_to_client={}{}{recording}",
+        "{reason}; statements={} bytes_from_client={} bytes_to_client={}{}{}{recording}",
         stats.statements.load(std::sync::atomic::Ordering::Relaxed),
         stats.from_client.load(std::sync::atomic::Ordering::Relaxed),
         stats.to_client.load(std::sync::atomic::Ordering::Relaxed),
@@ -519,6 +544,11 @@ async fn run<S: Io>(
             String::new()
         } else {
             format!(" masked={masked}")
+        },
+        if accessed > 0 {
+            format!(" records_accessed={accessed}")
+        } else {
+            String::new()
         },
     );
     if let Err(e) = ctx
@@ -539,6 +569,8 @@ struct Stats {
     to_client: std::sync::atomic::AtomicU64,
     /// Values masked in the session, per detector (never the values).
     masked: Mutex<crate::gateway::masking::Counts>,
+    /// Distinct records of accounted PHI tables the session received.
+    accessed: std::sync::atomic::AtomicU64,
 }
 
 /// Looks up the relations named by the complete RowDescriptions in `buf` that the session does
@@ -1131,8 +1163,9 @@ impl Drop for Forget<'_> {
 /// What the target → client side needs to mask a session.
 struct Masking {
     wire: mask::WireMasker,
-    /// The profile's name and the generation of the masker in use (a reload adds one).
-    profile: String,
+    /// The profile's name (none: masking nothing, for accounting only) and the generation of
+    /// the masker in use (a reload adds one).
+    profile: Option<String>,
     generation: u64,
     /// Filled by the client side: what the target will answer.
     expects: Arc<Mutex<Vec<mask::Expect>>>,
@@ -1236,16 +1269,18 @@ async fn target_to_client<C: Io, U: Io>(
             }
             // A reloaded profile takes over between results, so a statement prepared before
             // the change runs under the new rules.
-            if ctx.gw.maskers.generation() != m.generation && m.wire.between_results() {
-                match ctx.gw.maskers.get(&m.profile) {
+            if let Some(profile) = &m.profile
+                && ctx.gw.maskers.generation() != m.generation
+                && m.wire.between_results()
+            {
+                match ctx.gw.maskers.get(profile) {
                     Some((g, new)) => {
                         m.wire.set_masker(new);
                         m.generation = g;
                     }
                     None => {
                         let msg = format!(
-                            "masking profile {:?} is no longer available; the session is closed",
-                            m.profile
+                            "masking profile {profile:?} is no longer available; the session is closed"
                         );
                         fatal(&mut cw, "XX000", &msg, None).await;
                         return msg;
@@ -1285,6 +1320,9 @@ async fn target_to_client<C: Io, U: Io>(
                         // inspect ends the session instead of passing through (fail closed).
                         let forwarded = match masking.as_mut() {
                             Some(m) => {
+                                if msg[0] == b'D' {
+                                    m.wire.set_statement(q.front().map_or(0, |p| p.seq));
+                                }
                                 match m.wire.push(&buf, complete, n, &mut masked_out, &mut counts) {
                                     Ok(f) => f,
                                     Err(e) => {
@@ -1347,8 +1385,12 @@ async fn target_to_client<C: Io, U: Io>(
         {
             c.extend(confirms.drain(..));
         }
-        if !finished.is_empty() {
-            let writes = finished
+        let accessed = masking
+            .as_mut()
+            .map(|m| m.wire.take_accessed())
+            .unwrap_or_default();
+        if !finished.is_empty() || !accessed.is_empty() {
+            let mut writes: Vec<AuditWrite> = finished
                 .drain(..)
                 .map(|f| AuditWrite::Finish {
                     session_id: ctx.ids.session.clone(),
@@ -1359,6 +1401,17 @@ async fn target_to_client<C: Io, U: Io>(
                     detail: f.detail,
                 })
                 .collect();
+            if !accessed.is_empty() {
+                if let Some(n) = masking.as_ref().and_then(|m| m.wire.accessed()) {
+                    stats
+                        .accessed
+                        .store(n, std::sync::atomic::Ordering::Relaxed);
+                }
+                writes.push(AuditWrite::Access {
+                    session_id: ctx.ids.session.clone(),
+                    keys: accessed,
+                });
+            }
             if let Err(e) = ctx.gw.audit.outcomes(writes).await {
                 tracing::error!(error = %e, "cannot record statement outcomes");
             }
