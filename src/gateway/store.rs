@@ -1069,17 +1069,25 @@ impl AuditLog {
         if !events.is_empty() {
             Self::insert_events(&mut tx, now, &events).await?;
         }
-        let rows: Vec<(String, &str, i64)> = accesses
-            .iter()
-            .map(|(session, seq, h)| (hex::encode(h), *session, *seq))
-            .collect();
-        sqlx::query(
-            "INSERT OR IGNORE INTO record_access (key_hash, session_id, seq)
-             SELECT unhex(value->>0), value->>1, value->>2 FROM json_each(?1)",
-        )
-        .bind(serde_json::to_string(&rows).map_err(encode_err)?)
-        .execute(&mut *tx)
-        .await?;
+        // One row per (session, statement), its hashes packed.
+        let mut packed: Vec<(&str, i64, Vec<u8>)> = Vec::new();
+        for (session, seq, h) in accesses {
+            match packed.last_mut() {
+                Some((s, q, b)) if *s == session && *q == seq => b.extend_from_slice(h),
+                _ => packed.push((session, seq, h.to_vec())),
+            }
+        }
+        for (session, seq, hashes) in packed {
+            sqlx::query(
+                "INSERT INTO record_access (session_id, seq, time, hashes) VALUES (?, ?, ?, ?)",
+            )
+            .bind(session)
+            .bind(seq)
+            .bind(now)
+            .bind(hashes)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 use super::catalog::Columns;
 use super::codec::row_description;
 use super::copy::{CopyOpts, Layout};
-use crate::gateway::access::{AccessKey, KeyHash};
+use crate::gateway::access::{AccessKey, KeyHash, TableHasher};
 use crate::gateway::masking::{Counts, MaskedBytes, Masker};
 
 /// A backend message that could not be inspected.
@@ -141,22 +141,38 @@ struct Col {
     key: Option<u16>,
 }
 
-/// Most key hashes a session remembers as already accounted; past it the memory starts over
-/// and the store's primary key drops the repeats.
-const SEEN_CAP: usize = 1 << 20;
+/// Most key hashes a session remembers as already accounted (about 4 MiB); past it the
+/// memory starts over, and a key received again is stored again (lookups merge repeats).
+const SEEN_CAP: usize = 1 << 17;
+
+/// Hashes a key hash by its first bytes: they are HMAC output, already uniform (SipHash over
+/// them cost more than the rest of the set).
+#[derive(Default)]
+struct FirstBytes(u64);
+
+impl std::hash::Hasher for FirstBytes {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for (i, b) in bytes.iter().take(8).enumerate() {
+            self.0 ^= u64::from(*b) << (8 * i);
+        }
+    }
+}
+
+type Seen = HashSet<KeyHash, std::hash::BuildHasherDefault<FirstBytes>>;
 
 /// Record-level access accounting of one session (see `crate::gateway::access`): the key
 /// columns of PHI tables, and the hashes of key values received, not yet stored.
 pub struct Accounting {
-    connection: Arc<str>,
-    key: Arc<AccessKey>,
     /// `schema.table.column` of each declared key column → its table's index.
     columns: HashMap<String, u16>,
-    /// `schema.table` of each accounted table.
-    tables: Vec<String>,
+    /// Each accounted table (`schema.table`) and the hasher of its keys.
+    tables: Vec<(String, TableHasher)>,
     /// The statement whose rows arrive now (set by the proxy before each message).
     seq: i64,
-    seen: HashSet<KeyHash>,
+    seen: Seen,
     pending: Vec<(i64, KeyHash)>,
     /// Distinct keys accounted in the session (up to the memory's restarts).
     pub accessed: u64,
@@ -165,7 +181,10 @@ pub struct Accounting {
 impl std::fmt::Debug for Accounting {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Accounting")
-            .field("tables", &self.tables)
+            .field(
+                "tables",
+                &self.tables.iter().map(|(t, _)| t).collect::<Vec<_>>(),
+            )
             .field("accessed", &self.accessed)
             .finish_non_exhaustive()
     }
@@ -179,12 +198,10 @@ impl Accounting {
         key: Arc<AccessKey>,
     ) -> Option<Accounting> {
         let mut a = Accounting {
-            connection: Arc::from(connection),
-            key,
             columns: HashMap::new(),
             tables: Vec::new(),
             seq: 0,
-            seen: HashSet::new(),
+            seen: Seen::default(),
             pending: Vec::new(),
             accessed: 0,
         };
@@ -194,7 +211,7 @@ impl Accounting {
             {
                 let i = a.tables.len() as u16;
                 a.columns.insert(format!("{t}.{k}"), i);
-                a.tables.push(t.clone());
+                a.tables.push((t.clone(), key.hasher(connection, t)));
             }
         }
         (!a.tables.is_empty()).then_some(a)
@@ -210,10 +227,10 @@ impl Accounting {
         let Some(text) = crate::gateway::access::key_text(ty, i16::from(binary), v) else {
             return;
         };
-        let Some(t) = self.tables.get(table as usize) else {
+        let Some((_, hasher)) = self.tables.get(table as usize) else {
             return;
         };
-        let h = self.key.hash(&self.connection, t, &text);
+        let h = hasher.hash(&text);
         if self.seen.len() >= SEEN_CAP {
             self.seen.clear();
         }
