@@ -150,6 +150,13 @@ password = {{ file = "demo.password" }}
 description = "synthetic patients in {DEMO_DB} (hoopctl dev)"
 # Delete this line (and restart) to see the raw values.
 masking = "phi"
+
+# Record-level access accounting (docs/audit.md): every MRN a session receives is on record, so
+#   hoopctl audit who-accessed --connection demo --table patients --key MRN0000001
+# lists the sessions that received that patient.
+[connections.demo.tables."public.patients"]
+tags = ["phi"]
+key = "mrn"
 "#
     )
 }
@@ -225,6 +232,7 @@ pub async fn run(args: DevArgs, profile_name: &str, out: Output) -> anyhow::Resu
              hoopctl review list && hoopctl review approve rv_…                                          # …from a third terminal\n  \
              hoopctl audit list\n  \
              hoopctl sessions list && hoopctl sessions replay se_…                                       # every session, as psql showed it\n  \
+             hoopctl audit who-accessed --connection demo --table patients --key MRN0000001            # who received that patient\n  \
              hoopctl audit export --out audit.jsonl && hoopctl audit verify audit.jsonl --public-key \"$(hoopctl audit public-key)\"\n\n\
              SSNs, MRNs, e-mail addresses, names and dates of birth are masked on the wire (masking = \"phi\" in {}/gateway.toml).\n\
              Per-statement policy is in {}/policy.cedar: an UPDATE or DELETE without WHERE waits for a review.\n\

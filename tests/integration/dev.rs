@@ -178,6 +178,25 @@ fn dev_runs_the_whole_flow() {
             .any(|r| r.contains("demo=> select count(*) from patients") && r.contains("(1 row)")),
         "{replays:?}"
     );
+    // The masked select above received patient 1: accounted by MRN, though masked.
+    let who = dev_cmd(&[
+        "-o",
+        "json",
+        "audit",
+        "who-accessed",
+        "--connection",
+        "demo",
+        "--table",
+        "patients",
+        "--key",
+        "MRN0000001",
+    ]);
+    assert!(who.status.success(), "{}", stderr(&who));
+    let who: serde_json::Value = serde_json::from_str(stdout(&who).trim()).unwrap();
+    assert!(
+        !who.as_array().unwrap().is_empty(),
+        "nobody received patient 1: {who}"
+    );
     // SIGTERM stops it cleanly and forgets the dev profile.
     let _ = std::process::Command::new("kill")
         .arg("-TERM")
