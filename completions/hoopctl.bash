@@ -722,13 +722,17 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__audit__subcmd__verify)
-            opts="-o -h -V --public-key --profile --output --ci --provider --audience --token-env --token-file --help --version"
+            opts="-o -h -V --public-key --previous --profile --output --ci --provider --audience --token-env --token-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --public-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --previous)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

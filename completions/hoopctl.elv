@@ -451,6 +451,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         }
         &'hoopctl;audit;verify'= {
             cand --public-key 'The public key, base64, or a file holding it. Get it from a trusted place (`hoopctl gateway audit-key` on the gateway host), not from the export'
+            cand --previous 'An earlier export kept elsewhere: FILE must continue it (events in both identical, not ending before it). Catches a log rewritten while the gateway was stopped'
             cand --profile 'Gateway profile to use (one per gateway)'
             cand -o 'Output format'
             cand --output 'Output format'

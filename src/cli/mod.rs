@@ -416,7 +416,8 @@ Examples:
     /// covered. Names the first bad event; exit 1 when the export does not verify.
     #[command(after_help = "Examples:
   hoopctl audit verify audit.jsonl --public-key audit-key.b64
-  hoopctl audit verify audit.csv --public-key MCowBQYDK2VwAyEA…")]
+  hoopctl audit verify audit.csv --public-key MCowBQYDK2VwAyEA…
+  hoopctl audit verify audit-2026-12.jsonl --public-key audit-key.b64 --previous audit-2026-11.jsonl")]
     Verify {
         /// The export (JSON lines or CSV, as `audit export` writes them).
         file: PathBuf,
@@ -424,6 +425,10 @@ Examples:
         /// (`hoopctl gateway audit-key` on the gateway host), not from the export.
         #[arg(long, env = "HOOPCTL_AUDIT_PUBLIC_KEY")]
         public_key: String,
+        /// An earlier export kept elsewhere: FILE must continue it (events in both identical,
+        /// not ending before it). Catches a log rewritten while the gateway was stopped.
+        #[arg(long)]
+        previous: Option<PathBuf>,
     },
 }
 

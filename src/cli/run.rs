@@ -150,9 +150,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             key,
             since,
         }) => audit::who_accessed(p, &connection, &table, &key, since.as_deref(), out).await?,
-        Command::Audit(AuditCommand::Verify { file, public_key }) => {
-            audit::verify(&file, &public_key, out)?
-        }
+        Command::Audit(AuditCommand::Verify {
+            file,
+            public_key,
+            previous,
+        }) => audit::verify(&file, &public_key, previous.as_deref(), out)?,
         Command::Sessions(SessionsCommand::List {
             since,
             connection,

@@ -224,7 +224,12 @@ pub async fn public_key(profile: &str, out: Output) -> Result<(), Failure> {
 
 /// Runs `audit verify`, offline: exit 0 when the export verifies, 1 naming the first bad event
 /// otherwise. `key` is the base64 public key, or a file holding it.
-pub fn verify(file: &std::path::Path, key: &str, out: Output) -> Result<(), Failure> {
+pub fn verify(
+    file: &std::path::Path,
+    key: &str,
+    previous: Option<&std::path::Path>,
+    out: Output,
+) -> Result<(), Failure> {
     let fail = |m: String| Failure::new(ExitKind::Failure, m);
     let key_text = match std::fs::read_to_string(key) {
         Ok(t) => t,
@@ -241,14 +246,34 @@ pub fn verify(file: &std::path::Path, key: &str, out: Output) -> Result<(), Fail
                  (get it with `hoopctl audit public-key`, or `hoopctl gateway audit-key` on the gateway host)",
             )
         })?;
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| fail(format!("cannot read {}: {e}", file.display())))?;
-    let records = chain::parse_export(&text)
-        .map_err(|e| fail(format!("{}: not a readable export: {e}", file.display())))?;
-    let v = chain::verify(&records, &public)
-        .map_err(|b| fail(format!("{}: does NOT verify: {b}", file.display())))?;
+    let read = |file: &std::path::Path| -> Result<(Vec<chain::Record>, chain::Verified), Failure> {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| fail(format!("cannot read {}: {e}", file.display())))?;
+        let records = chain::parse_export(&text)
+            .map_err(|e| fail(format!("{}: not a readable export: {e}", file.display())))?;
+        let v = chain::verify(&records, &public)
+            .map_err(|b| fail(format!("{}: does NOT verify: {b}", file.display())))?;
+        Ok((records, v))
+    };
+    let (records, v) = read(file)?;
+    let continuity = match previous {
+        Some(p) => {
+            let (earlier, _) = read(p)?;
+            Some(chain::extends(&earlier, &records).map_err(|b| {
+                fail(format!(
+                    "{}: does NOT continue {}: {b}",
+                    file.display(),
+                    p.display()
+                ))
+            })?)
+        }
+        None => None,
+    };
     match out {
-        Output::Json => print_json(&v),
+        Output::Json => print_json(&serde_json::json!({
+            "events": v.events, "first": v.first, "last": v.last,
+            "checkpoints": v.checkpoints, "continues_previous": continuity,
+        })),
         Output::Text => match (v.first, v.last) {
             (Some(a), Some(b)) => println!(
                 "{}: OK — {} events ({a}..{b}) chained, {} signed checkpoint(s) by key {}",
@@ -259,6 +284,15 @@ pub fn verify(file: &std::path::Path, key: &str, out: Output) -> Result<(), Fail
             ),
             _ => println!("{}: OK — no events", file.display()),
         },
+    }
+    if let (Output::Text, Some(c), Some(p)) = (out, &continuity, previous) {
+        println!(
+            "{}: continues {}: {} event(s) in both are identical, {} new",
+            file.display(),
+            p.display(),
+            c.shared,
+            c.new
+        );
     }
     Ok(())
 }

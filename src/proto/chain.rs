@@ -265,6 +265,81 @@ pub fn verify(records: &[Record], public_key: &[u8]) -> Result<Verified, Broken>
     })
 }
 
+/// How a later export continues an earlier one (see [`extends`]).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Continuity {
+    /// Events in both exports, all identical.
+    pub shared: usize,
+    /// Events only in the later export.
+    pub new: usize,
+}
+
+/// Checks that `later` continues `earlier` (both already verified on their own): every event
+/// in both is identical, the later export does not end before the earlier one, and when they
+/// only meet end to end, the later one's first event follows the earlier one's last. This is
+/// what catches a log rewritten, hashes and checkpoints and all, while the gateway was stopped:
+/// the earlier export still holds what was signed then.
+pub fn extends(earlier: &[Record], later: &[Record]) -> Result<Continuity, Broken> {
+    let events = |rs: &[Record]| -> Vec<(i64, String, String)> {
+        rs.iter()
+            .filter_map(|r| match r {
+                Record::Event(e) => Some((e.id, e.prev_hash.clone(), e.hash.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    let (old, new) = (events(earlier), events(later));
+    let (Some(old_last), Some(new_first), Some(new_last)) = (old.last(), new.first(), new.last())
+    else {
+        return match (old.is_empty(), new.is_empty()) {
+            (true, _) => Ok(Continuity {
+                shared: 0,
+                new: new.len(),
+            }),
+            (false, _) => Err(Broken(
+                "the later export holds no events, the earlier one does: events were removed"
+                    .into(),
+            )),
+        };
+    };
+    if new_last.0 < old_last.0 {
+        return Err(Broken(format!(
+            "event {}: the later export ends there, before the earlier one's last event {}: events were removed from the end of the log",
+            new_last.0, old_last.0
+        )));
+    }
+    if new_first.0 > old_last.0 + 1 {
+        return Err(Broken(format!(
+            "events {}..{}: in neither export, so the later one cannot be shown to continue the earlier one (export with an earlier --since)",
+            old_last.0 + 1,
+            new_first.0 - 1
+        )));
+    }
+    if new_first.0 == old_last.0 + 1 && new_first.1 != old_last.2 {
+        return Err(Broken(format!(
+            "event {}: does not follow the earlier export's last event {} (the log was rewritten from here on)",
+            new_first.0, old_last.0
+        )));
+    }
+    let mut shared = 0;
+    let old_by_id: std::collections::HashMap<i64, &String> =
+        old.iter().map(|(id, _, h)| (*id, h)).collect();
+    for (id, _, h) in &new {
+        if let Some(o) = old_by_id.get(id) {
+            if *o != h {
+                return Err(Broken(format!(
+                    "event {id}: differs from the same event in the earlier export (the log was rewritten from here on)"
+                )));
+            }
+            shared += 1;
+        }
+    }
+    Ok(Continuity {
+        shared,
+        new: new.iter().filter(|(id, _, _)| *id > old_last.0).count(),
+    })
+}
+
 /// Columns of a CSV export, in order. `record` is `event` or `checkpoint`; a checkpoint row
 /// uses `id` for the event it covers, `time`, `hash`, `key_id` and `signature`.
 pub const CSV_COLUMNS: [&str; 19] = [
@@ -572,6 +647,45 @@ mod tests {
         // A later slice verifies too: its first event's predecessor is taken as given.
         assert!(verify(&export(&k, &ev[3..], &[6]), &pk).is_ok());
         assert!(verify(&[], &pk).is_ok());
+    }
+
+    /// A log rewritten from event 6 on, with fresh hashes and a fresh signature: it verifies
+    /// alone; against an earlier export it is caught, at the first rewritten event.
+    #[test]
+    fn a_later_export_must_continue_an_earlier_one() {
+        let k = key();
+        let early = export(&k, &chain(8), &[7]);
+        let grown = chain(12);
+        let c = extends(&early, &export(&k, &grown, &[11])).unwrap();
+        assert_eq!((c.shared, c.new), (8, 4));
+        // From a --since inside the earlier range, and end to end.
+        assert!(extends(&early, &export(&k, &grown[5..], &[6])).is_ok());
+        let c = extends(&early, &export(&k, &grown[8..], &[3])).unwrap();
+        assert_eq!((c.shared, c.new), (0, 4));
+        // Rewritten from event 6: every hash from there differs.
+        let mut rewritten = chain(12);
+        rewritten[5].statement = Some("select 'rewritten'".into());
+        let mut prev = rewritten[4].hash.clone();
+        for e in &mut rewritten[5..] {
+            e.prev_hash = prev.clone();
+            e.hash = e.link(&prev).unwrap();
+            prev = e.hash.clone();
+        }
+        let pk = k.public_key().as_ref().to_vec();
+        let fresh = export(&k, &rewritten, &[11]);
+        assert!(verify(&fresh, &pk).is_ok(), "alone, it verifies");
+        let e = extends(&early, &fresh).unwrap_err();
+        assert!(e.0.starts_with("event 6: differs"), "{e}");
+        // End to end after a rewrite of the earlier export's events.
+        let e = extends(&early, &export(&k, &rewritten[8..], &[3])).unwrap_err();
+        assert!(e.0.starts_with("event 9: does not follow"), "{e}");
+        // Cut off at the end, or not meeting at all.
+        let e = extends(&early, &export(&k, &grown[..6], &[5])).unwrap_err();
+        assert!(e.0.contains("events were removed"), "{e}");
+        let e = extends(&early, &export(&k, &grown[10..], &[1])).unwrap_err();
+        assert!(e.0.starts_with("events 9..10: in neither export"), "{e}");
+        assert!(extends(&early, &[]).is_err());
+        assert!(extends(&[], &early).is_ok());
     }
 
     #[test]

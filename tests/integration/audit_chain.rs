@@ -332,3 +332,94 @@ fn a_missing_signing_key_stops_the_gateway_once_checkpoints_exist() {
         stderr(&out)
     );
 }
+
+/// The documented limit of a store-only chain — someone who writes the store while the gateway
+/// is stopped rewrites events, clears their hashes and drops the checkpoints after them; the
+/// restarted gateway signs the result — and what closes it: `verify --previous` with an earlier
+/// export kept elsewhere names the first rewritten event.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_log_rewritten_while_the_gateway_was_stopped_is_caught_by_an_earlier_export() {
+    let mut gw = TestGateway::start("", &[]);
+    let bob = TestClient::new();
+    bob.login_token(&gw, "bob");
+    for who in ["alice", "carol", "alice"] {
+        gw.mint(who);
+    }
+    let key = bob.ok(&["audit", "public-key"]).trim().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let early = dir.path().join("early.jsonl");
+    export(&bob, &early, "jsonl");
+    let events: Vec<serde_json::Value> = std::fs::read_to_string(&early)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|e: &serde_json::Value| e["type"] == "event")
+        .collect();
+    let minted = events
+        .iter()
+        .find(|e| e["kind"] == "token_minted" && e["identity"] == "carol")
+        .expect("carol's token_minted event");
+    let id = minted["id"].as_i64().unwrap();
+
+    gw.kill();
+    let store = SqlitePool::connect(&format!(
+        "sqlite://{}",
+        gw.dir.path().join("data/store.db").display()
+    ))
+    .await
+    .unwrap();
+    exec(
+        &store,
+        &format!("UPDATE audit_events SET identity = 'alice' WHERE id = {id}"),
+    )
+    .await;
+    exec(
+        &store,
+        &format!("UPDATE audit_events SET hash = NULL WHERE id >= {id}"),
+    )
+    .await;
+    exec(
+        &store,
+        &format!("DELETE FROM audit_checkpoints WHERE event_id >= {id}"),
+    )
+    .await;
+    store.close().await;
+    gw.crash_and_restart();
+
+    let later = dir.path().join("later.jsonl");
+    export(&bob, &later, "jsonl");
+    // Alone, the rewritten log verifies: the gateway re-chained and signed it.
+    assert!(verify(&bob, &later, &key).unwrap().contains("OK"));
+    // Against the earlier export, it does not, and the rewritten event is named.
+    let out = bob.run(&[
+        "audit",
+        "verify",
+        later.to_str().unwrap(),
+        "--public-key",
+        &key,
+        "--previous",
+        early.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "does NOT continue {}: event {id}: differs",
+            early.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    // An honest later export continues the earlier one.
+    let third = dir.path().join("third.jsonl");
+    export(&bob, &third, "jsonl");
+    let ok = bob.ok(&[
+        "audit",
+        "verify",
+        third.to_str().unwrap(),
+        "--public-key",
+        &key,
+        "--previous",
+        later.to_str().unwrap(),
+    ]);
+    assert!(ok.contains("continues") && ok.contains("identical"), "{ok}");
+}
