@@ -35,8 +35,8 @@ pub struct Renderer<W: Write> {
     out: W,
     opts: Options,
     prompt: String,
-    client: Vec<u8>,
-    server: Vec<u8>,
+    client: Pending,
+    server: Pending,
     /// Prepared statements and portals (by name) → statement text.
     statements: HashMap<String, String>,
     portals: HashMap<String, String>,
@@ -58,8 +58,8 @@ impl<W: Write> Renderer<W> {
             out,
             opts,
             prompt: "=> ".into(),
-            client: Vec::new(),
-            server: Vec::new(),
+            client: Pending::default(),
+            server: Pending::default(),
             statements: HashMap::new(),
             portals: HashMap::new(),
             columns: None,
@@ -91,11 +91,11 @@ impl<W: Write> Renderer<W> {
                 }
             }
             kind::CLIENT => {
-                self.client.extend_from_slice(&f.data);
+                self.client.extend(&f.data);
                 self.drain_client(f.at_ms)?;
             }
             kind::SERVER => {
-                self.server.extend_from_slice(&f.data);
+                self.server.extend(&f.data);
                 self.drain_server()?;
             }
             kind::TRUNCATED => {
@@ -143,15 +143,26 @@ impl<W: Write> Renderer<W> {
             std::thread::sleep(Duration::from_millis(gap.min(3_600_000.0) as u64));
         }
         self.last_at = at;
-        if self.opts.statements_only {
-            writeln!(self.out, "+{} {}", fmt_at(at), clean_lines(sql))
+        // Every line of a statement starts with a prompt (psql's `=>`, then `->`), so recorded
+        // text cannot pass for output or for another statement.
+        let (first, rest) = if self.opts.statements_only {
+            (format!("+{} ", fmt_at(at)), "  ... ".to_string())
         } else {
-            writeln!(self.out, "{}{}", self.prompt, clean_lines(sql))
+            (self.prompt.clone(), self.prompt.replace("=> ", "-> "))
+        };
+        for (i, line) in sql.split('\n').enumerate() {
+            let lead = if i == 0 { &first } else { &rest };
+            writeln!(
+                self.out,
+                "{lead}{}",
+                clean(line.strip_suffix('\r').unwrap_or(line))
+            )?;
         }
+        Ok(())
     }
 
     fn drain_client(&mut self, at: u32) -> std::io::Result<()> {
-        while let Some((tag, body)) = take_message(&mut self.client) {
+        while let Some((tag, body)) = self.client.take() {
             match tag {
                 b'Q' => {
                     let sql = cstr(&body, 0).0;
@@ -185,7 +196,7 @@ impl<W: Write> Renderer<W> {
     }
 
     fn drain_server(&mut self) -> std::io::Result<()> {
-        while let Some((tag, body)) = take_message(&mut self.server) {
+        while let Some((tag, body)) = self.server.take() {
             if self.opts.statements_only {
                 continue;
             }
@@ -209,11 +220,13 @@ impl<W: Write> Renderer<W> {
                     self.error_or_notice(&body)?;
                 }
                 b'd' => {
+                    // One row per CopyData: its own line break ends it; any other is escaped.
                     let text = String::from_utf8_lossy(&body);
-                    write!(self.out, "{}", clean_lines(&text))?;
-                    if !text.ends_with('\n') {
-                        writeln!(self.out)?;
-                    }
+                    writeln!(
+                        self.out,
+                        "{}",
+                        clean(text.strip_suffix('\n').unwrap_or(&text))
+                    )?;
                 }
                 b'A' => {
                     let (chan, next) = cstr(&body, 4.min(body.len()));
@@ -232,7 +245,7 @@ impl<W: Write> Renderer<W> {
     }
 
     fn complete(&mut self, tag: &str) -> std::io::Result<()> {
-        if self.columns.is_some() {
+        if self.columns.is_some() || !self.rows.is_empty() {
             self.flush_table()
         } else if !tag.is_empty() {
             writeln!(self.out, "{}", clean(tag))
@@ -243,10 +256,24 @@ impl<W: Write> Renderer<W> {
 
     /// Prints the table gathered so far, psql's aligned format.
     fn flush_table(&mut self) -> std::io::Result<()> {
-        let Some(cols) = self.columns.take() else {
-            return Ok(());
-        };
         let rows = std::mem::take(&mut self.rows);
+        // Rows whose description the client took from an earlier Describe (the gateway's own
+        // is not forwarded, so not recorded): shown without a header, never under another's.
+        let cols = match self.columns.take() {
+            Some(c) => c,
+            None if rows.is_empty() => return Ok(()),
+            None => {
+                let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+                writeln!(self.out, "-- columns described earlier in the session")?;
+                (1..=n)
+                    .map(|i| Column {
+                        name: format!("?column{i}?"),
+                        right: false,
+                        binary: false,
+                    })
+                    .collect()
+            }
+        };
         let cells: Vec<Vec<String>> = rows
             .iter()
             .map(|r| {
@@ -322,35 +349,59 @@ impl<W: Write> Renderer<W> {
             self.out,
             "{}:  {}",
             clean(&severity),
-            clean_lines(fields.get(&b'M').map_or("", String::as_str))
+            clean(fields.get(&b'M').map_or("", String::as_str))
         )?;
         for (code, label) in [(b'D', "DETAIL"), (b'H', "HINT")] {
             if let Some(v) = fields.get(&code) {
-                writeln!(self.out, "{label}:  {}", clean_lines(v))?;
+                writeln!(self.out, "{label}:  {}", clean(v))?;
             }
         }
         Ok(())
     }
 }
 
-/// Takes one complete message (tag, body) off the front of a direction's buffer.
-fn take_message(buf: &mut Vec<u8>) -> Option<(u8, Vec<u8>)> {
-    if buf.len() < 5 {
-        return None;
+/// Largest message the replay buffers (a recorded DataRow can be big; a declared length past
+/// this is a corrupt stream, not a message).
+const MAX_MESSAGE: usize = 256 << 20;
+
+/// One direction's bytes not yet parsed: consumed from `pos`, compacted now and then, so a
+/// frame of many small messages costs linear time.
+#[derive(Default)]
+struct Pending {
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+impl Pending {
+    fn extend(&mut self, data: &[u8]) {
+        if self.pos > 0 && self.pos * 2 >= self.buf.len() {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+        }
+        self.buf.extend_from_slice(data);
     }
-    let len = u32::from_be_bytes([buf[1], buf[2], buf[3], buf[4]]) as usize;
-    if len < 4 {
-        // Not a message boundary (corrupt stream): drop what is buffered rather than loop.
-        buf.clear();
-        return None;
+
+    /// Takes one complete message (tag, body) off the front.
+    fn take(&mut self) -> Option<(u8, Vec<u8>)> {
+        let b = &self.buf[self.pos..];
+        if b.len() < 5 {
+            return None;
+        }
+        let len = u32::from_be_bytes([b[1], b[2], b[3], b[4]]) as usize;
+        if !(4..=MAX_MESSAGE).contains(&len) {
+            // Not a message boundary (a corrupt stream): drop what is buffered rather than
+            // loop or wait for gigabytes.
+            self.buf.clear();
+            self.pos = 0;
+            return None;
+        }
+        if b.len() < 1 + len {
+            return None;
+        }
+        let msg = (b[0], b[5..1 + len].to_vec());
+        self.pos += 1 + len;
+        Some(msg)
     }
-    if buf.len() < 1 + len {
-        return None;
-    }
-    let tag = buf[0];
-    let body = buf[5..1 + len].to_vec();
-    buf.drain(..1 + len);
-    Some((tag, body))
 }
 
 /// A NUL-terminated string at `at` (lossy UTF-8) and the offset after its NUL.
@@ -423,7 +474,18 @@ fn fmt_at(ms: u32) -> String {
 /// Whether a character must not reach the terminal as itself.
 fn unsafe_char(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
 }
 
 fn escape(c: char, out: &mut String) {
@@ -437,23 +499,10 @@ fn escape(c: char, out: &mut String) {
 }
 
 /// One line: every unsafe character escaped (newlines too).
-fn clean(s: &str) -> String {
+pub fn clean(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if unsafe_char(c) {
-            escape(c, &mut out);
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Text that may span lines (statements, messages): newlines and tabs kept, the rest escaped.
-fn clean_lines(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if unsafe_char(c) && c != '\n' && c != '\t' {
             escape(c, &mut out);
         } else {
             out.push(c);
@@ -587,6 +636,55 @@ mod tests {
             only,
             "+0:00.000 SELECT $1\n-- recording incomplete: the gateway stopped before the session ended\n"
         );
+    }
+
+    #[test]
+    fn recorded_text_cannot_pass_for_replay_lines() {
+        // A statement carrying a fake result and prompt, a notice with a line break, COPY
+        // data with an embedded one, invisible formatting characters.
+        let client = msg(b'Q', b"SELECT 1 --\n(0 rows)\n\npg=> SELECT 'ok'\0");
+        let mut server = msg(b'N', b"SNOTICE\0Mfine\nERROR:  fake\0\0");
+        server.extend(msg(b'd', "a\tb\nc\u{00AD}\u{2066}\n".as_bytes()));
+        server.extend(msg(b'C', b"COPY 1\0"));
+        let text = render(
+            &[(kind::CLIENT, client), (kind::SERVER, server)],
+            Options::default(),
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "=> SELECT 1 --");
+        assert_eq!(lines[1], "-> (0 rows)");
+        assert_eq!(lines[2], "-> ");
+        assert_eq!(lines[3], "-> pg=> SELECT 'ok'");
+        assert_eq!(lines[4], "NOTICE:  fine\\nERROR:  fake");
+        assert_eq!(lines[5], "a\\tb\\nc\\xad\\u{2066}");
+        assert_eq!(lines[6], "COPY 1");
+    }
+
+    #[test]
+    fn rows_without_a_recorded_description_stay_with_their_statement() {
+        let mut client = msg(b'B', b"p\0s\0\0\0\0\0\0\0");
+        client.extend(msg(b'E', b"p\0\0\0\0\0"));
+        let mut server = data(&[Some("MRN-1"), None]);
+        server.extend(msg(b'C', b"SELECT 1\0"));
+        let mut next = msg(b'Q', b"SELECT 2\0");
+        next.extend(msg(b'Q', b"SELECT 3\0"));
+        let mut later = row_desc(&[("n", 23)]);
+        later.extend(data(&[Some("2")]));
+        later.extend(msg(b'C', b"SELECT 1\0"));
+        let text = render(
+            &[
+                (kind::CLIENT, client),
+                (kind::SERVER, server),
+                (kind::CLIENT, next),
+                (kind::SERVER, later),
+            ],
+            Options::default(),
+        );
+        let first = text.find("MRN-1").unwrap();
+        let second = text.find("=> SELECT 2").unwrap();
+        assert!(first < second, "{text}");
+        assert!(text.contains("-- columns described earlier"), "{text}");
+        assert_eq!(text.matches("MRN-1").count(), 1, "{text}");
     }
 
     #[test]

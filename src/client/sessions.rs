@@ -4,7 +4,7 @@
 use sha2::Digest;
 
 use super::api::{Api, query_escape};
-use super::replay::{Options, Renderer};
+use super::replay::{Options, Renderer, clean};
 use super::{Output, print_json};
 use crate::exit::{ExitKind, Failure};
 use crate::proto::api::{SessionDetail, SessionSummary};
@@ -80,7 +80,7 @@ pub async fn list(profile: &str, f: SessionFilter, out: Output) -> Result<(), Fa
                 eprintln!("no sessions match");
             }
             for s in sessions {
-                println!(
+                let line = format!(
                     "{} {} {}@{} statements={} {} ended={}{}",
                     s.id,
                     s.started_at,
@@ -91,6 +91,7 @@ pub async fn list(profile: &str, f: SessionFilter, out: Output) -> Result<(), Fa
                     s.ended_at.as_deref().unwrap_or("-"),
                     ci_note(&s.provenance)
                 );
+                println!("{}", clean(&line));
             }
         }
     }
@@ -110,16 +111,16 @@ pub async fn show(profile: &str, id: &str, out: Output) -> Result<(), Failure> {
         return Ok(());
     }
     let s = &d.session;
-    println!("session     {}", s.id);
-    println!("identity    {}", s.identity);
-    println!("connection  {}", s.connection);
+    println!("session     {}", clean(&s.id));
+    println!("identity    {}", clean(&s.identity));
+    println!("connection  {}", clean(&s.connection));
     println!(
         "grant       {} ({})",
-        s.grant_id,
-        s.reason.as_deref().unwrap_or("-")
+        clean(&s.grant_id),
+        clean(s.reason.as_deref().unwrap_or("-"))
     );
     if let Some(p) = &s.provenance {
-        println!("provenance  {p}");
+        println!("provenance  {}", clean(&p.to_string()));
     }
     println!("started     {}", s.started_at);
     println!(
@@ -163,25 +164,28 @@ pub async fn show(profile: &str, id: &str, out: Output) -> Result<(), Failure> {
         if let Some(det) = &e.detail {
             line.push_str(&format!(" ({det})"));
         }
-        println!("{line}");
+        println!("{}", clean(&line));
     }
     Ok(())
 }
 
-/// The digest a session's close event gives its recording (`recording_sha256=…`).
+/// The digest the chained audit log gives a session's recording: its `session_close` event's
+/// `recording_sha256=…` (the last one in the detail: the reason before it is free text), or
+/// for a recording found unfinished, the `recording_incomplete` event's `sha256 …`.
 pub fn close_digest(d: &SessionDetail) -> Option<String> {
-    d.events
-        .iter()
-        .filter(|e| e.kind == "session_close")
-        .find_map(|e| {
-            let det = e.detail.as_deref()?;
-            let at = det.find("recording_sha256=")? + "recording_sha256=".len();
-            let hex: String = det[at..]
-                .chars()
-                .take_while(|c| c.is_ascii_hexdigit())
-                .collect();
-            (hex.len() == 64).then_some(hex)
-        })
+    let after = |det: &str, key: &str| -> Option<String> {
+        let at = det.rfind(key)? + key.len();
+        let hex: String = det[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_hexdigit())
+            .collect();
+        (hex.len() == 64).then_some(hex)
+    };
+    d.events.iter().rev().find_map(|e| match e.kind.as_str() {
+        "session_close" => after(e.detail.as_deref()?, "recording_sha256="),
+        "recording_incomplete" => after(e.detail.as_deref()?, "sha256 "),
+        _ => None,
+    })
 }
 
 /// Runs `sessions replay`: fetches the recording, checks it against the digest the audit log
@@ -200,7 +204,13 @@ pub async fn replay(
     let got = hex::encode(sha2::Sha256::digest(&bytes));
     // The close event is in the signed audit chain; the store's copy covers recordings whose
     // session never closed (incomplete).
-    let want = close_digest(&d).or_else(|| d.session.recording.as_ref()?.sha256.clone());
+    let want = close_digest(&d);
+    if want.is_none() {
+        eprintln!(
+            "warning: the audit log holds no digest for this recording yet (the session is still \
+             open): it is replayed unchecked"
+        );
+    }
     if let Some(want) = &want
         && *want != got
     {

@@ -1,7 +1,8 @@
 //! Session recording format, shared by the gateway (which writes it) and the CLI (which
 //! replays it).
 //!
-//! A recording is one zstd stream. Decompressed, it is [`MAGIC`] followed by frames:
+//! A recording is a zstd stream (a sequence of zstd frames, each up to about 128 KiB of
+//! input). Decompressed, it is [`MAGIC`] followed by frames:
 //!
 //! ```text
 //! kind: u8 | at: u32 LE (ms since the session started) | len: u32 LE | payload (len bytes)
@@ -15,8 +16,8 @@
 //! | `T`  | the size cap was reached: JSON [`Truncated`]; no `C`/`S` frame follows |
 //! | `E`  | the session ended: JSON [`End`] (always last) |
 //!
-//! The writer flushes a zstd block at least every second, so a gateway killed mid-session
-//! leaves a readable prefix; a recording without its `E` frame is *incomplete*.
+//! The writer ends a zstd frame at least every second, so a gateway killed mid-session leaves
+//! a readable prefix; a recording without its `E` frame is *incomplete*.
 
 use std::io::Read;
 

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::issuer::Issuer;
 use crate::util::*;
-use crate::workload::{github_claims, github_job, workload_config};
+use crate::workload::{AUD, exchange, github_claims, github_job, workload_config};
 
 const MASK: &str = r#"
 [masking]
@@ -258,6 +258,40 @@ async fn who_accessed_names_exactly_the_sessions_that_received_a_record() {
             .unwrap()
             .contains("records_accessed=3"),
         "{closes:?}"
+    );
+
+    // Another run of the same service account cannot take run 1001's grant: its sessions
+    // would be attributed to run 1001.
+    let mut claims = github_claims();
+    claims["run_id"] = Value::from("1003");
+    let (status, body) = exchange(&gw, &iss.sign(&iss.claims(AUD, claims), 0)).await;
+    assert!(status.is_success(), "{body}");
+    let token = body["access_token"].as_str().unwrap();
+    let run1_grant = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["provenance"]["run_id"] == "1001")
+        .unwrap()["grant_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = gw
+        .reqwest()
+        .post(format!("{}/v1/grants/{run1_grant}/certificate", gw.url))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"csr": "unused"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let problem: Value = r.json().await.unwrap();
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("another CI run"),
+        "{problem}"
     );
 
     // Admins only, and clear errors for a table that is not accounted.

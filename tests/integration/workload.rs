@@ -68,7 +68,7 @@ pub fn github_job(cmd: &mut Command, iss: &Issuer, gw: &TestGateway) {
         .env("HOOPCTL_AUDIENCE", AUD);
 }
 
-async fn exchange(gw: &TestGateway, token: &str) -> (reqwest::StatusCode, Value) {
+pub async fn exchange(gw: &TestGateway, token: &str) -> (reqwest::StatusCode, Value) {
     let r = gw
         .reqwest()
         .post(format!("{}/oauth/token", gw.url))

@@ -367,6 +367,18 @@ pub async fn certificate(
             "a certificate is only issued to the grant's holder",
         ));
     }
+    // Sessions are attributed to the CI run that requested their grant: another run of the
+    // same service account (or a person's token for a run's grant) gets its own.
+    let prov = |p: Option<&str>| p.and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok());
+    if prov(g.provenance.as_deref()) != prov(caller.provenance.as_deref()) {
+        return Err(ApiError::forbidden(
+            "other_run",
+            format!(
+                "grant {id} was requested by another CI run (or outside CI): its sessions would be \
+                 attributed to that run; request a grant of your own (hoopctl connect --reason …)"
+            ),
+        ));
+    }
     let now = now_ms();
     let end = match (g.status.as_str(), g.expires_at) {
         ("active", Some(end)) if end > now + 1000 => end,

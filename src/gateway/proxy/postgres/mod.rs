@@ -379,6 +379,22 @@ async fn run<S: Io>(
         }
     };
     let mut client = Recorded::new(client, rec.clone());
+    // Bytes the client sent right behind its StartupMessage were read before the recording
+    // began: they are the first of its stream.
+    if let Some(r) = &rec
+        && let Err(e) = r.push(crate::proto::recording::kind::CLIENT, &buf)
+    {
+        tracing::error!(error = %e, "cannot record the session; refusing it");
+        fatal(
+            &mut client,
+            "58000",
+            "the gateway cannot record this session",
+            None,
+        )
+        .await;
+        ctx.gw.recordings.finish(r, "recording failed").await;
+        return;
+    }
     let detail = format!("peer={peer} application_name={app:?}");
     if let Err(e) = ctx
         .gw
@@ -462,6 +478,9 @@ async fn run<S: Io>(
                 let msg = format!("cannot account record access: {e}");
                 tracing::error!(%msg);
                 fatal(&mut client, "XX000", &msg, None).await;
+                if let Some(r) = &rec {
+                    ctx.gw.recordings.finish(r, &msg).await;
+                }
                 return;
             }
         },
