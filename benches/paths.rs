@@ -365,6 +365,11 @@ fn start_pgbouncer(dir: &Path, pg_port: u16) -> Res<(Proc, u16)> {
 const MASKING: &str = "[masking.profiles.phi]\n\n";
 
 async fn start_rig(o: &Opts, durability: &str, masking: bool) -> Res<Rig> {
+    start_rig_with(o, durability, masking, true).await
+}
+
+/// [`start_rig`], with session recordings on or off.
+async fn start_rig_with(o: &Opts, durability: &str, masking: bool, recordings: bool) -> Res<Rig> {
     let dir = tempfile::Builder::new()
         .prefix("hoopctl-bench-")
         .tempdir()
@@ -381,6 +386,7 @@ async fn start_rig(o: &Opts, durability: &str, masking: bool) -> Res<Rig> {
     let cfg = format!(
         "[gateway]\nlisten = \"127.0.0.1:0\"\ndata_dir = \"data\"\n\n[[auth.users]]\nname = \"bench\"\npassword_hash = \"{hash}\"\ngroups = [\"developers\"]\n\n\
          [policy]\nfiles = [\"policy.cedar\"]\n\n[audit]\ndurability = \"{durability}\"\n\n\
+         [recordings]\nenabled = {recordings}\n\n\
          {}[connections.bench]\nkind = \"postgres\"\nhost = \"127.0.0.1\"\nport = {}\ndatabase = \"{DB}\"\nuser = \"postgres\"\n{}",
         if masking { MASKING } else { "" },
         o.pg_port,
@@ -1102,6 +1108,32 @@ async fn run(mut o: Opts) -> Res<()> {
             json!({"gateway": rss_kib(gw_pid), "client": rss_kib(cl_pid)}),
         );
         drop(idle);
+    }
+    // Recordings on and off, back to back in one run: what recording costs the statement path
+    // and a bulk stream (no masking, the first audit mode).
+    if !o.masking_only {
+        for on in [true, false] {
+            let rig = start_rig_with(&o, &o.durability[0], false, on).await?;
+            let paths = Arc::new(Paths::new(&rig, o.pg_port));
+            let tag = if on { "on" } else { "off" };
+            eprintln!("== recordings {tag}");
+            for p in [PathKind::Gateway, PathKind::Full] {
+                let tps = loadgen(&paths, p, 8, false, secs, o.scale).await?;
+                table.add(
+                    &format!("loadgen select-only c=8 [recordings {tag}]"),
+                    "tps",
+                    p,
+                    tps,
+                );
+            }
+            let (_, mbps, _) = bulk(&paths, PathKind::Gateway, o.bulk_rows, &[]).await?;
+            table.add(
+                &format!("bulk select {} MB [recordings {tag}]", o.bulk_rows / 1000),
+                "MB/s",
+                PathKind::Gateway,
+                mbps,
+            );
+        }
     }
     // Masking on (every detector, `redact`): the bulk SELECT and the select-only load again.
     // The bulk rows are clean text, so this is the cost of inspecting every value; the engine's
