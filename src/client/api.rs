@@ -55,6 +55,19 @@ pub fn transport_error(base: &str, e: &reqwest::Error) -> Failure {
     Failure::new(ExitKind::Failure, msg)
 }
 
+/// `path` with the parameters that have a value as its query string, escaped.
+pub fn with_query(path: &str, params: &[(&str, Option<&str>)]) -> String {
+    let q: Vec<String> = params
+        .iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={}", query_escape(v))))
+        .collect();
+    if q.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", q.join("&"))
+    }
+}
+
 /// Percent-encodes a query-string value.
 pub fn query_escape(s: &str) -> String {
     s.bytes()

@@ -3,7 +3,7 @@
 
 use base64::Engine as _;
 
-use super::api::{Api, query_escape};
+use super::api::{Api, query_escape, with_query};
 use super::{Output, print_json};
 use crate::exit::{ExitKind, Failure};
 use crate::proto::api::{AuditEvent, AuditKey, RecordAccess};
@@ -31,27 +31,19 @@ pub struct AuditFilter {
 /// Runs `audit list`.
 pub async fn list(profile: &str, f: AuditFilter, out: Output) -> Result<(), Failure> {
     let api = Api::open(profile).await?;
-    let mut q = Vec::new();
-    for (k, v) in [
-        ("since", &f.since),
-        ("connection", &f.connection),
-        ("identity", &f.identity),
-        ("session", &f.session),
-        ("repository", &f.repository),
-        ("run", &f.run),
-    ] {
-        if let Some(v) = v {
-            q.push(format!("{k}={}", query_escape(v)));
-        }
-    }
-    if let Some(l) = f.limit {
-        q.push(format!("limit={l}"));
-    }
-    let path = if q.is_empty() {
-        "/v1/audit".into()
-    } else {
-        format!("/v1/audit?{}", q.join("&"))
-    };
+    let limit = f.limit.map(|l| l.to_string());
+    let path = with_query(
+        "/v1/audit",
+        &[
+            ("since", f.since.as_deref()),
+            ("connection", f.connection.as_deref()),
+            ("identity", f.identity.as_deref()),
+            ("session", f.session.as_deref()),
+            ("repository", f.repository.as_deref()),
+            ("run", f.run.as_deref()),
+            ("limit", limit.as_deref()),
+        ],
+    );
     let events: Vec<AuditEvent> = api.get(&path).await?;
     match out {
         Output::Json => print_json(&events),
@@ -112,17 +104,16 @@ pub async fn who_accessed(
     out: Output,
 ) -> Result<(), Failure> {
     let api = Api::open(profile).await?;
-    let mut q = vec![
-        format!("connection={}", query_escape(connection)),
-        format!("table={}", query_escape(table)),
-        format!("key={}", query_escape(key)),
-    ];
-    if let Some(s) = since {
-        q.push(format!("since={}", query_escape(s)));
-    }
-    let found: Vec<RecordAccess> = api
-        .get(&format!("/v1/audit/who-accessed?{}", q.join("&")))
-        .await?;
+    let path = with_query(
+        "/v1/audit/who-accessed",
+        &[
+            ("connection", Some(connection)),
+            ("table", Some(table)),
+            ("key", Some(key)),
+            ("since", since),
+        ],
+    );
+    let found: Vec<RecordAccess> = api.get(&path).await?;
     match out {
         Output::Json => print_json(&found),
         Output::Text => {

@@ -3,7 +3,7 @@
 
 use sha2::Digest;
 
-use super::api::{Api, query_escape};
+use super::api::{Api, query_escape, with_query};
 use super::replay::{Options, Renderer, clean};
 use super::{Output, print_json};
 use crate::exit::{ExitKind, Failure};
@@ -52,26 +52,18 @@ fn recording_note(s: &SessionSummary) -> String {
 /// Runs `sessions list`.
 pub async fn list(profile: &str, f: SessionFilter, out: Output) -> Result<(), Failure> {
     let api = Api::open(profile).await?;
-    let mut q = Vec::new();
-    for (k, v) in [
-        ("since", &f.since),
-        ("connection", &f.connection),
-        ("identity", &f.identity),
-        ("repository", &f.repository),
-        ("run", &f.run),
-    ] {
-        if let Some(v) = v {
-            q.push(format!("{k}={}", query_escape(v)));
-        }
-    }
-    if let Some(l) = f.limit {
-        q.push(format!("limit={l}"));
-    }
-    let path = if q.is_empty() {
-        "/v1/sessions".into()
-    } else {
-        format!("/v1/sessions?{}", q.join("&"))
-    };
+    let limit = f.limit.map(|l| l.to_string());
+    let path = with_query(
+        "/v1/sessions",
+        &[
+            ("since", f.since.as_deref()),
+            ("connection", f.connection.as_deref()),
+            ("identity", f.identity.as_deref()),
+            ("repository", f.repository.as_deref()),
+            ("run", f.run.as_deref()),
+            ("limit", limit.as_deref()),
+        ],
+    );
     let sessions: Vec<SessionSummary> = api.get(&path).await?;
     match out {
         Output::Json => print_json(&sessions),
