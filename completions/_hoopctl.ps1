@@ -410,7 +410,7 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export the tamper-evident log with the signed checkpoints that cover it (admins)')
             [CompletionResult]::new('who-accessed', 'who-accessed', [CompletionResultType]::ParameterValue, 'Which sessions received a record of a PHI table: identities, CI runs, the statement and the time (admins). The table must declare its key column in the gateway config')
             [CompletionResult]::new('public-key', 'public-key', [CompletionResultType]::ParameterValue, 'Print the gateway''s checkpoint signing key (base64 Ed25519) for `audit verify`')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered, and the signed manifest naming exactly the events in the file (so a cut or emptied file fails). Names the first bad event; exit 1 when the export does not verify')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -510,7 +510,7 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export the tamper-evident log with the signed checkpoints that cover it (admins)')
             [CompletionResult]::new('who-accessed', 'who-accessed', [CompletionResultType]::ParameterValue, 'Which sessions received a record of a PHI table: identities, CI runs, the statement and the time (admins). The table must declare its key column in the gateway config')
             [CompletionResult]::new('public-key', 'public-key', [CompletionResultType]::ParameterValue, 'Print the gateway''s checkpoint signing key (base64 Ed25519) for `audit verify`')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered, and the signed manifest naming exactly the events in the file (so a cut or emptied file fails). Names the first bad event; exit 1 when the export does not verify')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -968,7 +968,7 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export the tamper-evident log with the signed checkpoints that cover it (admins)')
             [CompletionResult]::new('who-accessed', 'who-accessed', [CompletionResultType]::ParameterValue, 'Which sessions received a record of a PHI table: identities, CI runs, the statement and the time (admins). The table must declare its key column in the gateway config')
             [CompletionResult]::new('public-key', 'public-key', [CompletionResultType]::ParameterValue, 'Print the gateway''s checkpoint signing key (base64 Ed25519) for `audit verify`')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered, and the signed manifest naming exactly the events in the file (so a cut or emptied file fails). Names the first bad event; exit 1 when the export does not verify')
             break
         }
         'hoopctl;help;audit;list' {

@@ -376,7 +376,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand export 'Export the tamper-evident log with the signed checkpoints that cover it (admins)'
             cand who-accessed 'Which sessions received a record of a PHI table: identities, CI runs, the statement and the time (admins). The table must declare its key column in the gateway config'
             cand public-key 'Print the gateway''s checkpoint signing key (base64 Ed25519) for `audit verify`'
-            cand verify 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify'
+            cand verify 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered, and the signed manifest naming exactly the events in the file (so a cut or emptied file fails). Names the first bad event; exit 1 when the export does not verify'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hoopctl;audit;list'= {
@@ -470,7 +470,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand export 'Export the tamper-evident log with the signed checkpoints that cover it (admins)'
             cand who-accessed 'Which sessions received a record of a PHI table: identities, CI runs, the statement and the time (admins). The table must declare its key column in the gateway config'
             cand public-key 'Print the gateway''s checkpoint signing key (base64 Ed25519) for `audit verify`'
-            cand verify 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify'
+            cand verify 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered, and the signed manifest naming exactly the events in the file (so a cut or emptied file fails). Names the first bad event; exit 1 when the export does not verify'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hoopctl;audit;help;list'= {
@@ -870,7 +870,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand export 'Export the tamper-evident log with the signed checkpoints that cover it (admins)'
             cand who-accessed 'Which sessions received a record of a PHI table: identities, CI runs, the statement and the time (admins). The table must declare its key column in the gateway config'
             cand public-key 'Print the gateway''s checkpoint signing key (base64 Ed25519) for `audit verify`'
-            cand verify 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered. Names the first bad event; exit 1 when the export does not verify'
+            cand verify 'Check an export offline: every event chained, every checkpoint signed by KEY, the end covered, and the signed manifest naming exactly the events in the file (so a cut or emptied file fails). Names the first bad event; exit 1 when the export does not verify'
         }
         &'hoopctl;help;audit;list'= {
         }

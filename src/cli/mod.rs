@@ -413,7 +413,8 @@ Examples:
     /// Print the gateway's checkpoint signing key (base64 Ed25519) for `audit verify`.
     PublicKey,
     /// Check an export offline: every event chained, every checkpoint signed by KEY, the end
-    /// covered. Names the first bad event; exit 1 when the export does not verify.
+    /// covered, and the signed manifest naming exactly the events in the file (so a cut or
+    /// emptied file fails). Names the first bad event; exit 1 when the export does not verify.
     #[command(after_help = "Examples:
   hoopctl audit verify audit.jsonl --public-key audit-key.b64
   hoopctl audit verify audit.csv --public-key MCowBQYDK2VwAyEA…

@@ -263,17 +263,23 @@ pub fn verify(
     match out {
         Output::Json => print_json(&serde_json::json!({
             "events": v.events, "first": v.first, "last": v.last,
-            "checkpoints": v.checkpoints, "continues_previous": continuity,
+            "checkpoints": v.checkpoints, "head": v.head, "since": v.since,
+            "exported_at": v.exported_at, "continues_previous": continuity,
         })),
         Output::Text => match (v.first, v.last) {
             (Some(a), Some(b)) => println!(
-                "{}: OK — {} events ({a}..{b}) chained, {} signed checkpoint(s) by key {}",
+                "{}: OK — {} events ({a}..{b}) chained, {} signed checkpoint(s) by key {}; \
+                 the whole export, as its signed manifest says",
                 file.display(),
                 v.events,
                 v.checkpoints,
                 chain::key_id(&public)
             ),
-            _ => println!("{}: OK — no events", file.display()),
+            _ => println!(
+                "{}: OK — no events (the gateway's signed manifest says so; its chain's head was event {})",
+                file.display(),
+                v.head
+            ),
         },
     }
     if let (Output::Text, Some(c), Some(p)) = (out, &continuity, previous) {

@@ -12,7 +12,7 @@ use base64::Engine as _;
 use crate::clock::now_ms;
 use crate::gateway::Gateway;
 use crate::gateway::store::StoreError;
-use crate::proto::chain::{Checkpoint, key_id};
+use crate::proto::chain::{Checkpoint, Manifest, key_id};
 
 /// File name of the signing key (PKCS#8, owner-only) in the data directory.
 pub const KEY_FILE: &str = "audit-signing.pk8";
@@ -122,6 +122,16 @@ impl Signer {
     }
 }
 
+impl Signer {
+    /// Signs an export's manifest.
+    pub fn sign_manifest(&self, mut m: Manifest) -> Manifest {
+        m.key_id = self.id.clone();
+        m.signature =
+            base64::engine::general_purpose::STANDARD.encode(self.key.sign(&m.message()).as_ref());
+        m
+    }
+}
+
 pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write as _;
     let mut o = std::fs::OpenOptions::new();
@@ -214,9 +224,39 @@ pub async fn tick(gw: &Gateway, force: bool) -> Result<Option<Checkpoint>, Chain
     Ok(Some(c))
 }
 
-/// Keeps the chain and its checkpoints current while the gateway runs.
+/// Checks the whole stored chain once (at start): a log edited while the gateway was stopped
+/// is reported now, loudly and in the audit log itself, not first by an auditor's export.
+async fn check_at_start(gw: &Gateway) {
+    let key = gw.chain_key.public_key();
+    match gw.store.check_chain(|c| c.verifies(key)).await {
+        Ok((events, None)) => tracing::info!(events, "audit chain checked: intact"),
+        Ok((_, Some(problem))) => {
+            tracing::error!(%problem, "the stored audit chain does not verify");
+            eprintln!(
+                "hoopctl gateway: the stored audit chain does not verify: {problem}. \
+                 Exports through it will fail `hoopctl audit verify`; compare with your last \
+                 verified export (`audit verify NEW --previous OLD`) and restore the store from backup."
+            );
+            let detail = format!("at start: {problem}");
+            let e = crate::gateway::store::NewEvent {
+                kind: "audit_chain_broken",
+                outcome: Some("error"),
+                detail: Some(&detail),
+                ..Default::default()
+            };
+            if let Err(e) = gw.store.insert_event(&e).await {
+                tracing::error!(error = %e, "cannot record that the audit chain is broken");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot check the audit chain at start"),
+    }
+}
+
+/// Keeps the chain and its checkpoints current while the gateway runs, after checking what
+/// is already chained.
 pub fn spawn(gw: std::sync::Arc<Gateway>) {
     tokio::spawn(async move {
+        check_at_start(&gw).await;
         let mut failing = false;
         loop {
             tokio::time::sleep(TICK).await;

@@ -1145,8 +1145,8 @@ mod tests {
     /// chain, in id order, which an export with a checkpoint proves.
     #[tokio::test]
     async fn events_from_every_path_are_chained_in_one_order() {
-        use crate::proto::chain::{self, Checkpoint, Record};
-        use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
+        use crate::proto::chain::{self, Checkpoint};
+        use aws_lc_rs::signature::KeyPair;
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).await.unwrap();
         let mut log = store.audit_log().await.unwrap();
@@ -1167,10 +1167,7 @@ mod tests {
         assert_eq!(store.seal().await.unwrap(), 0, "nothing left to chain");
         let (head, hash) = store.chain_head().await.unwrap().unwrap();
         assert_eq!(head, 4);
-        let rng = aws_lc_rs::rand::SystemRandom::new();
-        let key =
-            Ed25519KeyPair::from_pkcs8(Ed25519KeyPair::generate_pkcs8(&rng).unwrap().as_ref())
-                .unwrap();
+        let key = test_key();
         let sig = key.sign(&Checkpoint::message(head, &hash, 9));
         store
             .insert_checkpoint(&Checkpoint {
@@ -1191,8 +1188,8 @@ mod tests {
         assert_eq!(events[0].prev_hash, chain::GENESIS);
         assert_eq!(events[3].hash, hash);
         assert_eq!(events[2].kind, "result");
-        let mut records: Vec<Record> = events.into_iter().map(Record::Event).collect();
-        records.extend(cps.into_iter().map(Record::Checkpoint));
+        assert_eq!(cps.len(), 1);
+        let records = signed_export(&key, events, (head, &hash));
         let v = chain::verify(&records, key.public_key().as_ref()).unwrap();
         assert_eq!((v.events, v.checkpoints), (4, 1));
         // An export up to an earlier event stops there, with the checkpoints inside it only.
@@ -1200,6 +1197,72 @@ mod tests {
         assert_eq!((first2.len(), cps.len()), (2, 0));
         assert_eq!(store.event_hash(4).await.unwrap(), Some(hash));
         assert_eq!(store.event_hash(99).await.unwrap(), None);
+    }
+
+    /// An event deleted before it was chained leaves a gap the seal chains across and the
+    /// check names: seal and verify agree on what a gap means.
+    #[tokio::test]
+    async fn an_event_deleted_before_it_was_chained_is_named_by_the_check() {
+        use crate::proto::chain;
+        use aws_lc_rs::signature::KeyPair;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let e = NewEvent {
+            kind: "login",
+            identity: Some("alice"),
+            ..Default::default()
+        };
+        for _ in 0..3 {
+            store.insert_event(&e).await.unwrap();
+        }
+        sqlx::query("DELETE FROM audit_events WHERE id = 2")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        // A later insert does not reuse the id.
+        store.insert_event(&e).await.unwrap();
+        assert_eq!(store.seal().await.unwrap(), 3);
+        let (events, _) = store.export_chain(None, 4).await.unwrap();
+        assert_eq!(events.iter().map(|e| e.id).collect::<Vec<_>>(), [1, 3, 4]);
+        let key = test_key();
+        let records = signed_export(
+            &key,
+            events,
+            (4, &store.event_hash(4).await.unwrap().unwrap()),
+        );
+        let e = chain::verify(&records, key.public_key().as_ref()).unwrap_err();
+        assert!(e.0.contains("event 3: follows event 1"), "{e}");
+    }
+
+    fn test_key() -> aws_lc_rs::signature::Ed25519KeyPair {
+        use aws_lc_rs::signature::Ed25519KeyPair;
+        let rng = aws_lc_rs::rand::SystemRandom::new();
+        Ed25519KeyPair::from_pkcs8(Ed25519KeyPair::generate_pkcs8(&rng).unwrap().as_ref()).unwrap()
+    }
+
+    /// `events` as an export: with a checkpoint of `head` and a manifest, both signed by `key`.
+    fn signed_export(
+        key: &aws_lc_rs::signature::Ed25519KeyPair,
+        events: Vec<crate::proto::chain::ChainedEvent>,
+        head: (i64, &str),
+    ) -> Vec<crate::proto::chain::Record> {
+        use crate::proto::chain::{self, Checkpoint, Manifest, Record};
+        use aws_lc_rs::signature::KeyPair;
+        let b64 = |b: &[u8]| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, b);
+        let key_id = chain::key_id(key.public_key().as_ref());
+        let mut m = Manifest::describe(None, head, &events, 10);
+        m.key_id = key_id.clone();
+        m.signature = b64(key.sign(&m.message()).as_ref());
+        let mut records: Vec<Record> = events.into_iter().map(Record::Event).collect();
+        records.push(Record::Checkpoint(Checkpoint {
+            event_id: head.0,
+            event_hash: head.1.to_string(),
+            time: 9,
+            key_id,
+            signature: b64(key.sign(&Checkpoint::message(head.0, head.1, 9)).as_ref()),
+        }));
+        records.push(Record::Manifest(m));
+        records
     }
 
     /// A backlog longer than one round is chained in several, each continuing the last.

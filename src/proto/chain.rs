@@ -20,6 +20,7 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 /// An audit event with its place in the chain: every stored column, as stored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChainedEvent {
     /// Position in the store's one total order.
     pub id: i64,
@@ -91,6 +92,7 @@ impl ChainedEvent {
 
 /// A signed statement that the chain reached event `event_id` with hash `event_hash`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Checkpoint {
     /// The last event it covers.
     pub event_id: i64,
@@ -113,15 +115,92 @@ impl Checkpoint {
 
     /// Whether the signature is `public_key`'s (raw 32-byte Ed25519).
     pub fn verifies(&self, public_key: &[u8]) -> bool {
-        let Ok(sig) = base64::engine::general_purpose::STANDARD.decode(&self.signature) else {
-            return false;
-        };
-        aws_lc_rs::signature::UnparsedPublicKey::new(&aws_lc_rs::signature::ED25519, public_key)
-            .verify(
-                &Self::message(self.event_id, &self.event_hash, self.time),
-                &sig,
-            )
-            .is_ok()
+        signed_by(
+            &Self::message(self.event_id, &self.event_hash, self.time),
+            &self.signature,
+            public_key,
+        )
+    }
+}
+
+/// Whether `signature` (base64) is `public_key`'s (raw 32-byte Ed25519) over `message`.
+fn signed_by(message: &[u8], signature: &str, public_key: &[u8]) -> bool {
+    let Ok(sig) = base64::engine::general_purpose::STANDARD.decode(signature) else {
+        return false;
+    };
+    aws_lc_rs::signature::UnparsedPublicKey::new(&aws_lc_rs::signature::ED25519, public_key)
+        .verify(message, &sig)
+        .is_ok()
+}
+
+/// An export's signed trailer: which events the gateway put in it. Checkpoints alone cannot
+/// tell a whole export from one cut after any checkpoint, cut at the start, or emptied; the
+/// manifest can, and a file cut off at the end loses the manifest itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The `since` the export was asked for (unix ms), if any.
+    pub since: Option<i64>,
+    /// The chain's head the export runs to: the event its newest checkpoint covers (0 before
+    /// the first event).
+    pub head: i64,
+    /// That event's hash ([`GENESIS`] before the first event).
+    pub head_hash: String,
+    /// The first event exported (none: no event at or after `since`).
+    pub first: Option<i64>,
+    /// The hash before the first event.
+    pub first_prev: Option<String>,
+    /// How many events were exported.
+    pub count: i64,
+    /// When (unix ms).
+    pub exported_at: i64,
+    /// Which key signed it ([`key_id`]).
+    pub key_id: String,
+    /// Ed25519 signature of [`Manifest::message`], base64.
+    pub signature: String,
+}
+
+impl Manifest {
+    /// The (unsigned) manifest of `events`, an export from `since` up to the checkpointed
+    /// `head`.
+    pub fn describe(
+        since: Option<i64>,
+        head: (i64, &str),
+        events: &[ChainedEvent],
+        exported_at: i64,
+    ) -> Manifest {
+        Manifest {
+            since,
+            head: head.0,
+            head_hash: head.1.to_string(),
+            first: events.first().map(|e| e.id),
+            first_prev: events.first().map(|e| e.prev_hash.clone()),
+            count: events.len() as i64,
+            exported_at,
+            key_id: String::new(),
+            signature: String::new(),
+        }
+    }
+
+    /// What the signature covers: every field but the signature and key id.
+    pub fn message(&self) -> Vec<u8> {
+        let opt = |v: Option<i64>| v.map_or_else(|| "-".to_string(), |v| v.to_string());
+        format!(
+            "{FORMAT} export\nsince {}\nhead {}\nhead_hash {}\nfirst {}\nfirst_prev {}\ncount {}\ntime {}\n",
+            opt(self.since),
+            self.head,
+            self.head_hash,
+            opt(self.first),
+            self.first_prev.as_deref().unwrap_or("-"),
+            self.count,
+            self.exported_at,
+        )
+        .into_bytes()
+    }
+
+    /// Whether the signature is `public_key`'s.
+    pub fn verifies(&self, public_key: &[u8]) -> bool {
+        signed_by(&self.message(), &self.signature, public_key)
     }
 }
 
@@ -149,6 +228,8 @@ pub enum Record {
     Event(ChainedEvent),
     /// A checkpoint.
     Checkpoint(Checkpoint),
+    /// Last line: the signed manifest.
+    Manifest(Manifest),
 }
 
 /// What a successful check covered.
@@ -162,6 +243,12 @@ pub struct Verified {
     pub last: Option<i64>,
     /// Checkpoints whose signatures verified.
     pub checkpoints: usize,
+    /// The signed manifest's `since` (unix ms).
+    pub since: Option<i64>,
+    /// The chain's head at export.
+    pub head: i64,
+    /// When it was exported (unix ms).
+    pub exported_at: i64,
 }
 
 /// Why an export does not verify: the first bad event (or checkpoint) and what is wrong.
@@ -170,10 +257,37 @@ pub struct Verified {
 pub struct Broken(pub String);
 
 /// Checks an export: every event links to the one before it and matches its own hash, every
-/// checkpoint is signed by `public_key` and matches the event it names, and the last event is
-/// covered by a checkpoint. Reports the first problem in event order.
+/// checkpoint is signed by `public_key` and matches the event it names, the last event is
+/// covered by a checkpoint, and the file ends with a signed [`Manifest`] naming exactly the
+/// events it holds. Reports the first problem in event order.
 pub fn verify(records: &[Record], public_key: &[u8]) -> Result<Verified, Broken> {
     let bad = |m: String| Err(Broken(m));
+    let manifest = match records.last() {
+        Some(Record::Manifest(m)) => m,
+        _ => {
+            return bad(
+                if records.iter().any(|r| matches!(r, Record::Manifest(_))) {
+                    "records follow the export manifest, which must be last: the file was appended to"
+                    .to_string()
+                } else {
+                    "the export has no signed manifest at its end: the file was cut off (or is not a whole export; export again)"
+                    .to_string()
+                },
+            );
+        }
+    };
+    if records[..records.len() - 1]
+        .iter()
+        .any(|r| matches!(r, Record::Manifest(_)))
+    {
+        return bad("the export holds more than one manifest: files were joined".to_string());
+    }
+    if !manifest.verifies(public_key) {
+        return bad(format!(
+            "the export manifest's signature does not verify with this public key (key {})",
+            manifest.key_id
+        ));
+    }
     let mut checkpoints: std::collections::BTreeMap<i64, Vec<&Checkpoint>> = Default::default();
     for r in records {
         if let Record::Checkpoint(c) = r {
@@ -257,12 +371,88 @@ pub fn verify(records: &[Record], public_key: &[u8]) -> Result<Verified, Broken>
             ));
         }
     }
+    check_manifest(manifest, records, events, first, last)?;
     Ok(Verified {
         events,
         first,
         last: last.map(|l| l.id),
         checkpoints: signed,
+        since: manifest.since,
+        head: manifest.head,
+        exported_at: manifest.exported_at,
     })
+}
+
+/// Whether the (chain-checked) events are the ones the signed manifest names.
+fn check_manifest(
+    m: &Manifest,
+    records: &[Record],
+    count: usize,
+    first: Option<i64>,
+    last: Option<&ChainedEvent>,
+) -> Result<(), Broken> {
+    let bad = |m: String| Err(Broken(m));
+    let range = match m.first {
+        Some(f) => format!("events {f}..{} ({} events)", m.head, m.count),
+        None => "no events".to_string(),
+    };
+    match (m.first, first.zip(last)) {
+        (None, None) => {}
+        (Some(f), None) => {
+            return bad(format!(
+                "events {f}..{}: the gateway exported them, the file holds no events (they were cut)",
+                m.head
+            ));
+        }
+        (None, Some((a, _))) => {
+            return bad(format!(
+                "event {a}: the gateway exported no events, the file holds some (they were added)"
+            ));
+        }
+        (Some(f), Some((a, l))) => {
+            if a > f {
+                return bad(format!(
+                    "events {f}..{}: cut from the start of the export (the gateway exported {range})",
+                    a - 1
+                ));
+            }
+            if a < f {
+                return bad(format!(
+                    "event {a}: the gateway's export starts at event {f}, so events were added before it"
+                ));
+            }
+            if l.id < m.head {
+                return bad(format!(
+                    "events {}..{}: cut from the end of the export (the gateway exported {range})",
+                    l.id + 1,
+                    m.head
+                ));
+            }
+            if l.id > m.head {
+                return bad(format!(
+                    "event {}: past the head the gateway exported ({}), so events were added",
+                    m.head + 1,
+                    m.head
+                ));
+            }
+            let first_prev = records.iter().find_map(|r| match r {
+                Record::Event(e) => Some(&e.prev_hash),
+                _ => None,
+            });
+            if first_prev != m.first_prev.as_ref() || l.hash != m.head_hash {
+                return bad(format!(
+                    "event {a}: the export's chain is not the one the gateway exported (its manifest names other hashes)"
+                ));
+            }
+        }
+    }
+    if count as i64 != m.count {
+        return bad(format!(
+            "the export holds {count} events, its manifest says {}",
+            m.count
+        ));
+    }
+    Ok(())
 }
 
 /// How a later export continues an earlier one (see [`extends`]).
@@ -340,8 +530,12 @@ pub fn extends(earlier: &[Record], later: &[Record]) -> Result<Continuity, Broke
     })
 }
 
-/// Columns of a CSV export, in order. `record` is `event` or `checkpoint`; a checkpoint row
-/// uses `id` for the event it covers, `time`, `hash`, `key_id` and `signature`.
+/// Columns of a CSV export, in order. `record` is `event`, `checkpoint` or `manifest`. An
+/// event row fills the columns up to `hash`. A checkpoint row uses `id` for the event it
+/// covers, `time`, `hash`, `key_id` and `signature`. The manifest row uses `id` for the head,
+/// `time` for when it was exported, `seq` for the first event, `rows` for the count,
+/// `duration_ms` for `since`, `prev_hash` for the first event's predecessor, `hash` for the
+/// head's hash, `key_id` and `signature`. Every other column of a row is empty.
 pub const CSV_COLUMNS: [&str; 19] = [
     "record",
     "id",
@@ -364,86 +558,108 @@ pub const CSV_COLUMNS: [&str; 19] = [
     "signature",
 ];
 
-/// One CSV field: text is always quoted (so an empty string and a missing value differ: the
-/// chain hashes them differently), numbers and missing values are bare.
-fn csv_text(out: &mut String, v: Option<&str>) {
-    if let Some(v) = v {
-        out.push('"');
-        out.push_str(&v.replace('"', "\"\""));
-        out.push('"');
-    }
+// Column positions, by name.
+const C_ID: usize = 1;
+const C_TIME: usize = 2;
+const C_KIND: usize = 3;
+const C_SEQ: usize = 8;
+const C_ROWS: usize = 11;
+const C_DURATION: usize = 12;
+const C_PREV: usize = 15;
+const C_HASH: usize = 16;
+const C_KEY: usize = 17;
+const C_SIG: usize = 18;
+
+/// One CSV value: text is always quoted (so an empty string and a missing value differ: the
+/// chain hashes them differently), numbers are bare.
+#[derive(Clone, Copy)]
+enum Field<'a> {
+    Text(&'a str),
+    Num(i64),
 }
 
-fn csv_num(out: &mut String, v: Option<i64>) {
-    if let Some(v) = v {
-        out.push_str(&v.to_string());
+/// The fields of one record's row (the header record has none).
+fn csv_fields(r: &Record) -> Option<[Option<Field<'_>>; 19]> {
+    use Field::{Num, Text};
+    let mut f: [Option<Field<'_>>; 19] = [None; 19];
+    match r {
+        Record::Header { .. } => return None,
+        Record::Event(e) => {
+            f = [
+                Some(Text("event")),
+                Some(Num(e.id)),
+                Some(Num(e.time)),
+                Some(Text(&e.kind)),
+                e.identity.as_deref().map(Text),
+                e.grant_id.as_deref().map(Text),
+                e.connection.as_deref().map(Text),
+                e.session_id.as_deref().map(Text),
+                e.seq.map(Num),
+                e.statement.as_deref().map(Text),
+                e.outcome.as_deref().map(Text),
+                e.rows.map(Num),
+                e.duration_ms.map(Num),
+                e.detail.as_deref().map(Text),
+                e.provenance.as_deref().map(Text),
+                Some(Text(&e.prev_hash)),
+                Some(Text(&e.hash)),
+                None,
+                None,
+            ];
+        }
+        Record::Checkpoint(c) => {
+            f[0] = Some(Text("checkpoint"));
+            f[C_ID] = Some(Num(c.event_id));
+            f[C_TIME] = Some(Num(c.time));
+            f[C_HASH] = Some(Text(&c.event_hash));
+            f[C_KEY] = Some(Text(&c.key_id));
+            f[C_SIG] = Some(Text(&c.signature));
+        }
+        Record::Manifest(m) => {
+            f[0] = Some(Text("manifest"));
+            f[C_ID] = Some(Num(m.head));
+            f[C_TIME] = Some(Num(m.exported_at));
+            f[C_SEQ] = m.first.map(Num);
+            f[C_ROWS] = Some(Num(m.count));
+            f[C_DURATION] = m.since.map(Num);
+            f[C_PREV] = m.first_prev.as_deref().map(Text);
+            f[C_HASH] = Some(Text(&m.head_hash));
+            f[C_KEY] = Some(Text(&m.key_id));
+            f[C_SIG] = Some(Text(&m.signature));
+        }
     }
+    Some(f)
 }
 
 /// Records as CSV (RFC 4180, a header line first; the header record is not written).
 pub fn to_csv(records: &[Record]) -> String {
     let mut out = CSV_COLUMNS.join(",");
     out.push_str("\r\n");
-    for r in records {
-        let mut row = String::new();
-        match r {
-            Record::Header { .. } => continue,
-            Record::Event(e) => {
-                row.push_str("event,");
-                csv_num(&mut row, Some(e.id));
-                row.push(',');
-                csv_num(&mut row, Some(e.time));
-                for v in [
-                    Some(e.kind.as_str()),
-                    e.identity.as_deref(),
-                    e.grant_id.as_deref(),
-                    e.connection.as_deref(),
-                    e.session_id.as_deref(),
-                ] {
-                    row.push(',');
-                    csv_text(&mut row, v);
-                }
-                row.push(',');
-                csv_num(&mut row, e.seq);
-                row.push(',');
-                csv_text(&mut row, e.statement.as_deref());
-                row.push(',');
-                csv_text(&mut row, e.outcome.as_deref());
-                row.push(',');
-                csv_num(&mut row, e.rows);
-                row.push(',');
-                csv_num(&mut row, e.duration_ms);
-                for v in [
-                    e.detail.as_deref(),
-                    e.provenance.as_deref(),
-                    Some(e.prev_hash.as_str()),
-                    Some(e.hash.as_str()),
-                ] {
-                    row.push(',');
-                    csv_text(&mut row, v);
-                }
-                row.push_str(",,");
+    for fields in records.iter().filter_map(csv_fields) {
+        for (i, f) in fields.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
             }
-            Record::Checkpoint(c) => {
-                row.push_str("checkpoint,");
-                csv_num(&mut row, Some(c.event_id));
-                row.push(',');
-                csv_num(&mut row, Some(c.time));
-                row.push_str(&",".repeat(14));
-                csv_text(&mut row, Some(&c.event_hash));
-                row.push(',');
-                csv_text(&mut row, Some(&c.key_id));
-                row.push(',');
-                csv_text(&mut row, Some(&c.signature));
+            match f {
+                // The record type: a fixed word, bare.
+                Some(Field::Text(v)) if i == 0 => out.push_str(v),
+                Some(Field::Text(v)) => {
+                    out.push('"');
+                    out.push_str(&v.replace('"', "\"\""));
+                    out.push('"');
+                }
+                Some(Field::Num(n)) => out.push_str(&n.to_string()),
+                None => {}
             }
         }
-        out.push_str(&row);
         out.push_str("\r\n");
     }
     out
 }
 
 /// Splits CSV text into rows of fields: `None` for a bare empty field, the text otherwise.
+/// Strict: a quote inside a bare field, text after a closing quote, or a carriage return
+/// outside quotes that does not end a line is an error, not something to guess about.
 fn csv_rows(text: &str) -> Result<Vec<Vec<Option<String>>>, String> {
     let mut rows = Vec::new();
     let mut row: Vec<Option<String>> = Vec::new();
@@ -488,6 +704,11 @@ fn csv_rows(text: &str) -> Result<Vec<Vec<Option<String>>>, String> {
                 quoted = false;
             }
             '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' => {
+                return Err(format!(
+                    "line {line}: a carriage return outside quotes that does not end the line"
+                ));
+            }
             '\n' => {
                 row.push((quoted || !field.is_empty()).then(|| std::mem::take(&mut field)));
                 quoted = false;
@@ -499,7 +720,9 @@ fn csv_rows(text: &str) -> Result<Vec<Vec<Option<String>>>, String> {
     }
 }
 
-/// Reads an export: JSON lines, or CSV as [`to_csv`] writes it.
+/// Reads an export: JSON lines, or CSV as [`to_csv`] writes it. Strict both ways: unknown
+/// JSON fields, and CSV values in columns a record does not use, are errors (an export is
+/// evidence; anything it carries that the check does not cover must not pass unseen).
 pub fn parse_export(text: &str) -> Result<Vec<Record>, String> {
     if text.trim_start().starts_with('{') {
         return text
@@ -546,38 +769,68 @@ pub fn parse_export(text: &str) -> Result<Vec<Record>, String> {
         let need_text = |c: usize| -> Result<String, String> {
             text(c).ok_or_else(|| format!("row {line}: {} is missing", CSV_COLUMNS[c]))
         };
-        out.push(match r[0].as_deref() {
+        let record = match r[0].as_deref() {
             Some("event") => Record::Event(ChainedEvent {
-                id: need(1)?,
-                time: need(2)?,
-                kind: need_text(3)?,
+                id: need(C_ID)?,
+                time: need(C_TIME)?,
+                kind: need_text(C_KIND)?,
                 identity: text(4),
                 grant_id: text(5),
                 connection: text(6),
                 session_id: text(7),
-                seq: num(8)?,
+                seq: num(C_SEQ)?,
                 statement: text(9),
                 outcome: text(10),
-                rows: num(11)?,
-                duration_ms: num(12)?,
+                rows: num(C_ROWS)?,
+                duration_ms: num(C_DURATION)?,
                 detail: text(13),
                 provenance: text(14),
-                prev_hash: need_text(15)?,
-                hash: need_text(16)?,
+                prev_hash: need_text(C_PREV)?,
+                hash: need_text(C_HASH)?,
             }),
             Some("checkpoint") => Record::Checkpoint(Checkpoint {
-                event_id: need(1)?,
-                time: need(2)?,
-                event_hash: need_text(16)?,
-                key_id: need_text(17)?,
-                signature: need_text(18)?,
+                event_id: need(C_ID)?,
+                time: need(C_TIME)?,
+                event_hash: need_text(C_HASH)?,
+                key_id: need_text(C_KEY)?,
+                signature: need_text(C_SIG)?,
+            }),
+            Some("manifest") => Record::Manifest(Manifest {
+                head: need(C_ID)?,
+                exported_at: need(C_TIME)?,
+                first: num(C_SEQ)?,
+                count: need(C_ROWS)?,
+                since: num(C_DURATION)?,
+                first_prev: text(C_PREV),
+                head_hash: need_text(C_HASH)?,
+                key_id: need_text(C_KEY)?,
+                signature: need_text(C_SIG)?,
             }),
             other => {
                 return Err(format!(
-                    "row {line}: record {other:?} is neither event nor checkpoint"
+                    "row {line}: record {other:?} is not event, checkpoint or manifest"
                 ));
             }
-        });
+        };
+        // Whatever the record does not use must be empty: nothing in the file goes unchecked.
+        if let Some(fields) = csv_fields(&record) {
+            for (c, f) in fields.iter().enumerate() {
+                match (f, &r[c]) {
+                    (None, None) | (Some(_), Some(_)) => {}
+                    (None, Some(_)) => {
+                        return Err(format!(
+                            "row {line}: {} must be empty in {} rows",
+                            CSV_COLUMNS[c],
+                            r[0].as_deref().unwrap_or("")
+                        ));
+                    }
+                    (Some(_), None) => {
+                        return Err(format!("row {line}: {} is missing", CSV_COLUMNS[c]));
+                    }
+                }
+            }
+        }
+        out.push(record);
     }
     Ok(out)
 }
@@ -631,7 +884,21 @@ mod tests {
         for &i in at {
             out.push(Record::Checkpoint(sign(k, &events[i])));
         }
+        let head = events
+            .last()
+            .map_or((0, GENESIS), |e| (e.id, e.hash.as_str()));
+        out.push(Record::Manifest(manifest(
+            k,
+            Manifest::describe(None, head, events, 7_000),
+        )));
         out
+    }
+
+    fn manifest(k: &Ed25519KeyPair, mut m: Manifest) -> Manifest {
+        m.key_id = key_id(k.public_key().as_ref());
+        m.signature =
+            base64::engine::general_purpose::STANDARD.encode(k.sign(&m.message()).as_ref());
+        m
     }
 
     #[test]
@@ -646,7 +913,9 @@ mod tests {
         );
         // A later slice verifies too: its first event's predecessor is taken as given.
         assert!(verify(&export(&k, &ev[3..], &[6]), &pk).is_ok());
-        assert!(verify(&[], &pk).is_ok());
+        assert!(verify(&export(&k, &[], &[]), &pk).is_ok());
+        let e = verify(&[], &pk).unwrap_err();
+        assert!(e.0.contains("no signed manifest"), "{e}");
     }
 
     /// A log rewritten from event 6 on, with fresh hashes and a fresh signature: it verifies
@@ -721,7 +990,7 @@ mod tests {
             rewritten[i].hash = rewritten[i].link(&prev).unwrap();
         }
         let mut recs = export(&k, &rewritten, &[4]);
-        recs.push(Record::Checkpoint(sign(&k, &ev[9])));
+        recs.insert(recs.len() - 1, Record::Checkpoint(sign(&k, &ev[9])));
         let e = verify(&recs, &pk).unwrap_err();
         assert!(e.0.contains("events 6..10"), "{e}");
     }
@@ -739,8 +1008,10 @@ mod tests {
         let e = verify(&export(&k, &ev, &[]), &pk).unwrap_err();
         assert!(e.0.contains("not covered"), "{e}");
         let mut forged = export(&k, &ev, &[5]);
-        if let Some(Record::Checkpoint(c)) = forged.last_mut() {
-            c.time += 1;
+        for r in &mut forged {
+            if let Record::Checkpoint(c) = r {
+                c.time += 1;
+            }
         }
         assert!(
             verify(&forged, &pk).is_err(),
@@ -771,6 +1042,118 @@ mod tests {
         assert!(e.0.contains("event 3: its contents"), "{e}");
         assert!(parse_export("record,id\r\nevent,1\r\n").is_err());
         assert!(parse_export(&csv.replace(",\"alice\",", ",\"ali\"ce\",")).is_err());
+    }
+
+    /// Checkpoints cannot tell a whole export from one cut after a checkpoint, at the start,
+    /// or emptied; the signed manifest can.
+    #[test]
+    fn a_cut_joined_or_emptied_export_fails_on_its_manifest() {
+        let k = key();
+        let pk = k.public_key().as_ref().to_vec();
+        let ev = chain(10);
+        let whole = export(&k, &ev, &[4, 9]);
+        let v = verify(&whole, &pk).unwrap();
+        assert_eq!((v.head, v.exported_at, v.since), (10, 7_000, None));
+        let check = |recs: Vec<Record>, want: &str| {
+            let e = verify(&recs, &pk).unwrap_err();
+            assert!(e.0.contains(want), "want {want:?}, got {e}");
+        };
+        let keep = |f: &dyn Fn(&Record) -> bool| -> Vec<Record> {
+            whole.iter().filter(|r| f(r)).cloned().collect()
+        };
+        // Cut after the checkpoint at event 5: the chain alone is whole and signed.
+        check(
+            keep(&|r| match r {
+                Record::Event(e) => e.id <= 5,
+                Record::Checkpoint(c) => c.event_id <= 5,
+                _ => true,
+            }),
+            "events 6..10: cut from the end of the export",
+        );
+        check(
+            keep(&|r| !matches!(r, Record::Event(e) if e.id <= 3)),
+            "events 1..3: cut from the start of the export",
+        );
+        check(
+            keep(&|r| !matches!(r, Record::Event(_))),
+            "events 1..10: the gateway exported them, the file holds no events",
+        );
+        check(
+            whole[..whole.len() - 1].to_vec(),
+            "no signed manifest at its end",
+        );
+        // Two exports joined, or something appended after the manifest.
+        let mut joined = whole.clone();
+        joined.extend(export(&k, &chain(12)[10..], &[1]));
+        check(joined, "more than one manifest");
+        let mut appended = whole.clone();
+        appended.push(Record::Checkpoint(sign(&k, &ev[9])));
+        check(appended, "records follow the export manifest");
+        // A manifest edited to match the cut, or signed by another key.
+        let mut forged = keep(&|r| match r {
+            Record::Event(e) => e.id <= 5,
+            Record::Checkpoint(c) => c.event_id <= 5,
+            _ => true,
+        });
+        if let Some(Record::Manifest(m)) = forged.last_mut() {
+            m.head = 5;
+            m.head_hash = ev[4].hash.clone();
+            m.count = 5;
+        }
+        check(forged, "manifest's signature does not verify");
+        let other = key();
+        let mut foreign = whole.clone();
+        if let Some(Record::Manifest(m)) = foreign.last_mut() {
+            *m = manifest(&other, m.clone());
+        }
+        check(foreign, "manifest's signature does not verify");
+    }
+
+    #[test]
+    fn exports_are_read_strictly() {
+        let k = key();
+        let recs = export(&k, &chain(2), &[1]);
+        let csv = to_csv(&recs);
+        assert_eq!(parse_export(&csv).unwrap(), recs);
+        // A value in a column a checkpoint row does not use.
+        let mut lines: Vec<String> = csv.split("\r\n").map(str::to_string).collect();
+        let cp = lines
+            .iter()
+            .position(|l| l.starts_with("checkpoint,"))
+            .unwrap();
+        lines[cp] = lines[cp].replacen(",,", ",\"hidden\",", 1);
+        let e = parse_export(&lines.join("\r\n")).unwrap_err();
+        assert!(e.contains("kind must be empty in checkpoint rows"), "{e}");
+        // A bare carriage return (one that does not end a line) is not a line break.
+        let e = parse_export(&csv.replacen("\r\n", "\r", 2)).unwrap_err();
+        assert!(e.contains("carriage return"), "{e}");
+        // Key and signature columns of an event row stay empty.
+        let ev = csv.lines().find(|l| l.starts_with("event,")).unwrap();
+        let e = parse_export(&csv.replace(ev.trim_end(), &format!("{}\"x\"", ev.trim_end())))
+            .unwrap_err();
+        assert!(e.contains("signature must be empty in event rows"), "{e}");
+        // JSON lines: an unknown field anywhere is refused.
+        let mut jsonl = String::new();
+        for r in &recs {
+            jsonl.push_str(&serde_json::to_string(r).unwrap());
+            jsonl.push('\n');
+        }
+        assert_eq!(parse_export(&jsonl).unwrap(), recs);
+        for (from, to) in [
+            ("\"type\":\"event\",", "\"type\":\"event\",\"note\":\"x\","),
+            (
+                "\"type\":\"checkpoint\",",
+                "\"type\":\"checkpoint\",\"note\":1,",
+            ),
+            (
+                "\"type\":\"manifest\",",
+                "\"type\":\"manifest\",\"extra\":null,",
+            ),
+        ] {
+            assert!(jsonl.contains(from), "{from}");
+            let e = parse_export(&jsonl.replacen(from, to, 1)).unwrap_err();
+            assert!(e.contains("unknown field"), "{from}: {e}");
+        }
     }
 
     #[test]

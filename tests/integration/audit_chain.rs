@@ -43,6 +43,20 @@ async fn exec(db: &SqlitePool, sql: &str) {
         .unwrap();
 }
 
+/// `kill -9`s the gateway, runs `sql` on its store, and starts it again.
+async fn edit_while_stopped(gw: &mut TestGateway, sql: &str) {
+    gw.kill();
+    let store = SqlitePool::connect(&format!(
+        "sqlite://{}",
+        gw.dir.path().join("data/store.db").display()
+    ))
+    .await
+    .unwrap();
+    exec(&store, sql).await;
+    store.close().await;
+    gw.crash_and_restart();
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn tampering_with_the_log_or_an_export_is_caught() {
     let gw = TestGateway::start("", &[]);
@@ -92,6 +106,23 @@ async fn tampering_with_the_log_or_an_export_is_caught() {
     let e = verify(&bob, &jsonl, &key).unwrap_err();
     assert!(
         e.contains(&format!("event {id}: its contents do not match its hash")),
+        "{e}"
+    );
+
+    // Cut: at the end (the manifest goes with it), or at the start (the chain alone would
+    // still verify: a later slice is a valid chain).
+    let cut = dir.path().join("cut.jsonl");
+    std::fs::write(&cut, lines[..lines.len() - 1].join("\n")).unwrap();
+    let e = verify(&bob, &cut, &key).unwrap_err();
+    assert!(e.contains("no signed manifest at its end"), "{e}");
+    let first: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
+    let first = first["id"].as_i64().unwrap();
+    let mut head_cut = lines.clone();
+    head_cut.remove(1);
+    std::fs::write(&cut, head_cut.join("\n")).unwrap();
+    let e = verify(&bob, &cut, &key).unwrap_err();
+    assert!(
+        e.contains(&format!("events {first}..{first}: cut from the start")),
         "{e}"
     );
 
@@ -361,30 +392,15 @@ async fn a_log_rewritten_while_the_gateway_was_stopped_is_caught_by_an_earlier_e
         .expect("carol's token_minted event");
     let id = minted["id"].as_i64().unwrap();
 
-    gw.kill();
-    let store = SqlitePool::connect(&format!(
-        "sqlite://{}",
-        gw.dir.path().join("data/store.db").display()
-    ))
-    .await
-    .unwrap();
-    exec(
-        &store,
-        &format!("UPDATE audit_events SET identity = 'alice' WHERE id = {id}"),
+    edit_while_stopped(
+        &mut gw,
+        &format!(
+            "UPDATE audit_events SET identity = 'alice' WHERE id = {id};
+             UPDATE audit_events SET hash = NULL WHERE id >= {id};
+             DELETE FROM audit_checkpoints WHERE event_id >= {id};"
+        ),
     )
     .await;
-    exec(
-        &store,
-        &format!("UPDATE audit_events SET hash = NULL WHERE id >= {id}"),
-    )
-    .await;
-    exec(
-        &store,
-        &format!("DELETE FROM audit_checkpoints WHERE event_id >= {id}"),
-    )
-    .await;
-    store.close().await;
-    gw.crash_and_restart();
 
     let later = dir.path().join("later.jsonl");
     export(&bob, &later, "jsonl");
@@ -422,4 +438,59 @@ async fn a_log_rewritten_while_the_gateway_was_stopped_is_caught_by_an_earlier_e
         later.to_str().unwrap(),
     ]);
     assert!(ok.contains("continues") && ok.contains("identical"), "{ok}");
+}
+
+/// An event edited while the gateway was stopped, its hash left alone, is reported when the
+/// gateway next starts: on stderr, and in the audit log itself, naming the event.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_log_edited_while_the_gateway_was_stopped_is_reported_at_start() {
+    let mut gw = TestGateway::start("", &[]);
+    let bob = TestClient::new();
+    bob.login_token(&gw, "bob");
+    gw.mint("carol");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.jsonl");
+    // An export chains and signs everything so far.
+    export(&bob, &file, "jsonl");
+    let minted = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|e| e["kind"] == "token_minted" && e["identity"] == "carol")
+        .expect("carol's token_minted event");
+    let id = minted["id"].as_i64().unwrap();
+    assert!(
+        !gw.log_text().contains("audit chain does not verify"),
+        "{}",
+        gw.log_text()
+    );
+
+    edit_while_stopped(
+        &mut gw,
+        &format!("UPDATE audit_events SET identity = 'alice' WHERE id = {id}"),
+    )
+    .await;
+
+    let want = format!("event {id}: its contents or its place do not match its hash");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let broken = loop {
+        let found: Vec<serde_json::Value> = audit(&bob, &["--limit", "50"])
+            .into_iter()
+            .filter(|e| e["kind"] == "audit_chain_broken")
+            .collect();
+        if let Some(e) = found.into_iter().next() {
+            break e;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no audit_chain_broken event; log:\n{}",
+            gw.log_text()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    assert!(
+        broken["detail"].as_str().unwrap().contains(&want),
+        "{broken}"
+    );
+    assert!(gw.log_text().contains(&want), "{}", gw.log_text());
 }

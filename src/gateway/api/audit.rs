@@ -11,7 +11,7 @@ use super::{ApiError, Caller, Gw, since_param};
 use crate::clock::now_ms;
 use crate::gateway::store::NewEvent;
 use crate::proto::api::AuditKey;
-use crate::proto::chain::{self, FORMAT, Record};
+use crate::proto::chain::{self, FORMAT, GENESIS, Manifest, Record};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,8 +48,8 @@ pub(super) async fn export(
     };
     let since_ms = since_param(q.since.as_deref())?;
     // Everything exported is covered: chain what is new and sign its head first.
-    let until = match crate::gateway::chain::tick(&gw, true).await {
-        Ok(c) => c.map_or(0, |c| c.event_id),
+    let (until, head_hash) = match crate::gateway::chain::tick(&gw, true).await {
+        Ok(c) => c.map_or((0, GENESIS.to_string()), |c| (c.event_id, c.event_hash)),
         Err(crate::gateway::chain::ChainError::Store(e)) => return Err(e.into()),
         Err(e) => {
             return Err(ApiError::new(
@@ -61,14 +61,22 @@ pub(super) async fn export(
     };
     let (events, checkpoints) = gw.store.export_chain(since_ms, until).await?;
     let n = events.len();
-    let mut records = Vec::with_capacity(n + checkpoints.len() + 1);
+    let exported_at = now_ms();
+    let manifest = gw.chain_key.sign_manifest(Manifest::describe(
+        since_ms,
+        (until, &head_hash),
+        &events,
+        exported_at,
+    ));
+    let mut records = Vec::with_capacity(n + checkpoints.len() + 2);
     records.push(Record::Header {
         format: FORMAT.to_string(),
         key_id: gw.chain_key.key_id().to_string(),
-        exported_at: now_ms(),
+        exported_at,
     });
     records.extend(events.into_iter().map(Record::Event));
     records.extend(checkpoints.into_iter().map(Record::Checkpoint));
+    records.push(Record::Manifest(manifest));
     let (body, kind) = if csv {
         (chain::to_csv(&records), "text/csv; charset=utf-8")
     } else {

@@ -105,8 +105,20 @@ impl Store {
                 return Ok(total);
             }
             let mut hashes = Vec::with_capacity(rows.len());
+            let mut prev_id = after;
             for r in &rows {
                 let e = event_from(r)?;
+                // Ids never skip on their own (AUTOINCREMENT: a rolled-back insert rolls back
+                // the counter too), so a gap means events deleted before they were chained.
+                // They are chained across it, and every export through here says so.
+                if e.id != prev_id + 1 {
+                    tracing::error!(
+                        missing_from = prev_id + 1,
+                        missing_to = e.id - 1,
+                        "audit events were deleted before they were chained; exports through them will not verify"
+                    );
+                }
+                prev_id = e.id;
                 let h = e
                     .link(&prev)
                     .ok_or_else(|| corrupt(e.id, "the event before it has no valid hash"))?;
@@ -129,6 +141,86 @@ impl Store {
                 carried = Some((id, prev));
             }
         }
+    }
+
+    /// Walks every chained event, oldest first, checking that ids do not skip and each hash
+    /// links its contents to the one before; then every checkpoint against its event and
+    /// `signed` (its signature check). Returns how many events were checked and the first
+    /// problem. Reads in batches; never holds the write lock.
+    pub async fn check_chain(
+        &self,
+        signed: impl Fn(&Checkpoint) -> bool,
+    ) -> Result<(usize, Option<String>)> {
+        const BATCH: i64 = 5000;
+        let (mut after, mut prev) = (0i64, GENESIS.to_string());
+        let mut checked = 0;
+        loop {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {EVENT_COLUMNS} FROM audit_events
+                 WHERE id > ?1 AND hash IS NOT NULL ORDER BY id LIMIT ?2"
+            )))
+            .bind(after)
+            .bind(BATCH)
+            .fetch_all(&self.pool)
+            .await?;
+            for r in &rows {
+                let e = event_from(r)?;
+                if e.id != after + 1 {
+                    return Ok((
+                        checked,
+                        Some(format!(
+                            "event {}: follows event {after}; the events between them are missing",
+                            e.id
+                        )),
+                    ));
+                }
+                if e.link(&prev).as_deref() != Some(e.hash.as_str()) {
+                    return Ok((
+                        checked,
+                        Some(format!(
+                            "event {}: its contents or its place do not match its hash (it was edited, moved, or an event before it was)",
+                            e.id
+                        )),
+                    ));
+                }
+                checked += 1;
+                after = e.id;
+                prev = e.hash;
+            }
+            if (rows.len() as i64) < BATCH {
+                break;
+            }
+        }
+        let cps = sqlx::query(
+            "SELECT c.event_id, c.event_hash, c.time, c.key_id, c.signature, e.hash AS stored
+             FROM audit_checkpoints c LEFT JOIN audit_events e ON e.id = c.event_id
+             ORDER BY c.event_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for r in &cps {
+            let c = checkpoint_from(r)?;
+            let stored: Option<String> = r.try_get("stored")?;
+            if stored.as_deref() != Some(c.event_hash.as_str()) {
+                return Ok((
+                    checked,
+                    Some(format!(
+                        "checkpoint at event {}: the event is gone or its hash changed since it was signed",
+                        c.event_id
+                    )),
+                ));
+            }
+            if !signed(&c) {
+                return Ok((
+                    checked,
+                    Some(format!(
+                        "checkpoint at event {}: its signature does not verify with this gateway's key",
+                        c.event_id
+                    )),
+                ));
+            }
+        }
+        Ok((checked, None))
     }
 
     /// The newest chained event (id, hash), if any.
