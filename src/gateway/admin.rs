@@ -221,6 +221,11 @@ pub fn check(config: &Path, out: Output) -> Result<(), Failure> {
             problems.push(format!("reviews.webhooks {}: secret: {e}", w.url));
         }
     }
+    for o in &cfg.auth.oidc {
+        if let Err(e) = o.client_secret.resolve(&cfg.base_dir) {
+            problems.push(format!("auth.oidc {:?}: client_secret: {e}", o.name));
+        }
+    }
     if !problems.is_empty() {
         return Err(Failure::new(
             ExitKind::Failure,

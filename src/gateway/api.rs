@@ -5,6 +5,7 @@
 mod audit;
 mod device;
 mod grants;
+mod idp;
 mod openapi;
 mod reviews;
 mod sessions;
@@ -21,7 +22,7 @@ use serde::Deserialize;
 
 use crate::clock::{fmt_ms, now_ms, parse_rfc3339_ms};
 use crate::gateway::Gateway;
-use crate::gateway::auth::{self, hash_token};
+use crate::gateway::auth::hash_token;
 use crate::gateway::policy::{ConnectContext, ConnectDecision, Principal};
 use crate::gateway::store::{EventFilter, StoreError};
 use crate::proto::api::{AuditEvent, Connection, Problem, WhoAmI};
@@ -39,6 +40,8 @@ pub fn router(gw: Arc<Gateway>) -> Router {
         .route("/oauth/token", post(device::token))
         .route("/oauth/revoke", post(device::revoke))
         .route("/device", get(device::page).post(device::submit))
+        .route("/device/oidc", post(idp::start))
+        .route(idp::CALLBACK_PATH, get(idp::callback))
         .route("/healthz", get(|| async { "ok" }))
         .route("/v1/openapi.json", get(openapi::document))
         .route("/v1/whoami", get(whoami))
@@ -246,11 +249,8 @@ impl FromRequestParts<Arc<Gateway>> for Caller {
                 "the access token expired; run `hoopctl login`",
             ));
         }
-        let principal = auth::principal_for(&gw.config, &row.identity).ok_or_else(|| {
-            ApiError::unauthorized(
-                "unknown_identity",
-                format!("identity {} no longer exists on this gateway", row.identity),
-            )
+        let principal = gw.principal(&row.identity).ok_or_else(|| {
+            ApiError::unauthorized("unknown_identity", gw.why_unknown(&row.identity))
         })?;
         Ok(Caller {
             principal,

@@ -101,6 +101,14 @@ pub struct AuthSection {
     /// Trusted issuers of workload OIDC tokens, exchanged at `/oauth/token` (RFC 8693).
     #[serde(default)]
     pub workload: Vec<WorkloadIssuer>,
+    /// The organisation's identity providers people sign in with on `/device` (OIDC
+    /// authorization code + PKCE).
+    #[serde(default)]
+    pub oidc: Vec<OidcProvider>,
+    /// Whether `[[auth.users]]` may sign in with a password on `/device` (turn off once
+    /// everyone signs in through an identity provider).
+    #[serde(default = "yes")]
+    pub local_users: bool,
 }
 
 impl Default for AuthSection {
@@ -115,6 +123,8 @@ impl Default for AuthSection {
             users: Vec::new(),
             service_accounts: Vec::new(),
             workload: Vec::new(),
+            oidc: Vec::new(),
+            local_users: true,
         }
     }
 }
@@ -229,6 +239,105 @@ pub struct WorkloadIssuer {
 
 fn default_workload_algs() -> Vec<WorkloadAlg> {
     vec![WorkloadAlg::RS256, WorkloadAlg::ES256]
+}
+
+/// `[[auth.oidc]]`: an OpenID Provider (Okta, Entra ID, Google, Keycloak, Auth0…) people sign
+/// in with. The gateway is a confidential client: authorization code flow with PKCE (S256),
+/// `state` bound to the device code and the browser, `nonce` bound to the ID token.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcProvider {
+    /// Name in URLs, errors and audit, e.g. `okta`.
+    pub name: String,
+    /// Button text on `/device`; default: the name.
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// The issuer, exactly as its discovery document and ID tokens name it.
+    pub issuer: String,
+    /// The client id registered with the provider.
+    pub client_id: String,
+    /// The client secret: `{ env = "VAR" }` or `{ file = "path" }`.
+    pub client_secret: SecretRef,
+    /// Scopes requested; `openid` is required.
+    #[serde(default = "default_oidc_scopes")]
+    pub scopes: Vec<String>,
+    /// Which claims name the person and their groups.
+    #[serde(default)]
+    pub claims: OidcClaims,
+    /// Email domains allowed to sign in (empty: any). The email must not be unverified.
+    #[serde(default)]
+    pub allowed_domains: Vec<String>,
+    /// Provider groups of which a person must be in at least one (empty: any).
+    #[serde(default)]
+    pub allowed_groups: Vec<String>,
+    /// `prompt` sent to the provider: `login`, `consent`, `select_account` or `none`.
+    #[serde(default)]
+    pub prompt: Option<String>,
+    /// Longest time since the person last authenticated at the provider (`max_age`; the
+    /// ID token's `auth_time` is checked against it).
+    #[serde(default, deserialize_with = "de_optional_duration")]
+    pub max_age: Option<Duration>,
+    /// JWKS URL; default: `jwks_uri` from discovery.
+    #[serde(default)]
+    pub jwks_url: Option<String>,
+    /// Accepted ID token signature algorithms.
+    #[serde(default = "default_workload_algs")]
+    pub algorithms: Vec<WorkloadAlg>,
+    /// Clock skew allowed on `exp`, `nbf`, `iat` and `auth_time`.
+    #[serde(default = "d_30s", deserialize_with = "de_duration")]
+    pub clock_skew: Duration,
+    /// Least time between JWKS fetches triggered by an unknown `kid`.
+    #[serde(default = "d_1m", deserialize_with = "de_duration")]
+    pub jwks_min_refresh: Duration,
+    /// Allow `http://` provider URLs (tests on loopback only).
+    #[serde(default)]
+    pub insecure_http: bool,
+}
+
+impl OidcProvider {
+    /// Button text.
+    pub fn label(&self) -> &str {
+        self.display_name.as_deref().unwrap_or(&self.name)
+    }
+}
+
+fn default_oidc_scopes() -> Vec<String> {
+    ["openid", "email", "profile"].map(String::from).to_vec()
+}
+
+/// `[auth.oidc.claims]`: selectors into the ID token's claims. A selector is a dotted path
+/// (`realm_access.roles`), with `[*]` over arrays (`org.teams[*].name`) and `["…"]` for keys
+/// with dots (`["https://example.com/groups"]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcClaims {
+    /// The hoopctl identity name (lowercased; must be a valid identity name).
+    #[serde(default = "default_username_claim")]
+    pub username: String,
+    /// The email (checked against `allowed_domains`).
+    #[serde(default = "default_email_claim")]
+    pub email: String,
+    /// The groups (strings), which policy sees as `Group::"…"`; none when absent.
+    #[serde(default)]
+    pub groups: Option<String>,
+}
+
+impl Default for OidcClaims {
+    fn default() -> Self {
+        OidcClaims {
+            username: default_username_claim(),
+            email: default_email_claim(),
+            groups: None,
+        }
+    }
+}
+
+fn default_username_claim() -> String {
+    "email".into()
+}
+
+fn default_email_claim() -> String {
+    "email".into()
 }
 
 /// `[[auth.workload.bindings]]`.
@@ -850,6 +959,7 @@ impl Config {
             }
         }
         self.validate_workload(&mut p);
+        self.validate_oidc(&mut p);
         if self.grants.max_duration < Duration::from_secs(10) {
             p.push("grants.max_duration must be at least 10s".into());
         }
@@ -957,35 +1067,23 @@ impl Config {
             if !issuers.insert(w.issuer.as_str()) {
                 p.push(format!("{at}: issuer {:?} is configured twice", w.issuer));
             }
-            for (what, url) in [
-                ("issuer", Some(&w.issuer)),
-                ("jwks_url", w.jwks_url.as_ref()),
-            ] {
-                let Some(url) = url else { continue };
-                if !crate::proto::url_allowed(url, w.insecure_http) {
-                    p.push(format!(
-                        "{at}: {what} {url:?} must be an https:// URL (http:// only to a loopback address with insecure_http = true, for tests)"
-                    ));
-                }
-            }
+            check_issuer(
+                p,
+                &at,
+                IssuerKnobs {
+                    issuer: &w.issuer,
+                    jwks_url: w.jwks_url.as_deref(),
+                    insecure_http: w.insecure_http,
+                    algorithms: &w.algorithms,
+                    jwks_min_refresh: w.jwks_min_refresh,
+                    clock_skew: w.clock_skew,
+                },
+            );
             if w.audience.is_empty() {
                 p.push(format!("{at}: audience is empty"));
             }
-            if w.algorithms.is_empty() {
-                p.push(format!("{at}: algorithms is empty"));
-            }
             if w.token_ttl < Duration::from_secs(10) {
                 p.push(format!("{at}: token_ttl must be at least 10s"));
-            }
-            if w.jwks_min_refresh < Duration::from_secs(1) {
-                p.push(format!(
-                    "{at}: jwks_min_refresh must be at least 1s, or unknown key ids could make the gateway fetch on every request"
-                ));
-            }
-            if w.clock_skew > Duration::from_secs(300) {
-                p.push(format!(
-                    "{at}: clock_skew above 5m would accept expired tokens"
-                ));
             }
             if w.bindings.is_empty() {
                 p.push(format!("{at}: no bindings, so no token from it can log in"));
@@ -1007,6 +1105,85 @@ impl Config {
                     ));
                 }
             }
+        }
+    }
+
+    fn validate_oidc(&self, p: &mut Vec<String>) {
+        let mut names = HashSet::new();
+        for o in &self.auth.oidc {
+            let at = format!("auth.oidc {:?}", o.name);
+            let slug = !o.name.is_empty()
+                && o.name.len() <= 32
+                && o.name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !slug || !names.insert(o.name.as_str()) {
+                p.push(format!(
+                    "{at}: names are unique, 1-32 characters of a-z, 0-9, '-' (they appear in URLs)"
+                ));
+            }
+            check_issuer(
+                p,
+                &at,
+                IssuerKnobs {
+                    issuer: &o.issuer,
+                    jwks_url: o.jwks_url.as_deref(),
+                    insecure_http: o.insecure_http,
+                    algorithms: &o.algorithms,
+                    jwks_min_refresh: o.jwks_min_refresh,
+                    clock_skew: o.clock_skew,
+                },
+            );
+            if o.client_id.is_empty() {
+                p.push(format!("{at}: client_id is empty"));
+            }
+            if !o.scopes.iter().any(|s| s == "openid") {
+                p.push(format!("{at}: scopes must include \"openid\""));
+            }
+            if let Some(bad) = o.scopes.iter().find(|s| {
+                s.is_empty()
+                    || !s
+                        .bytes()
+                        .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+            }) {
+                p.push(format!("{at}: scope {bad:?} is not a valid scope token"));
+            }
+            if let Some(pr) = &o.prompt
+                && !["login", "consent", "select_account", "none"].contains(&pr.as_str())
+            {
+                p.push(format!(
+                    "{at}: prompt {pr:?} must be login, consent, select_account or none"
+                ));
+            }
+            for (what, sel) in [
+                ("claims.username", Some(&o.claims.username)),
+                ("claims.email", Some(&o.claims.email)),
+                ("claims.groups", o.claims.groups.as_ref()),
+            ] {
+                if let Some(sel) = sel
+                    && let Err(e) = crate::gateway::oidc::Selector::parse(sel)
+                {
+                    p.push(format!("{at}: {what} {sel:?}: {e}"));
+                }
+            }
+            for d in &o.allowed_domains {
+                if d.is_empty() || d.contains('@') || d.to_lowercase() != *d {
+                    p.push(format!(
+                        "{at}: allowed_domains entry {d:?} must be a lowercase domain such as example.com"
+                    ));
+                }
+            }
+            if !o.allowed_groups.is_empty() && o.claims.groups.is_none() {
+                p.push(format!(
+                    "{at}: allowed_groups needs claims.groups (which claim holds the groups)"
+                ));
+            }
+        }
+        if !self.auth.local_users && self.auth.oidc.is_empty() {
+            p.push(
+                "auth.local_users = false and no [[auth.oidc]] provider: nobody could sign in on /device"
+                    .into(),
+            );
         }
     }
 
@@ -1040,6 +1217,40 @@ impl Config {
     /// A local user by name.
     pub fn user(&self, name: &str) -> Option<&LocalUser> {
         self.auth.users.iter().find(|u| u.name == name)
+    }
+}
+
+/// What `[[auth.workload]]` and `[[auth.oidc]]` share about trusting an issuer's keys.
+struct IssuerKnobs<'a> {
+    issuer: &'a str,
+    jwks_url: Option<&'a str>,
+    insecure_http: bool,
+    algorithms: &'a [WorkloadAlg],
+    jwks_min_refresh: Duration,
+    clock_skew: Duration,
+}
+
+fn check_issuer(p: &mut Vec<String>, at: &str, k: IssuerKnobs<'_>) {
+    for (what, url) in [("issuer", Some(k.issuer)), ("jwks_url", k.jwks_url)] {
+        let Some(url) = url else { continue };
+        if !crate::proto::url_allowed(url, k.insecure_http) {
+            p.push(format!(
+                "{at}: {what} {url:?} must be an https:// URL (http:// only to a loopback address with insecure_http = true, for tests)"
+            ));
+        }
+    }
+    if k.algorithms.is_empty() {
+        p.push(format!("{at}: algorithms is empty"));
+    }
+    if k.jwks_min_refresh < Duration::from_secs(1) {
+        p.push(format!(
+            "{at}: jwks_min_refresh must be at least 1s, or unknown key ids could make the gateway fetch on every request"
+        ));
+    }
+    if k.clock_skew > Duration::from_secs(300) {
+        p.push(format!(
+            "{at}: clock_skew above 5m would accept expired tokens"
+        ));
     }
 }
 

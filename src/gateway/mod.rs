@@ -13,7 +13,9 @@ pub mod ca;
 pub mod chain;
 pub mod config;
 pub mod init;
+pub mod jwks;
 pub mod masking;
+pub mod oidc;
 pub mod policy;
 pub mod proxy;
 pub mod recordings;
@@ -71,9 +73,45 @@ pub struct Gateway {
     pub recordings: recordings::Recordings,
     /// Keys the hashes of record-level access accounting.
     pub access_key: Arc<access::AccessKey>,
+    /// Identity providers people sign in with, and the sign-ins in progress.
+    pub oidc: oidc::Providers,
+    /// People known through an identity provider, by identity name (kept in the store too).
+    pub federated: std::sync::RwLock<std::collections::HashMap<String, store::FederatedIdentity>>,
 }
 
 impl Gateway {
+    /// The principal for an identity: a configured user or service account, or a person an
+    /// identity provider vouches for now (their groups from the latest sign-in, until that
+    /// sign-in's ID token expires). `None`: unknown, or the provider's word has run out.
+    pub fn principal(&self, identity: &str) -> Option<policy::Principal> {
+        if let Some(p) = auth::principal_for(&self.config, identity) {
+            return Some(p);
+        }
+        let known = self.federated.read().ok()?;
+        let f = known.get(identity)?;
+        (f.valid_until > crate::clock::now_ms()).then(|| policy::Principal {
+            name: f.name.clone(),
+            kind: policy::PrincipalKind::User,
+            groups: f.groups.clone(),
+        })
+    }
+
+    /// Why `identity` has no principal, for the error a caller sees.
+    pub fn why_unknown(&self, identity: &str) -> String {
+        match self
+            .federated
+            .read()
+            .ok()
+            .and_then(|k| k.get(identity).cloned())
+        {
+            Some(f) => format!(
+                "the sign-in of {identity} through identity provider {} has expired; run `hoopctl login` again",
+                f.provider
+            ),
+            None => format!("identity {identity} no longer exists on this gateway"),
+        }
+    }
+
     /// Re-reads `[masking]` and the policy files (`[policy] files`) from the config at `path`
     /// and puts both in force; the rest of the file is not applied (a restart does that).
     /// Refused whole — the profiles and policies in force stay — when the file does not
@@ -200,7 +238,16 @@ impl Gateway {
         let recordings =
             recordings::Recordings::open(&data_dir, config.recordings.clone(), store.clone())
                 .await?;
+        let oidc = oidc::Providers::new(&config).map_err(anyhow::Error::msg)?;
+        let federated = store
+            .federated_identities()
+            .await?
+            .into_iter()
+            .map(|f| (f.name.clone(), f))
+            .collect();
         let gw = Arc::new(Gateway {
+            oidc,
+            federated: std::sync::RwLock::new(federated),
             access_key,
             recordings,
             chain_key,

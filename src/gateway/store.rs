@@ -20,9 +20,11 @@ use crate::clock::now_ms;
 
 mod access;
 mod chain;
+mod federated;
 mod recordings;
 
 pub use access::AccessRow;
+pub use federated::{BindingConflict, FederatedIdentity};
 pub use recordings::{RecordingRow, SessionFilter, SessionRow};
 
 /// A store failure. Callers turn it into a 500 or a PostgreSQL error; the text never holds secrets.
@@ -312,6 +314,11 @@ fn migrator() -> Migrator {
             10,
             "record access",
             include_str!("../../migrations/0010_record_access.sql"),
+        ),
+        m(
+            11,
+            "federated identities",
+            include_str!("../../migrations/0011_federated_identities.sql"),
         ),
     ])
 }

@@ -12,7 +12,6 @@ use tokio::io::AsyncReadExt;
 
 use crate::clock::now_ms;
 use crate::gateway::Gateway;
-use crate::gateway::auth;
 use crate::gateway::ca::ClientCertClaims;
 use crate::gateway::policy::SessionRequest;
 use crate::gateway::proxy::{Io, postgres};
@@ -156,7 +155,7 @@ pub async fn handle<S: Io>(
             .await;
         }
     };
-    let principal = auth::principal_for(&gw.config, &claims.identity);
+    let principal = gw.principal(&claims.identity);
     let req = SessionRequest {
         cert_identity: &claims.identity,
         cert_grant: &claims.grant_id,

@@ -10,27 +10,20 @@
 //! older than `max_token_age`. Then exactly one binding must match the claims: none is a refusal,
 //! two is a configuration error reported as such.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, JwkSet, PublicKeyUse};
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use jsonwebtoken::Validation;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::gateway::config::{ClaimCondition, WorkloadAlg, WorkloadIssuer, WorkloadKind};
+use crate::gateway::jwks::{KeyError, KeySource, quote};
 
 /// Tokens longer than this are refused before any parsing.
 const MAX_TOKEN_LEN: usize = 16 * 1024;
-/// JWKS and discovery documents larger than this are refused.
-const MAX_DOCUMENT: usize = 256 * 1024;
-/// A JWKS is trusted this long before it is fetched again on use.
-const JWKS_TTL: Duration = Duration::from_secs(3600);
-/// Longest text of the caller's own making quoted in an error.
-const QUOTE: usize = 120;
 
 /// Why a workload token was refused. The text is for the caller (it names what to fix) and the
 /// audit log; it never includes the token.
@@ -130,102 +123,11 @@ pub struct Workloads {
     refusals: std::sync::Mutex<RefusalWindow>,
 }
 
+/// A configured issuer and its keys.
 #[derive(Debug)]
 struct Issuer {
     cfg: Arc<WorkloadIssuer>,
-    http: reqwest::Client,
-    /// Read by every verification; written only to install a fetched JWKS (never held across
-    /// an await, so a slow issuer never blocks tokens whose keys are cached).
-    keys: std::sync::RwLock<KeyCache>,
-    /// Held across a fetch: concurrent misses wait for one fetch instead of starting many.
-    fetching: tokio::sync::Mutex<FetchState>,
-}
-
-#[derive(Default)]
-struct KeyCache {
-    /// Keys by `kid`.
-    named: HashMap<String, Key>,
-    /// Every usable key, named or not (a token without `kid` may use the only key of its type).
-    all: Vec<Key>,
-    fetched: Option<Instant>,
-    /// Why the last fetch failed, while no fetch has succeeded since.
-    last_error: Option<String>,
-}
-
-#[derive(Debug, Default)]
-struct FetchState {
-    jwks_uri: Option<String>,
-    attempted: Option<Instant>,
-}
-
-/// A fetched JWKS: keys by `kid`, and every usable key.
-type KeySet = (HashMap<String, Key>, Vec<Key>);
-
-/// What the cache says about one key, read in one go.
-struct Cached {
-    key: Option<Key>,
-    stale: bool,
-    last_error: Option<String>,
-}
-
-impl std::fmt::Debug for KeyCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KeyCache")
-            .field("kids", &self.named.keys().collect::<Vec<_>>())
-            .field("keys", &self.all.len())
-            .finish()
-    }
-}
-
-#[derive(Clone)]
-struct Key {
-    decoding: DecodingKey,
-    family: Family,
-    alg: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Family {
-    Rsa,
-    P256,
-    P384,
-}
-
-impl WorkloadAlg {
-    fn jwt(self) -> Algorithm {
-        match self {
-            WorkloadAlg::RS256 => Algorithm::RS256,
-            WorkloadAlg::RS384 => Algorithm::RS384,
-            WorkloadAlg::RS512 => Algorithm::RS512,
-            WorkloadAlg::PS256 => Algorithm::PS256,
-            WorkloadAlg::PS384 => Algorithm::PS384,
-            WorkloadAlg::PS512 => Algorithm::PS512,
-            WorkloadAlg::ES256 => Algorithm::ES256,
-            WorkloadAlg::ES384 => Algorithm::ES384,
-        }
-    }
-
-    fn family(self) -> Family {
-        match self {
-            WorkloadAlg::ES256 => Family::P256,
-            WorkloadAlg::ES384 => Family::P384,
-            _ => Family::Rsa,
-        }
-    }
-
-    fn parse(s: &str) -> Option<WorkloadAlg> {
-        Some(match s {
-            "RS256" => WorkloadAlg::RS256,
-            "RS384" => WorkloadAlg::RS384,
-            "RS512" => WorkloadAlg::RS512,
-            "PS256" => WorkloadAlg::PS256,
-            "PS384" => WorkloadAlg::PS384,
-            "PS512" => WorkloadAlg::PS512,
-            "ES256" => WorkloadAlg::ES256,
-            "ES384" => WorkloadAlg::ES384,
-            _ => return None,
-        })
-    }
+    keys: KeySource,
 }
 
 /// The part of the header read before anything is trusted.
@@ -233,15 +135,6 @@ impl WorkloadAlg {
 struct RawHeader {
     alg: Option<String>,
     kid: Option<String>,
-}
-
-fn quote(s: &str) -> String {
-    let cut: String = s.chars().take(QUOTE).collect();
-    if cut.len() < s.len() {
-        format!("{cut:?}…")
-    } else {
-        format!("{cut:?}")
-    }
 }
 
 fn b64_json<T: serde::de::DeserializeOwned>(part: &str, what: &str) -> Result<T, WorkloadError> {
@@ -256,19 +149,16 @@ impl Workloads {
     pub fn new(cfg: &[WorkloadIssuer]) -> Result<Workloads, String> {
         let mut issuers = Vec::new();
         for w in cfg {
-            let http = reqwest::Client::builder()
-                .user_agent(concat!("hoopctl-gateway/", env!("CARGO_PKG_VERSION")))
-                .https_only(!w.insecure_http)
-                .connect_timeout(Duration::from_secs(5))
-                .timeout(Duration::from_secs(10))
-                .redirect(reqwest::redirect::Policy::limited(3))
-                .build()
-                .map_err(|e| format!("auth.workload {:?}: HTTP client: {e}", w.name))?;
+            let keys = KeySource::new(
+                format!("issuer {}", w.name),
+                &w.issuer,
+                w.jwks_url.as_deref(),
+                w.insecure_http,
+                w.jwks_min_refresh,
+            )?;
             issuers.push(Issuer {
                 cfg: Arc::new(w.clone()),
-                http,
-                keys: std::sync::RwLock::new(KeyCache::default()),
-                fetching: tokio::sync::Mutex::new(FetchState::default()),
+                keys,
             });
         }
         Ok(Workloads {
@@ -358,7 +248,14 @@ impl Workloads {
                     allowed.join(", ")
                 ))
             })?;
-        let key = issuer.key(header.kid.as_deref(), walg).await?;
+        let key = issuer
+            .keys
+            .key(header.kid.as_deref(), walg)
+            .await
+            .map_err(|e| match e {
+                KeyError::Refused(m) => WorkloadError::Refused(m),
+                KeyError::Unavailable(m) => WorkloadError::Unavailable(m),
+            })?;
         let mut v = Validation::new(walg.jwt());
         v.set_issuer(&[&cfg.issuer]);
         v.set_audience(&[&cfg.audience]);
@@ -578,219 +475,6 @@ fn provenance(cfg: &WorkloadIssuer, c: &Map<String, Value>) -> Provenance {
         WorkloadKind::Generic => {}
     }
     p
-}
-
-impl Issuer {
-    fn cached(&self, kid: Option<&str>, alg: WorkloadAlg) -> Cached {
-        match self.keys.read() {
-            Ok(c) => Cached {
-                key: lookup(&c, kid, alg),
-                stale: c.fetched.is_none_or(|t| t.elapsed() > JWKS_TTL),
-                last_error: c.last_error.clone(),
-            },
-            Err(_) => Cached {
-                key: None,
-                stale: true,
-                last_error: None,
-            },
-        }
-    }
-
-    /// Puts a fetch's outcome into the cache: new keys, or the reason there are none.
-    fn install(&self, fetched: Result<KeySet, String>) {
-        let Ok(mut c) = self.keys.write() else { return };
-        match fetched {
-            Ok((named, all)) => {
-                c.named = named;
-                c.all = all;
-                c.fetched = Some(Instant::now());
-                c.last_error = None;
-            }
-            Err(e) => {
-                tracing::warn!(issuer = %self.cfg.name, error = %e, "JWKS fetch failed");
-                c.last_error = Some(e);
-            }
-        }
-    }
-
-    /// The verification key for `kid`, fetching the JWKS when the cache is cold, stale, or does
-    /// not know `kid` — the last at most once per `jwks_min_refresh`.
-    async fn key(&self, kid: Option<&str>, alg: WorkloadAlg) -> Result<Key, WorkloadError> {
-        let mut seen = self.cached(kid, alg);
-        if seen.key.is_none() || seen.stale {
-            // A stale key still verifies while someone else refreshes; a miss waits for the fetch.
-            let guard = match seen.key {
-                Some(_) => self.fetching.try_lock().ok(),
-                None => Some(self.fetching.lock().await),
-            };
-            if let Some(mut st) = guard {
-                let again = self.cached(kid, alg);
-                let may = st
-                    .attempted
-                    .is_none_or(|t| t.elapsed() >= self.cfg.jwks_min_refresh);
-                if (again.key.is_none() || again.stale) && may {
-                    st.attempted = Some(Instant::now());
-                    let fetched = self.fetch(&mut st).await;
-                    self.install(fetched);
-                }
-                seen = self.cached(kid, alg);
-            }
-        }
-        let key = match seen.key {
-            Some(k) => k,
-            None => {
-                return Err(match (seen.last_error, kid) {
-                    // The issuer could not be reached: an outage, not a bad token.
-                    (Some(e), _) => {
-                        tracing::warn!(issuer = %self.cfg.name, error = %e, "no usable JWKS");
-                        WorkloadError::Unavailable(format!(
-                            "the signing keys of issuer {} cannot be fetched now; try again later",
-                            self.cfg.name
-                        ))
-                    }
-                    (None, Some(k)) => refused(format!(
-                        "signing key {} is not in the JWKS of issuer {}",
-                        quote(k),
-                        self.cfg.name
-                    )),
-                    (None, None) => refused(format!(
-                        "the token names no key (kid) and issuer {} has no single {alg:?} key",
-                        self.cfg.name
-                    )),
-                });
-            }
-        };
-        if key.family != alg.family() {
-            return Err(refused(format!(
-                "key {} of issuer {} is not a key for {alg:?}",
-                quote(kid.unwrap_or("-")),
-                self.cfg.name
-            )));
-        }
-        if let Some(a) = &key.alg
-            && a != &format!("{alg:?}")
-        {
-            return Err(refused(format!(
-                "key {} of issuer {} is for {}, the token says {alg:?}",
-                quote(kid.unwrap_or("-")),
-                self.cfg.name,
-                quote(a)
-            )));
-        }
-        Ok(key)
-    }
-
-    /// Discovery (once) and the JWKS. Errors are for the log: they may name internal URLs.
-    async fn fetch(&self, st: &mut FetchState) -> Result<KeySet, String> {
-        let uri = match (&self.cfg.jwks_url, &st.jwks_uri) {
-            (Some(u), _) => u.clone(),
-            (None, Some(u)) => u.clone(),
-            (None, None) => {
-                let url = format!(
-                    "{}/.well-known/openid-configuration",
-                    self.cfg.issuer.trim_end_matches('/')
-                );
-                let doc: Value = self.get_json(&url).await?;
-                if doc.get("issuer").and_then(Value::as_str) != Some(self.cfg.issuer.as_str()) {
-                    return Err(format!("{url} names another issuer"));
-                }
-                let u = doc
-                    .get("jwks_uri")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| format!("{url} has no jwks_uri"))?
-                    .to_string();
-                if !crate::proto::url_allowed(&u, self.cfg.insecure_http) {
-                    return Err(format!("jwks_uri {u:?} is not an https:// URL"));
-                }
-                st.jwks_uri = Some(u.clone());
-                u
-            }
-        };
-        let set: JwkSet = serde_json::from_value(self.get_json(&uri).await?)
-            .map_err(|e| format!("the JWKS at {uri} is malformed: {e}"))?;
-        let mut named: HashMap<String, Key> = HashMap::new();
-        let mut dup = Vec::new();
-        let mut all = Vec::new();
-        for jwk in &set.keys {
-            let Some(k) = usable(jwk) else { continue };
-            if let Some(id) = &jwk.common.key_id
-                && named.insert(id.clone(), k.clone()).is_some()
-            {
-                dup.push(id.clone());
-            }
-            all.push(k);
-        }
-        // Two keys under one kid: which one is meant is unknowable, so neither is used by kid.
-        for id in dup {
-            tracing::warn!(issuer = %self.cfg.name, kid = %id, "JWKS has duplicate kid; ignoring it");
-            named.remove(&id);
-        }
-        tracing::info!(issuer = %self.cfg.name, keys = all.len(), "fetched JWKS");
-        Ok((named, all))
-    }
-
-    async fn get_json(&self, url: &str) -> Result<Value, String> {
-        let fail = |m: String| m;
-        let mut resp = self
-            .http
-            .get(url)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .send()
-            .await
-            .map_err(|e| fail(format!("cannot fetch {url}: {e}")))?;
-        if !resp.status().is_success() {
-            return Err(fail(format!("{url} answered {}", resp.status())));
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = resp
-            .chunk()
-            .await
-            .map_err(|e| fail(format!("reading {url}: {e}")))?
-        {
-            if body.len() + chunk.len() > MAX_DOCUMENT {
-                return Err(fail(format!("{url} is larger than 256 KiB")));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        serde_json::from_slice(&body).map_err(|e| fail(format!("{url} is not JSON: {e}")))
-    }
-}
-
-/// Keys that can verify a signature: RSA and EC P-256/P-384, `use` absent or `sig`. Symmetric
-/// (`oct`) keys are never loaded, so no token can be checked with a shared secret.
-fn usable(jwk: &Jwk) -> Option<Key> {
-    if matches!(&jwk.common.public_key_use, Some(u) if *u != PublicKeyUse::Signature) {
-        return None;
-    }
-    let family = match &jwk.algorithm {
-        AlgorithmParameters::RSA(_) => Family::Rsa,
-        AlgorithmParameters::EllipticCurve(p) => match p.curve {
-            EllipticCurve::P256 => Family::P256,
-            EllipticCurve::P384 => Family::P384,
-            _ => return None,
-        },
-        _ => return None,
-    };
-    let decoding = DecodingKey::from_jwk(jwk).ok()?;
-    let alg = jwk.common.key_algorithm.map(|a| format!("{a:?}"));
-    Some(Key {
-        decoding,
-        family,
-        alg,
-    })
-}
-
-fn lookup(c: &KeyCache, kid: Option<&str>, alg: WorkloadAlg) -> Option<Key> {
-    match kid {
-        Some(k) => c.named.get(k).cloned(),
-        None => {
-            let mut fit = c.all.iter().filter(|k| k.family == alg.family());
-            match (fit.next(), fit.next()) {
-                (Some(k), None) => Some(k.clone()),
-                _ => None,
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod cli;
 mod dev;
 mod e2e;
 mod extended;
+mod idp;
 mod masking;
 mod policy;
 mod props;

@@ -246,11 +246,11 @@ async fn token_inner(gw: &Gateway, f: TokenForm) -> Result<Response, ApiError> {
                     "this login is older than the gateway's max_login_age; run `hoopctl login`",
                 ));
             }
-            if auth::principal_for(&gw.config, &row.identity).is_none() {
+            if gw.principal(&row.identity).is_none() {
                 return Ok(oauth_error(
                     StatusCode::BAD_REQUEST,
                     "invalid_grant",
-                    "identity no longer exists",
+                    &gw.why_unknown(&row.identity),
                 ));
             }
             let t = auth::issue_tokens(
@@ -420,8 +420,9 @@ pub struct PageQuery {
     user_code: Option<String>,
 }
 
-pub async fn page(Query(q): Query<PageQuery>) -> Html<String> {
+pub async fn page(State(gw): State<Arc<Gateway>>, Query(q): Query<PageQuery>) -> Html<String> {
     Html(render_page(
+        &gw,
         q.user_code.as_deref().unwrap_or(""),
         None,
         StatusMsg::None,
@@ -447,10 +448,21 @@ pub async fn submit(
     let page = |status: StatusCode, msg: &str| {
         (
             status,
-            Html(render_page(&code, Some(&username), StatusMsg::Error(msg))),
+            Html(render_page(
+                &gw,
+                &code,
+                Some(&username),
+                StatusMsg::Error(msg),
+            )),
         )
             .into_response()
     };
+    if !gw.config.auth.local_users {
+        return Ok(page(
+            StatusCode::FORBIDDEN,
+            "Signing in with a gateway password is turned off here: use your organisation's sign-in below.",
+        ));
+    }
     // Check the code before the (deliberately slow) password hash: junk costs nothing.
     let found = gw.store.device_by_user_code(&code).await?;
     if !found
@@ -521,6 +533,7 @@ pub async fn submit(
         ));
     }
     Ok(Html(render_page(
+        &gw,
         "",
         None,
         StatusMsg::Ok(&format!(
@@ -530,9 +543,13 @@ pub async fn submit(
     .into_response())
 }
 
-enum StatusMsg<'a> {
+/// What the page says above the form.
+pub(super) enum StatusMsg<'a> {
+    /// Nothing.
     None,
+    /// Success.
     Ok(&'a str),
+    /// Failure.
     Error(&'a str),
 }
 
@@ -549,11 +566,50 @@ fn escape(s: &str) -> String {
         .collect()
 }
 
-fn render_page(code: &str, username: Option<&str>, msg: StatusMsg<'_>) -> String {
+/// The `/device` page: the code, a button per identity provider, and (where enabled) the
+/// local user name and password.
+pub(super) fn render_page(
+    gw: &Gateway,
+    code: &str,
+    username: Option<&str>,
+    msg: StatusMsg<'_>,
+) -> String {
     let banner = match msg {
         StatusMsg::None => String::new(),
         StatusMsg::Ok(m) => format!("<p class=\"ok\" id=\"result\">{}</p>", escape(m)),
         StatusMsg::Error(m) => format!("<p class=\"err\" id=\"result\">{}</p>", escape(m)),
+    };
+    let providers: String = gw
+        .oidc
+        .names()
+        .iter()
+        .map(|(name, label)| {
+            format!(
+                "<button type=\"submit\" class=\"idp\" formaction=\"/device/oidc\" formnovalidate name=\"provider\" value=\"{}\">Sign in with {}</button>\n",
+                escape(name),
+                escape(label)
+            )
+        })
+        .collect();
+    let local = if gw.config.auth.local_users {
+        format!(
+            r#"<fieldset><legend>{or}Gateway user</legend>
+<label>User name <input name="username" value="{user}" autocomplete="username" required></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit">Approve this device</button>
+</fieldset>"#,
+            or = if providers.is_empty() { "" } else { "Or: " },
+            user = escape(username.unwrap_or("")),
+        )
+    } else {
+        String::new()
+    };
+    let intro = match (providers.is_empty(), local.is_empty()) {
+        (false, true) => "Enter the code your terminal shows, then sign in with your organisation.",
+        (false, false) => {
+            "Enter the code your terminal shows, then sign in with your organisation or a gateway user."
+        }
+        _ => "Enter the code your terminal shows, then your gateway user name and password.",
     };
     format!(
         r#"<!doctype html>
@@ -561,19 +617,17 @@ fn render_page(code: &str, username: Option<&str>, msg: StatusMsg<'_>) -> String
 <meta name="viewport" content="width=device-width">
 <style>body{{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}}
 label{{display:block;margin-top:1rem}}input{{width:100%;padding:.4rem;font-size:1rem}}
-button{{margin-top:1.5rem;padding:.5rem 1rem;font-size:1rem}}.ok{{color:#065f46}}.err{{color:#991b1b}}</style>
+fieldset{{margin-top:1.5rem}}button{{margin-top:1.5rem;padding:.5rem 1rem;font-size:1rem;display:block}}
+.ok{{color:#065f46}}.err{{color:#991b1b}}</style>
 </head><body>
 <h1>Sign in hoopctl</h1>
-<p>Enter the code your terminal shows, then your gateway user name and password.</p>
+<p>{intro} Only continue if you ran <code>hoopctl login</code> yourself.</p>
 {banner}
 <form method="post" action="/device">
 <label>Code <input name="user_code" value="{code}" autocomplete="off" required></label>
-<label>User name <input name="username" value="{user}" autocomplete="username" required></label>
-<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-<button type="submit">Approve this device</button>
+{providers}{local}
 </form>
 </body></html>"#,
         code = escape(code),
-        user = escape(username.unwrap_or("")),
     )
 }

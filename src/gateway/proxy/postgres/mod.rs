@@ -294,7 +294,7 @@ async fn run<S: Io>(
         Ok(Some(g)) if g.status == "active" => Some(g),
         _ => None,
     };
-    let principal = crate::gateway::auth::principal_for(&ctx.gw.config, &ctx.permit.identity);
+    let principal = ctx.gw.principal(&ctx.permit.identity);
     let ended = end_rx.borrow().is_some();
     let (Some(grant), Some(principal), false) = (grant, principal, ended) else {
         let msg = format!(

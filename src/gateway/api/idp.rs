@@ -1,0 +1,254 @@
+//! `/device/oidc` and its callback: the `/device` page's "Sign in with …" buttons. The flow
+//! itself (PKCE, state, nonce, ID token checks, claim mapping) is [`crate::gateway::oidc`];
+//! this is the HTTP around it, the approval of the device code, and the audit.
+
+use std::sync::Arc;
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+
+use super::ApiError;
+use super::device::{StatusMsg, render_page};
+use crate::clock::now_ms;
+use crate::gateway::Gateway;
+use crate::gateway::auth::normalize_user_code;
+use crate::gateway::oidc::{Callback, FLOW_TTL, Refused, SignedIn, cookie_name};
+use crate::gateway::store::{FederatedIdentity, NewEvent};
+
+/// Where providers send people back (registered with each provider as the redirect URI).
+pub const CALLBACK_PATH: &str = "/device/oidc/callback";
+
+fn redirect_uri(gw: &Gateway) -> String {
+    format!("{}{CALLBACK_PATH}", gw.config.public_url())
+}
+
+#[derive(Deserialize)]
+pub struct StartForm {
+    user_code: String,
+    provider: String,
+    // The page's local-user fields come along when a provider button is pressed: ignored.
+    #[serde(default)]
+    #[allow(dead_code)]
+    username: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    password: Option<crate::secret::Secret<String>>,
+}
+
+fn page(gw: &Gateway, status: StatusCode, code: &str, msg: StatusMsg<'_>) -> Response {
+    (status, Html(render_page(gw, code, None, msg))).into_response()
+}
+
+/// Records a refused sign-in and shows why.
+async fn refused(gw: &Gateway, r: Refused) -> Result<Response, ApiError> {
+    let detail = match &r.provider {
+        Some(p) => format!("identity provider {p} on /device: {}", r.message),
+        None => format!("identity provider sign-in on /device: {}", r.message),
+    };
+    gw.store
+        .insert_event(&NewEvent {
+            kind: "login",
+            identity: r.who.as_deref(),
+            outcome: Some(if r.unavailable { "error" } else { "denied" }),
+            detail: Some(&detail),
+            ..Default::default()
+        })
+        .await?;
+    let status = if r.unavailable {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok(page(
+        gw,
+        status,
+        r.user_code.as_deref().unwrap_or(""),
+        StatusMsg::Error(&format!("Not signed in: {}.", r.message)),
+    ))
+}
+
+/// `POST /device/oidc`: checks the code, then sends the browser to the provider.
+pub async fn start(
+    State(gw): State<Arc<Gateway>>,
+    Form(f): Form<StartForm>,
+) -> Result<Response, ApiError> {
+    let code = normalize_user_code(&f.user_code);
+    let found = gw.store.device_by_user_code(&code).await?;
+    if !found
+        .as_ref()
+        .is_some_and(|d| d.status == "pending" && d.expires_at > now_ms())
+    {
+        return Ok(page(
+            &gw,
+            StatusCode::BAD_REQUEST,
+            &code,
+            StatusMsg::Error(
+                "That code is unknown, used or expired. Run `hoopctl login` again for a new one.",
+            ),
+        ));
+    }
+    let (url, state, cookie) = match gw.oidc.start(&f.provider, &code, &redirect_uri(&gw)).await {
+        Ok(x) => x,
+        Err(r) => {
+            return refused(
+                &gw,
+                Refused {
+                    user_code: Some(code),
+                    provider: Some(f.provider.clone()),
+                    ..r
+                },
+            )
+            .await;
+        }
+    };
+    let mut resp = (StatusCode::SEE_OTHER, "").into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::LOCATION,
+        HeaderValue::from_str(&url).map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "bad_provider",
+                "the identity provider's authorization URL cannot be sent as a header",
+            )
+        })?,
+    );
+    // Only this browser holds it: a sign-in link forwarded to someone else approves nothing.
+    let set = format!(
+        "{}={cookie}; Path=/device/oidc; Max-Age={}; Secure; HttpOnly; SameSite=Lax",
+        cookie_name(&state),
+        FLOW_TTL.as_secs()
+    );
+    h.insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&set).map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "cannot set the sign-in cookie",
+            )
+        })?,
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(resp)
+}
+
+/// The value of cookie `name` in the request.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// `GET /device/oidc/callback`: the provider's answer. Approves the device code for the
+/// identity it vouches for, or says (and audits) why not.
+pub async fn callback(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Query(cb): Query<Callback>,
+) -> Result<Response, ApiError> {
+    let jar = cb
+        .state
+        .as_deref()
+        .and_then(|s| cookie(&headers, &cookie_name(s)));
+    let s = match gw.oidc.finish(&cb, jar, &redirect_uri(&gw), now_ms()).await {
+        Ok(s) => s,
+        Err(r) => return refused(&gw, r).await,
+    };
+    let fail = |m: String| Refused {
+        message: m,
+        provider: Some(s.provider.clone()),
+        user_code: None,
+        who: Some(s.name.clone()),
+        unavailable: false,
+    };
+    if gw.config.user(&s.name).is_some() || gw.config.service_account(&s.name).is_some() {
+        return refused(
+            &gw,
+            fail(format!(
+                "the name {} belongs to a gateway user or service account configured on the gateway; \
+                 ask the operator to map another claim to the name",
+                s.name
+            )),
+        )
+        .await;
+    }
+    let f = federated(&s);
+    if let Err(conflict) = gw.store.record_federated(&f).await? {
+        return refused(&gw, fail(conflict.to_string())).await;
+    }
+    if let Ok(mut known) = gw.federated.write() {
+        known.insert(f.name.clone(), f);
+    }
+    if !gw
+        .store
+        .decide_device(&s.user_code, "approved", Some(&s.name))
+        .await?
+    {
+        return refused(
+            &gw,
+            fail(
+                "the code was already used or expired meanwhile; run `hoopctl login` again".into(),
+            ),
+        )
+        .await;
+    }
+    let groups = if s.groups.is_empty() {
+        "no groups".to_string()
+    } else {
+        format!("groups: {}", s.groups.join(", "))
+    };
+    let detail = format!(
+        "identity provider {} on /device (subject {}, {groups})",
+        s.provider, s.subject
+    );
+    gw.store
+        .insert_event(&NewEvent {
+            kind: "login",
+            identity: Some(&s.name),
+            outcome: Some("ok"),
+            detail: Some(&detail),
+            ..Default::default()
+        })
+        .await?;
+    let mut resp = page(
+        &gw,
+        StatusCode::OK,
+        "",
+        StatusMsg::Ok(&format!(
+            "Signed in as {} through {} ({groups}). Return to your terminal.",
+            s.name, s.provider
+        )),
+    );
+    if let Some(state) = &cb.state {
+        let clear = format!(
+            "{}=; Path=/device/oidc; Max-Age=0; Secure; HttpOnly; SameSite=Lax",
+            cookie_name(state)
+        );
+        if let Ok(v) = HeaderValue::from_str(&clear) {
+            resp.headers_mut().insert(header::SET_COOKIE, v);
+        }
+    }
+    Ok(resp)
+}
+
+fn federated(s: &SignedIn) -> FederatedIdentity {
+    FederatedIdentity {
+        name: s.name.clone(),
+        provider: s.provider.clone(),
+        issuer: s.issuer.clone(),
+        subject: s.subject.clone(),
+        email: s.email.clone(),
+        groups: s.groups.clone(),
+        signed_in_at: now_ms(),
+        valid_until: s.valid_until,
+    }
+}

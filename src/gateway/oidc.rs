@@ -1,0 +1,850 @@
+//! Human sign-in through the organisation's identity provider (`[[auth.oidc]]`).
+//!
+//! hoopctl keeps speaking only the device flow to the gateway; the `/device` page sends the
+//! person to the provider with the authorization code flow and PKCE (S256), and the callback
+//! approves the device code for the identity the provider vouches for. Each flow's `state` is
+//! single-use, expires after ten minutes, is bound to the device code it approves and to the
+//! browser that started it (a cookie only that browser holds: a sign-in link sent to someone
+//! else approves nothing); the ID token is checked for signature (JWKS shared with the CI-token
+//! code, [`crate::gateway::jwks`]), `iss`, `aud`, `azp`, `exp`/`nbf`/`iat` with the configured
+//! skew, `nonce`, `at_hash` when present, and `auth_time` against `max_age`. Claims map to an
+//! identity name, an email and groups through [`Selector`]s.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256, Sha384, Sha512};
+
+use crate::gateway::config::{Config, OidcProvider, WorkloadAlg, valid_name};
+use crate::gateway::jwks::{KeyError, KeySource, quote};
+use crate::secret::Secret;
+
+/// How long a started sign-in may take at the provider.
+pub const FLOW_TTL: Duration = Duration::from_secs(600);
+/// Most sign-ins in progress at once (each holds a few hundred bytes until it ends or expires).
+const MAX_FLOWS: usize = 10_000;
+/// ID tokens longer than this are refused before parsing.
+const MAX_TOKEN_LEN: usize = 32 * 1024;
+
+/// A path into a JSON claim set: `groups`, `realm_access.roles`, `org.teams[*].name`,
+/// `["https://example.com/groups"]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selector(Vec<Seg>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Seg {
+    Key(String),
+    Each,
+    Index(usize),
+}
+
+impl Selector {
+    /// Parses a selector; the error says what is wrong where.
+    pub fn parse(s: &str) -> Result<Selector, String> {
+        let b = s.as_bytes();
+        let mut segs = Vec::new();
+        let mut i = 0;
+        let mut need_key = true;
+        while i < b.len() {
+            match b[i] {
+                b'[' => {
+                    let close = s[i..]
+                        .find(']')
+                        .map(|j| i + j)
+                        .ok_or("a '[' is never closed")?;
+                    let inner = &s[i + 1..close];
+                    if inner == "*" {
+                        segs.push(Seg::Each);
+                        i = close + 1;
+                    } else if inner.starts_with('"') {
+                        // A quoted key may hold ']' and '.': find its closing quote first.
+                        let end = s[i + 2..]
+                            .find("\"]")
+                            .map(|j| i + 2 + j)
+                            .ok_or("a quoted key is never closed (write [\"key\"])")?;
+                        let key = &s[i + 2..end];
+                        if key.is_empty() || key.contains('"') {
+                            return Err("a quoted key is empty or holds a quote".into());
+                        }
+                        segs.push(Seg::Key(key.to_string()));
+                        i = end + 2;
+                    } else if let Ok(n) = inner.parse::<usize>() {
+                        segs.push(Seg::Index(n));
+                        i = close + 1;
+                    } else {
+                        return Err(format!("[{inner}] is not [*], [N] or [\"key\"]"));
+                    }
+                    need_key = false;
+                }
+                b'.' => {
+                    if need_key {
+                        return Err("an empty key (two dots, or a leading dot)".into());
+                    }
+                    need_key = true;
+                    i += 1;
+                }
+                _ => {
+                    let end = s[i..].find(['.', '[', ']', '"']).map_or(s.len(), |j| i + j);
+                    if end == i {
+                        return Err(format!("unexpected {:?}", b[i] as char));
+                    }
+                    if !need_key {
+                        return Err(format!(
+                            "a key right after ']' needs a dot: .{}",
+                            &s[i..end]
+                        ));
+                    }
+                    segs.push(Seg::Key(s[i..end].to_string()));
+                    need_key = false;
+                    i = end;
+                }
+            }
+        }
+        if segs.is_empty() || need_key {
+            return Err("empty, or ends with a dot".into());
+        }
+        Ok(Selector(segs))
+    }
+
+    /// Every value the path reaches.
+    pub fn select<'a>(&self, v: &'a Value) -> Vec<&'a Value> {
+        let mut cur = vec![v];
+        for seg in &self.0 {
+            let mut next = Vec::new();
+            for v in cur {
+                match (seg, v) {
+                    (Seg::Key(k), Value::Object(m)) => next.extend(m.get(k)),
+                    (Seg::Each, Value::Array(a)) => next.extend(a.iter()),
+                    (Seg::Index(n), Value::Array(a)) => next.extend(a.get(*n)),
+                    _ => {}
+                }
+            }
+            cur = next;
+        }
+        cur
+    }
+
+    /// The strings the path reaches, arrays of strings flattened; anything else is ignored.
+    pub fn strings(&self, v: &Value) -> Vec<String> {
+        let mut out = Vec::new();
+        for v in self.select(v) {
+            match v {
+                Value::String(s) => out.push(s.clone()),
+                Value::Array(a) => out.extend(a.iter().filter_map(Value::as_str).map(String::from)),
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+/// A person the provider vouched for, mapped to a hoopctl identity.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// The `[[auth.oidc]]` name.
+    pub provider: String,
+    /// Its issuer.
+    pub issuer: String,
+    /// `sub`.
+    pub subject: String,
+    /// The identity name.
+    pub name: String,
+    /// Email, if any.
+    pub email: Option<String>,
+    /// Groups (after the provider's claim mapping).
+    pub groups: Vec<String>,
+    /// Until when the provider vouches for this (the ID token's `exp`, unix ms).
+    pub valid_until: i64,
+    /// The device code's user code this sign-in approves.
+    pub user_code: String,
+}
+
+/// Why a sign-in failed: what the person is told (and the audit records), with what is known
+/// of the attempt.
+#[derive(Debug, Clone)]
+pub struct Refused {
+    /// The message.
+    pub message: String,
+    /// Provider, when known.
+    pub provider: Option<String>,
+    /// The user code, when the state was valid.
+    pub user_code: Option<String>,
+    /// Who the provider said it was, when known.
+    pub who: Option<String>,
+    /// An outage (the provider unreachable), not a refusal.
+    pub unavailable: bool,
+}
+
+impl Refused {
+    fn new(message: impl Into<String>) -> Refused {
+        Refused {
+            message: message.into(),
+            provider: None,
+            user_code: None,
+            who: None,
+            unavailable: false,
+        }
+    }
+}
+
+struct Provider {
+    cfg: OidcProvider,
+    keys: KeySource,
+    secret: Secret<String>,
+    username: Selector,
+    email: Selector,
+    groups: Option<Selector>,
+}
+
+struct Flow {
+    provider: usize,
+    user_code: String,
+    verifier: String,
+    nonce: String,
+    browser: [u8; 32],
+    started: Instant,
+}
+
+/// The configured providers and the sign-ins in progress.
+pub struct Providers {
+    list: Vec<Provider>,
+    flows: std::sync::Mutex<HashMap<String, Flow>>,
+}
+
+impl std::fmt::Debug for Providers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the client secrets.
+        f.debug_struct("Providers")
+            .field("providers", &self.names())
+            .finish()
+    }
+}
+
+/// What the callback receives (RFC 6749 §4.1.2, RFC 9207 `iss`).
+#[derive(Debug, Default, Deserialize)]
+pub struct Callback {
+    /// The flow.
+    pub state: Option<String>,
+    /// The authorization code.
+    pub code: Option<String>,
+    /// The issuer (RFC 9207), when the provider sends it.
+    pub iss: Option<String>,
+    /// An error instead of a code.
+    pub error: Option<String>,
+    /// Its description.
+    pub error_description: Option<String>,
+    /// Session state (OIDC session management): ignored.
+    pub session_state: Option<String>,
+}
+
+/// The cookie that binds a flow to its browser; the name carries the start of the state so
+/// parallel sign-ins in one browser do not overwrite each other.
+pub fn cookie_name(state: &str) -> String {
+    format!("hoopctl_oidc_{}", state.get(..12).unwrap_or(state))
+}
+
+fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn random() -> String {
+    b64(&rand::random::<[u8; 32]>())
+}
+
+impl Providers {
+    /// Builds the providers from the config, resolving client secrets; no network yet.
+    pub fn new(cfg: &Config) -> Result<Providers, String> {
+        let mut list = Vec::new();
+        for o in &cfg.auth.oidc {
+            let at = format!("auth.oidc {:?}", o.name);
+            let secret = o
+                .client_secret
+                .resolve(&cfg.base_dir)
+                .map_err(|e| format!("{at}: client_secret: {e}"))?;
+            let sel = |s: &str| Selector::parse(s).map_err(|e| format!("{at}: {s:?}: {e}"));
+            list.push(Provider {
+                keys: KeySource::new(
+                    format!("identity provider {}", o.name),
+                    &o.issuer,
+                    o.jwks_url.as_deref(),
+                    o.insecure_http,
+                    o.jwks_min_refresh,
+                )?,
+                username: sel(&o.claims.username)?,
+                email: sel(&o.claims.email)?,
+                groups: o.claims.groups.as_deref().map(sel).transpose()?,
+                cfg: o.clone(),
+                secret,
+            });
+        }
+        Ok(Providers {
+            list,
+            flows: Default::default(),
+        })
+    }
+
+    /// (name, button label) of each provider, in config order.
+    pub fn names(&self) -> Vec<(String, String)> {
+        self.list
+            .iter()
+            .map(|p| (p.cfg.name.clone(), p.cfg.label().to_string()))
+            .collect()
+    }
+
+    /// Whether any provider is configured.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Starts a sign-in at `provider` for the device code `user_code`: returns the provider's
+    /// authorization URL, the flow's state, and the browser cookie's value.
+    pub async fn start(
+        &self,
+        provider: &str,
+        user_code: &str,
+        redirect_uri: &str,
+    ) -> Result<(String, String, String), Refused> {
+        let (idx, p) = self
+            .list
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.cfg.name == provider)
+            .ok_or_else(|| Refused::new(format!("no identity provider {}", quote(provider))))?;
+        let doc = p.keys.discovery().await.map_err(|e| {
+            tracing::warn!(provider = %p.cfg.name, error = %e, "OIDC discovery failed");
+            Refused {
+                unavailable: true,
+                provider: Some(p.cfg.name.clone()),
+                ..Refused::new(format!(
+                    "identity provider {} cannot be reached now; try again later",
+                    p.cfg.name
+                ))
+            }
+        })?;
+        let endpoint = doc
+            .get("authorization_endpoint")
+            .and_then(Value::as_str)
+            .filter(|u| crate::proto::url_allowed(u, p.cfg.insecure_http))
+            .ok_or_else(|| {
+                Refused::new(format!(
+                    "identity provider {}'s discovery document has no usable authorization_endpoint",
+                    p.cfg.name
+                ))
+            })?;
+        if let Some(m) = doc
+            .get("code_challenge_methods_supported")
+            .and_then(Value::as_array)
+            && !m.iter().any(|v| v == "S256")
+        {
+            return Err(Refused::new(format!(
+                "identity provider {} does not support PKCE with S256, which the gateway requires",
+                p.cfg.name
+            )));
+        }
+        let mut url = reqwest::Url::parse(endpoint).map_err(|_| {
+            Refused::new(format!(
+                "identity provider {}'s authorization_endpoint is not a URL",
+                p.cfg.name
+            ))
+        })?;
+        let (state, nonce, verifier, cookie) = (random(), random(), random(), random());
+        let challenge = b64(&Sha256::digest(verifier.as_bytes()));
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("response_type", "code")
+                .append_pair("client_id", &p.cfg.client_id)
+                .append_pair("redirect_uri", redirect_uri)
+                .append_pair("scope", &p.cfg.scopes.join(" "))
+                .append_pair("state", &state)
+                .append_pair("nonce", &nonce)
+                .append_pair("code_challenge", &challenge)
+                .append_pair("code_challenge_method", "S256");
+            if let Some(pr) = &p.cfg.prompt {
+                q.append_pair("prompt", pr);
+            }
+            if let Some(m) = p.cfg.max_age {
+                q.append_pair("max_age", &m.as_secs().to_string());
+            }
+        }
+        let mut flows = self
+            .flows
+            .lock()
+            .map_err(|_| Refused::new("the gateway is shutting down"))?;
+        flows.retain(|_, f| f.started.elapsed() < FLOW_TTL);
+        if flows.len() >= MAX_FLOWS {
+            return Err(Refused::new(
+                "too many sign-ins are in progress; try again in a few minutes",
+            ));
+        }
+        flows.insert(
+            state.clone(),
+            Flow {
+                provider: idx,
+                user_code: user_code.to_string(),
+                verifier,
+                nonce,
+                browser: Sha256::digest(cookie.as_bytes()).into(),
+                started: Instant::now(),
+            },
+        );
+        Ok((url.to_string(), state, cookie))
+    }
+
+    /// Finishes a sign-in: the callback's parameters, the browser's cookie for that state.
+    /// The flow is used up whatever the outcome.
+    pub async fn finish(
+        &self,
+        cb: &Callback,
+        cookie: Option<&str>,
+        redirect_uri: &str,
+        now_ms: i64,
+    ) -> Result<SignedIn, Refused> {
+        let state = cb.state.as_deref().ok_or_else(|| {
+            Refused::new("the provider's answer has no state; start again on the /device page")
+        })?;
+        let flow = self
+            .flows
+            .lock()
+            .ok()
+            .and_then(|mut f| f.remove(state))
+            .filter(|f| f.started.elapsed() < FLOW_TTL)
+            .ok_or_else(|| {
+                Refused::new(
+                    "this sign-in is unknown, expired, or was already used; start again on the /device page",
+                )
+            })?;
+        let p = &self.list[flow.provider];
+        let fail = |m: String| Refused {
+            message: m,
+            provider: Some(p.cfg.name.clone()),
+            user_code: Some(flow.user_code.clone()),
+            who: None,
+            unavailable: false,
+        };
+        let from_this_browser = cookie.is_some_and(|c| {
+            let h: [u8; 32] = Sha256::digest(c.as_bytes()).into();
+            aws_lc_rs::constant_time::verify_slices_are_equal(&h, &flow.browser).is_ok()
+        });
+        if !from_this_browser {
+            return Err(fail(
+                "this sign-in was started in another browser (or its cookie was blocked): \
+                 open the /device page yourself and enter the code your terminal shows"
+                    .into(),
+            ));
+        }
+        if let Some(iss) = &cb.iss
+            && iss != &p.cfg.issuer
+        {
+            return Err(fail(format!(
+                "the answer names issuer {}, not {} (a mix-up between providers); start again",
+                quote(iss),
+                quote(&p.cfg.issuer)
+            )));
+        }
+        if let Some(e) = &cb.error {
+            return Err(fail(format!(
+                "identity provider {} refused the sign-in: {}{}",
+                p.cfg.name,
+                quote(e),
+                cb.error_description
+                    .as_deref()
+                    .map(|d| format!(" ({})", quote(d)))
+                    .unwrap_or_default()
+            )));
+        }
+        let code = cb
+            .code
+            .as_deref()
+            .ok_or_else(|| fail("the provider's answer has no authorization code".into()))?;
+        let tokens = self
+            .redeem(p, code, &flow.verifier, redirect_uri)
+            .await
+            .map_err(|(m, unavailable)| Refused {
+                unavailable,
+                ..fail(m)
+            })?;
+        let claims = verify_id_token(p, &tokens, &flow.nonce, now_ms)
+            .await
+            .map_err(|(m, unavailable)| Refused {
+                unavailable,
+                ..fail(m)
+            })?;
+        let mut s = map_claims(p, &claims).map_err(|(m, who)| Refused { who, ..fail(m) })?;
+        s.user_code = flow.user_code.clone();
+        Ok(s)
+    }
+
+    /// The token request (client_secret_basic). Errors: (message, provider unreachable).
+    async fn redeem(
+        &self,
+        p: &Provider,
+        code: &str,
+        verifier: &str,
+        redirect_uri: &str,
+    ) -> Result<TokenResponse, (String, bool)> {
+        let down = |m: String| (m, true);
+        let doc = p.keys.discovery().await.map_err(|e| {
+            down(format!(
+                "identity provider {} cannot be reached now ({e}); try again later",
+                p.cfg.name
+            ))
+        })?;
+        let endpoint = doc
+            .get("token_endpoint")
+            .and_then(Value::as_str)
+            .filter(|u| crate::proto::url_allowed(u, p.cfg.insecure_http))
+            .ok_or_else(|| {
+                (
+                    format!(
+                        "identity provider {}'s discovery document has no usable token_endpoint",
+                        p.cfg.name
+                    ),
+                    false,
+                )
+            })?;
+        let resp = p
+            .keys
+            .http()
+            .post(endpoint)
+            .basic_auth(
+                form_encode(&p.cfg.client_id),
+                Some(form_encode(p.secret.expose())),
+            )
+            .header(reqwest::header::ACCEPT, "application/json")
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", redirect_uri),
+                ("code_verifier", verifier),
+            ])
+            .send()
+            .await
+            .map_err(|e| {
+                tracing::warn!(provider = %p.cfg.name, error = %e, "OIDC token request failed");
+                down(format!(
+                    "identity provider {} cannot be reached now; try again later",
+                    p.cfg.name
+                ))
+            })?;
+        let status = resp.status();
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| down(format!("reading the token response: {e}")))?;
+        if body.len() > 256 * 1024 {
+            return Err(("the token response is larger than 256 KiB".into(), false));
+        }
+        if !status.is_success() {
+            let e: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            let text = |k: &str| e.get(k).and_then(Value::as_str).map(quote);
+            return Err((
+                format!(
+                    "identity provider {} refused the authorization code ({}): {}{}",
+                    p.cfg.name,
+                    status.as_u16(),
+                    text("error").unwrap_or_else(|| "no error code".into()),
+                    text("error_description")
+                        .map(|d| format!(" {d}"))
+                        .unwrap_or_default()
+                ),
+                status.is_server_error(),
+            ));
+        }
+        serde_json::from_slice(&body).map_err(|_| {
+            (
+                format!(
+                    "identity provider {}'s token response is not the JSON it should be",
+                    p.cfg.name
+                ),
+                false,
+            )
+        })
+    }
+}
+
+/// `application/x-www-form-urlencoded` of a client credential, as RFC 6749 §2.3.1 asks before
+/// HTTP Basic.
+fn form_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'*') {
+            out.push(b as char);
+        } else if b == b' ' {
+            out.push('+');
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    id_token: Option<String>,
+    access_token: Option<String>,
+}
+
+/// Checks the ID token; returns its claims. Errors: (message, provider keys unreachable).
+async fn verify_id_token(
+    p: &Provider,
+    t: &TokenResponse,
+    nonce: &str,
+    now_ms: i64,
+) -> Result<Map<String, Value>, (String, bool)> {
+    let bad = |m: String| Err((m, false));
+    let Some(token) = t.id_token.as_deref() else {
+        return bad("the provider returned no ID token (is \"openid\" among the scopes?)".into());
+    };
+    if token.len() > MAX_TOKEN_LEN {
+        return bad("the ID token is longer than 32 KiB".into());
+    }
+    let header = jsonwebtoken::decode_header(token)
+        .map_err(|_| ("the ID token is not a signed JWT".to_string(), false))?;
+    let alg_name = format!("{:?}", header.alg);
+    let alg = WorkloadAlg::parse(&alg_name)
+        .filter(|a| p.cfg.algorithms.contains(a))
+        .ok_or_else(|| {
+            (
+                format!(
+                    "the ID token's algorithm {alg_name} is not accepted for identity provider {}",
+                    p.cfg.name
+                ),
+                false,
+            )
+        })?;
+    let key = p
+        .keys
+        .key(header.kid.as_deref(), alg)
+        .await
+        .map_err(|e| match e {
+            KeyError::Refused(m) => (m, false),
+            KeyError::Unavailable(m) => (m, true),
+        })?;
+    let mut v = jsonwebtoken::Validation::new(alg.jwt());
+    v.set_issuer(&[&p.cfg.issuer]);
+    v.set_audience(&[&p.cfg.client_id]);
+    v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    v.validate_nbf = true;
+    v.leeway = p.cfg.clock_skew.as_secs();
+    let data =
+        jsonwebtoken::decode::<Map<String, Value>>(token, &key.decoding, &v).map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind as K;
+            let m = match e.kind() {
+                K::InvalidSignature => "the ID token's signature does not verify".to_string(),
+                K::ExpiredSignature => "the ID token has expired (check the clocks)".to_string(),
+                K::ImmatureSignature => {
+                    "the ID token is not valid yet (check the clocks)".to_string()
+                }
+                K::InvalidAudience => format!(
+                    "the ID token was issued to another client, not {}",
+                    quote(&p.cfg.client_id)
+                ),
+                K::InvalidIssuer => {
+                    format!("the ID token's issuer is not {}", quote(&p.cfg.issuer))
+                }
+                K::MissingRequiredClaim(c) => format!("the ID token has no {c} claim"),
+                _ => "the ID token is malformed or its claims have the wrong types".to_string(),
+            };
+            (m, false)
+        })?;
+    let c = data.claims;
+    let skew = p.cfg.clock_skew.as_secs() as i64;
+    let now = now_ms / 1000;
+    // azp: required when there are several audiences, and then (or whenever present) us.
+    let several = c
+        .get("aud")
+        .and_then(Value::as_array)
+        .is_some_and(|a| a.len() > 1);
+    match c.get("azp").and_then(Value::as_str) {
+        Some(azp) if azp != p.cfg.client_id => {
+            return bad(format!(
+                "the ID token was issued for another client ({})",
+                quote(azp)
+            ));
+        }
+        None if several => {
+            return bad("the ID token has several audiences and no azp".into());
+        }
+        _ => {}
+    }
+    match c.get("nonce").and_then(Value::as_str) {
+        Some(n)
+            if aws_lc_rs::constant_time::verify_slices_are_equal(
+                n.as_bytes(),
+                nonce.as_bytes(),
+            )
+            .is_ok() => {}
+        Some(_) => {
+            return bad(
+                "the ID token's nonce is not this sign-in's (a replayed or injected token)".into(),
+            );
+        }
+        None => return bad("the ID token has no nonce".into()),
+    }
+    match c.get("iat").and_then(Value::as_i64) {
+        Some(iat) if iat > now + skew => {
+            return bad("the ID token was issued in the future (check the clocks)".into());
+        }
+        Some(_) => {}
+        None => return bad("the ID token has no iat claim".into()),
+    }
+    if let (Some(h), Some(at)) = (
+        c.get("at_hash").and_then(Value::as_str),
+        t.access_token.as_deref(),
+    ) {
+        let digest: Vec<u8> = match alg_name.get(2..) {
+            Some("384") => Sha384::digest(at.as_bytes()).to_vec(),
+            Some("512") => Sha512::digest(at.as_bytes()).to_vec(),
+            _ => Sha256::digest(at.as_bytes()).to_vec(),
+        };
+        if b64(&digest[..digest.len() / 2]) != h {
+            return bad("the ID token's at_hash does not match the access token".into());
+        }
+    }
+    if let Some(max) = p.cfg.max_age {
+        match c.get("auth_time").and_then(Value::as_i64) {
+            Some(t) if now - t <= max.as_secs() as i64 + skew => {}
+            Some(_) => {
+                return bad(format!(
+                    "you last authenticated at the provider more than {} ago; sign in again",
+                    humantime::format_duration(max)
+                ));
+            }
+            None => return bad("the ID token has no auth_time, which max_age needs".into()),
+        }
+    }
+    Ok(c)
+}
+
+/// Claims → identity. Errors: (message, who the provider said it was).
+fn map_claims(p: &Provider, c: &Map<String, Value>) -> Result<SignedIn, (String, Option<String>)> {
+    let all = Value::Object(c.clone());
+    let first = |s: &Selector| s.strings(&all).into_iter().next();
+    let subject = c
+        .get("sub")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let raw = first(&p.username).ok_or_else(|| {
+        (
+            format!(
+                "the provider's answer has no {} claim to name you by (claims.username)",
+                quote(&p.cfg.claims.username)
+            ),
+            None,
+        )
+    })?;
+    let name = raw.to_lowercase();
+    let who = Some(name.clone());
+    if !valid_name(&name) {
+        return Err((
+            format!(
+                "{} cannot be a hoopctl identity name (1-64 characters of a-z, 0-9, '.', '_', '-', '@'); ask the operator to map another claim",
+                quote(&raw)
+            ),
+            who,
+        ));
+    }
+    let email = first(&p.email).map(|e| e.to_lowercase());
+    if !p.cfg.allowed_domains.is_empty() {
+        let domain = email
+            .as_deref()
+            .and_then(|e| e.rsplit_once('@'))
+            .map(|(_, d)| d);
+        let verified = c.get("email_verified").and_then(Value::as_bool) != Some(false);
+        match domain {
+            Some(d) if verified && p.cfg.allowed_domains.iter().any(|a| a == d) => {}
+            Some(_) if !verified => {
+                return Err((
+                    "your email address is not verified at the provider".into(),
+                    who,
+                ));
+            }
+            Some(d) => {
+                return Err((
+                    format!(
+                        "accounts of {} may not sign in here (allowed: {})",
+                        quote(d),
+                        p.cfg.allowed_domains.join(", ")
+                    ),
+                    who,
+                ));
+            }
+            None => {
+                return Err((
+                    "the provider gave no email address, which allowed_domains needs".into(),
+                    who,
+                ));
+            }
+        }
+    }
+    let mut groups = p
+        .groups
+        .as_ref()
+        .map(|g| g.strings(&all))
+        .unwrap_or_default();
+    groups.sort();
+    groups.dedup();
+    groups.retain(|g| !g.is_empty() && g.len() <= 256);
+    if !p.cfg.allowed_groups.is_empty() && !groups.iter().any(|g| p.cfg.allowed_groups.contains(g))
+    {
+        return Err((
+            format!(
+                "you are in none of the groups allowed to sign in here ({})",
+                p.cfg.allowed_groups.join(", ")
+            ),
+            who,
+        ));
+    }
+    let exp = c.get("exp").and_then(Value::as_i64).unwrap_or_default();
+    Ok(SignedIn {
+        provider: p.cfg.name.clone(),
+        issuer: p.cfg.issuer.clone(),
+        subject,
+        name,
+        email,
+        groups,
+        valid_until: exp.saturating_mul(1000),
+        user_code: String::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn selectors_reach_nested_and_namespaced_claims() {
+        let c = json!({
+            "groups": ["a", "b"],
+            "realm_access": {"roles": ["r1", "r2"]},
+            "org": {"teams": [{"name": "t1"}, {"name": "t2"}, {"id": 3}]},
+            "https://example.com/groups": ["ns"],
+            "n": 5
+        });
+        let s = |p: &str| Selector::parse(p).unwrap().strings(&c);
+        assert_eq!(s("groups"), ["a", "b"]);
+        assert_eq!(s("realm_access.roles"), ["r1", "r2"]);
+        assert_eq!(s("org.teams[*].name"), ["t1", "t2"]);
+        assert_eq!(s("org.teams[1].name"), ["t2"]);
+        assert_eq!(s("[\"https://example.com/groups\"]"), ["ns"]);
+        assert!(s("n").is_empty(), "numbers are not names");
+        assert!(s("missing.path").is_empty());
+        for bad in [
+            "", ".a", "a.", "a..b", "a[", "a[x]", "a[\"x", "a]b", "a[*]b",
+        ] {
+            assert!(Selector::parse(bad).is_err(), "{bad:?} should not parse");
+        }
+    }
+
+    #[test]
+    fn client_credentials_are_form_encoded_for_basic_auth() {
+        assert_eq!(form_encode("abc-1.2_3"), "abc-1.2_3");
+        assert_eq!(form_encode("a b:c/d%"), "a+b%3Ac%2Fd%25");
+    }
+}
