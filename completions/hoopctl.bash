@@ -16,6 +16,9 @@ _hoopctl() {
             ",$1")
                 cmd="hoopctl"
                 ;;
+            hoopctl,admin)
+                cmd="hoopctl__subcmd__admin"
+                ;;
             hoopctl,audit)
                 cmd="hoopctl__subcmd__audit"
                 ;;
@@ -60,6 +63,33 @@ _hoopctl() {
                 ;;
             hoopctl,whoami)
                 cmd="hoopctl__subcmd__whoami"
+                ;;
+            hoopctl__subcmd__admin,help)
+                cmd="hoopctl__subcmd__admin__subcmd__help"
+                ;;
+            hoopctl__subcmd__admin,sessions)
+                cmd="hoopctl__subcmd__admin__subcmd__sessions"
+                ;;
+            hoopctl__subcmd__admin__subcmd__help,help)
+                cmd="hoopctl__subcmd__admin__subcmd__help__subcmd__help"
+                ;;
+            hoopctl__subcmd__admin__subcmd__help,sessions)
+                cmd="hoopctl__subcmd__admin__subcmd__help__subcmd__sessions"
+                ;;
+            hoopctl__subcmd__admin__subcmd__help__subcmd__sessions,revoke)
+                cmd="hoopctl__subcmd__admin__subcmd__help__subcmd__sessions__subcmd__revoke"
+                ;;
+            hoopctl__subcmd__admin__subcmd__sessions,help)
+                cmd="hoopctl__subcmd__admin__subcmd__sessions__subcmd__help"
+                ;;
+            hoopctl__subcmd__admin__subcmd__sessions,revoke)
+                cmd="hoopctl__subcmd__admin__subcmd__sessions__subcmd__revoke"
+                ;;
+            hoopctl__subcmd__admin__subcmd__sessions__subcmd__help,help)
+                cmd="hoopctl__subcmd__admin__subcmd__sessions__subcmd__help__subcmd__help"
+                ;;
+            hoopctl__subcmd__admin__subcmd__sessions__subcmd__help,revoke)
+                cmd="hoopctl__subcmd__admin__subcmd__sessions__subcmd__help__subcmd__revoke"
                 ;;
             hoopctl__subcmd__audit,export)
                 cmd="hoopctl__subcmd__audit__subcmd__export"
@@ -181,6 +211,9 @@ _hoopctl() {
             hoopctl__subcmd__grant__subcmd__help,revoke)
                 cmd="hoopctl__subcmd__grant__subcmd__help__subcmd__revoke"
                 ;;
+            hoopctl__subcmd__help,admin)
+                cmd="hoopctl__subcmd__help__subcmd__admin"
+                ;;
             hoopctl__subcmd__help,audit)
                 cmd="hoopctl__subcmd__help__subcmd__audit"
                 ;;
@@ -225,6 +258,12 @@ _hoopctl() {
                 ;;
             hoopctl__subcmd__help,whoami)
                 cmd="hoopctl__subcmd__help__subcmd__whoami"
+                ;;
+            hoopctl__subcmd__help__subcmd__admin,sessions)
+                cmd="hoopctl__subcmd__help__subcmd__admin__subcmd__sessions"
+                ;;
+            hoopctl__subcmd__help__subcmd__admin__subcmd__sessions,revoke)
+                cmd="hoopctl__subcmd__help__subcmd__admin__subcmd__sessions__subcmd__revoke"
                 ;;
             hoopctl__subcmd__help__subcmd__audit,export)
                 cmd="hoopctl__subcmd__help__subcmd__audit__subcmd__export"
@@ -374,12 +413,244 @@ _hoopctl() {
 
     case "${cmd}" in
         hoopctl)
-            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version login logout whoami connections grant review connect wait audit sessions completions dev gateway policy help"
+            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version login logout whoami connections grant review connect wait audit sessions admin completions dev gateway policy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "auto github gitlab circleci buildkite kubernetes env file" -- "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin)
+            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version sessions help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "auto github gitlab circleci buildkite kubernetes env file" -- "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__help)
+            opts="sessions help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__help__subcmd__sessions)
+            opts="revoke"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__help__subcmd__sessions__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__sessions)
+            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version revoke help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "auto github gitlab circleci buildkite kubernetes env file" -- "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__sessions__subcmd__help)
+            opts="revoke help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__sessions__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__sessions__subcmd__help__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__sessions__subcmd__revoke)
+            opts="-o -h -V --identity --reason --profile --output --ci --provider --audience --token-env --token-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1918,8 +2189,50 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__help)
-            opts="login logout whoami connections grant review connect wait audit sessions completions dev gateway policy help"
+            opts="login logout whoami connections grant review connect wait audit sessions admin completions dev gateway policy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__help__subcmd__admin)
+            opts="sessions"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__help__subcmd__admin__subcmd__sessions)
+            opts="revoke"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__help__subcmd__admin__subcmd__sessions__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand wait 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)'
             cand audit 'Read the gateway''s audit log (admins)'
             cand sessions 'Proxied sessions and their recordings (admins)'
+            cand admin 'Administer identities at the gateway (admins)'
             cand completions 'Print a shell completion script'
             cand dev 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
             cand gateway 'Run and administer a gateway'
@@ -569,6 +570,73 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         }
         &'hoopctl;sessions;help;help'= {
         }
+        &'hoopctl;admin'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand sessions 'An identity''s logins and live sessions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;admin;sessions'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand revoke 'End everything an identity holds: every login (its tokens), every pending or active grant, and its live tunnels'' sessions, whose clients are told why. A person who signed in through an identity provider must sign in there again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;admin;sessions;revoke'= {
+            cand --identity 'The identity (a user, a service account, or a person from an identity provider)'
+            cand --reason 'Why; shown to the identity''s clients and recorded in the audit log'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;admin;sessions;help'= {
+            cand revoke 'End everything an identity holds: every login (its tokens), every pending or active grant, and its live tunnels'' sessions, whose clients are told why. A person who signed in through an identity provider must sign in there again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;admin;sessions;help;revoke'= {
+        }
+        &'hoopctl;admin;sessions;help;help'= {
+        }
+        &'hoopctl;admin;help'= {
+            cand sessions 'An identity''s logins and live sessions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;admin;help;sessions'= {
+            cand revoke 'End everything an identity holds: every login (its tokens), every pending or active grant, and its live tunnels'' sessions, whose clients are told why. A person who signed in through an identity provider must sign in there again'
+        }
+        &'hoopctl;admin;help;sessions;revoke'= {
+        }
+        &'hoopctl;admin;help;help'= {
+        }
         &'hoopctl;completions'= {
             cand --write-dir 'Write every shell''s script and the man page into DIR (used to refresh completions/)'
             cand --profile 'Gateway profile to use (one per gateway)'
@@ -816,6 +884,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand wait 'Wait until a `connect --health-addr` tunnel is ready (for a later CI step)'
             cand audit 'Read the gateway''s audit log (admins)'
             cand sessions 'Proxied sessions and their recordings (admins)'
+            cand admin 'Administer identities at the gateway (admins)'
             cand completions 'Print a shell completion script'
             cand dev 'Run a whole gateway, a dev user and a demo connection on this machine, in one process'
             cand gateway 'Run and administer a gateway'
@@ -892,6 +961,14 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         &'hoopctl;help;sessions;show'= {
         }
         &'hoopctl;help;sessions;replay'= {
+        }
+        &'hoopctl;help;admin'= {
+            cand sessions 'An identity''s logins and live sessions'
+        }
+        &'hoopctl;help;admin;sessions'= {
+            cand revoke 'End everything an identity holds: every login (its tokens), every pending or active grant, and its live tunnels'' sessions, whose clients are told why. A person who signed in through an identity provider must sign in there again'
+        }
+        &'hoopctl;help;admin;sessions;revoke'= {
         }
         &'hoopctl;help;completions'= {
         }

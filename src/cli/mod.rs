@@ -106,6 +106,9 @@ pub enum Command {
     /// Proxied sessions and their recordings (admins).
     #[command(subcommand)]
     Sessions(SessionsCommand),
+    /// Administer identities at the gateway (admins).
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Run a whole gateway, a dev user and a demo connection on this machine, in one process.
@@ -430,6 +433,33 @@ Examples:
         /// not ending before it). Catches a log rewritten while the gateway was stopped.
         #[arg(long)]
         previous: Option<PathBuf>,
+    },
+}
+
+/// `admin` verbs.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// An identity's logins and live sessions.
+    #[command(subcommand)]
+    Sessions(AdminSessionsCommand),
+}
+
+/// `admin sessions` verbs.
+#[derive(Debug, Subcommand)]
+pub enum AdminSessionsCommand {
+    /// End everything an identity holds: every login (its tokens), every pending or active
+    /// grant, and its live tunnels' sessions, whose clients are told why. A person who signed
+    /// in through an identity provider must sign in there again.
+    #[command(
+        after_help = "Examples:\n  hoopctl admin sessions revoke --identity dana@example.com --reason \"laptop stolen\"\n  hoopctl admin sessions revoke --identity etl -o json"
+    )]
+    Revoke {
+        /// The identity (a user, a service account, or a person from an identity provider).
+        #[arg(long)]
+        identity: String,
+        /// Why; shown to the identity's clients and recorded in the audit log.
+        #[arg(long)]
+        reason: Option<String>,
     },
 }
 

@@ -5,8 +5,8 @@ use std::io::Read;
 use clap::CommandFactory;
 
 use super::{
-    AuditCommand, Cli, Command, GatewayCommand, GrantCommand, PolicyCommand, ReviewCommand,
-    SessionsCommand,
+    AdminCommand, AdminSessionsCommand, AuditCommand, Cli, Command, GatewayCommand, GrantCommand,
+    PolicyCommand, ReviewCommand, SessionsCommand,
 };
 use crate::client::{audit, ci, connect, grant, login, review, sessions};
 use crate::exit::{ExitKind, Failure};
@@ -73,6 +73,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                 grant::decide(p, "revoke", &id, reason, out).await?
             }
         },
+        Command::Admin(AdminCommand::Sessions(AdminSessionsCommand::Revoke {
+            identity,
+            reason,
+        })) => {
+            crate::client::grant::post_decision(
+                p,
+                &format!(
+                    "/v1/identities/{}/revoke",
+                    crate::client::api::query_escape(&identity)
+                ),
+                reason,
+                out,
+                |r: &crate::proto::api::IdentityRevoked| {
+                    format!(
+                        "{}: {} token(s) revoked, {} grant(s) revoked, {} live session(s) ended",
+                        r.identity, r.tokens_revoked, r.grants_revoked, r.sessions_ended
+                    )
+                },
+            )
+            .await?
+        }
         Command::Policy(PolicyCommand::Test(a)) => gateway::admin::policy_test(
             &a.config,
             &gateway::admin::PolicyTest {

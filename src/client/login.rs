@@ -398,6 +398,12 @@ pub async fn whoami(name: &str, out: Output) -> Result<(), Failure> {
             if let Some(p) = &who.provenance {
                 println!("provenance: {p}");
             }
+            if let Some(idp) = &who.identity_provider {
+                println!(
+                    "signed in through: {idp} (groups as of that sign-in, until {})",
+                    who.identity_provider_until.as_deref().unwrap_or("?")
+                );
+            }
         }
     }
     Ok(())

@@ -5,6 +5,7 @@
 mod audit;
 mod device;
 mod grants;
+mod identities;
 mod idp;
 mod openapi;
 mod reviews;
@@ -60,6 +61,7 @@ pub fn router(gw: Arc<Gateway>) -> Router {
         .route("/v1/audit/export", get(audit::export))
         .route("/v1/audit/public-key", get(audit::public_key))
         .route("/v1/audit/who-accessed", get(audit::who_accessed))
+        .route("/v1/identities/{name}/revoke", post(identities::revoke))
         .route("/v1/sessions", get(sessions::list))
         .route("/v1/sessions/{id}", get(sessions::show))
         .route("/v1/sessions/{id}/recording", get(sessions::recording))
@@ -282,13 +284,23 @@ fn provenance_json(stored: Option<&str>) -> Option<serde_json::Value> {
     stored.and_then(|p| serde_json::from_str(p).ok())
 }
 
-async fn whoami(caller: Caller) -> Json<WhoAmI> {
+async fn whoami(State(gw): Gw, caller: Caller) -> Json<WhoAmI> {
+    let federated = match gw.config.user(&caller.principal.name) {
+        Some(_) => None,
+        None => gw
+            .federated
+            .read()
+            .ok()
+            .and_then(|k| k.get(&caller.principal.name).cloned()),
+    };
     Json(WhoAmI {
         identity: caller.principal.name.clone(),
         kind: caller.principal.kind.as_str().to_string(),
         groups: caller.principal.groups.clone(),
         token_expires_at: fmt_ms(caller.token_expires_at),
         provenance: provenance_json(caller.provenance.as_deref()),
+        identity_provider: federated.as_ref().map(|f| f.provider.clone()),
+        identity_provider_until: federated.as_ref().map(|f| fmt_ms(f.valid_until)),
     })
 }
 

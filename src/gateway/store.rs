@@ -617,6 +617,19 @@ impl Store {
         )
     }
 
+    /// Revokes every live token of `identity` (all its logins); returns how many.
+    pub async fn revoke_identity_tokens(&self, identity: &str) -> Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE tokens SET revoked_at = ?1 WHERE identity = ?2 AND revoked_at IS NULL
+             AND expires_at > ?1",
+        )
+        .bind(now_ms())
+        .bind(identity)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
     // ---- grants ----
 
     /// Stores a new grant.

@@ -149,6 +149,19 @@ pub struct DecisionRequest {
     pub reason: Option<String>,
 }
 
+/// `POST /v1/identities/{name}/revoke`: what an admin's revocation ended.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IdentityRevoked {
+    /// The identity.
+    pub identity: String,
+    /// Access and refresh tokens revoked (every login of the identity).
+    pub tokens_revoked: u64,
+    /// Pending and active grants revoked.
+    pub grants_revoked: usize,
+    /// Live proxied sessions ended.
+    pub sessions_ended: usize,
+}
+
 /// A connection the caller may request.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Connection {
@@ -201,6 +214,12 @@ pub struct WhoAmI {
     /// Where a workload's token came from (CI run, repository, commit…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance: Option<serde_json::Value>,
+    /// The identity provider a person signed in through (`[[auth.oidc]]` name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_provider: Option<String>,
+    /// Until when that provider vouches for the groups (then `hoopctl login` again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_provider_until: Option<String>,
 }
 
 /// One audit event.

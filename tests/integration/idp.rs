@@ -330,6 +330,20 @@ pub async fn device_code(gw: &TestGateway) -> (String, String) {
     )
 }
 
+/// Polls the token endpoint for `device`, as `hoopctl login` does.
+pub async fn poll(gw: &TestGateway, device: &str) -> Value {
+    oauth_form(
+        gw,
+        "/oauth/token",
+        &[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("device_code", device),
+            ("client_id", "hoopctl"),
+        ],
+    )
+    .await
+}
+
 fn accounts() -> Value {
     json!({
         "dana": {"email": "dana@example.com", "email_verified": true, "groups": ["developers"],
@@ -417,6 +431,9 @@ async fn login_through_the_identity_provider_carries_its_groups_into_policy() {
     let who = dana.json(&["whoami"]);
     assert_eq!(who["identity"], "dana@example.com", "{who}");
     assert_eq!(who["groups"], json!(["developers"]), "{who}");
+    assert_eq!(who["identity_provider"], "corp", "{who}");
+    let text = dana.ok(&["whoami"]);
+    assert!(text.contains("signed in through: corp"), "{text}");
     // A member of developers may connect, and the session works.
     let tunnel = Tunnel::open(&dana, &["pg", "--reason", "federated"]);
     let client = tunnel.client(&db.name).await;
@@ -433,16 +450,7 @@ async fn login_through_the_identity_provider_carries_its_groups_into_policy() {
         "{}",
         page.body
     );
-    let tokens = oauth_form(
-        &gw,
-        "/oauth/token",
-        &[
-            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-            ("device_code", &device),
-            ("client_id", "hoopctl"),
-        ],
-    )
-    .await;
+    let tokens = poll(&gw, &device).await;
     let access = tokens["access_token"]
         .as_str()
         .unwrap_or_else(|| panic!("{tokens}"));
@@ -548,16 +556,7 @@ async fn forged_replayed_or_foreign_sign_ins_are_refused_on_the_page_and_audited
         );
         assert!(page.body.contains("Not signed in"), "{}", page.body);
         expected.push(want.to_string());
-        let poll = oauth_form(
-            &gw,
-            "/oauth/token",
-            &[
-                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-                ("device_code", &device),
-                ("client_id", "hoopctl"),
-            ],
-        )
-        .await;
+        let poll = poll(&gw, &device).await;
         assert_eq!(poll["error"], "authorization_pending", "{claims}: {poll}");
     }
 
@@ -689,4 +688,98 @@ async fn a_rotated_provider_key_needs_no_gateway_restart() {
         "one fetch before and one after the rotation:\n{}",
         gw.log_text()
     );
+}
+
+/// An admin revokes a federated person's sessions: their live tunnel's PostgreSQL session ends
+/// within seconds with an error saying why, their login stops working, and the provider's word
+/// is withdrawn until they sign in there again.
+#[tokio::test(flavor = "multi_thread")]
+async fn revoking_an_identity_ends_its_live_tunnel_within_seconds() {
+    let Some((gw, idp, db)) = federated("claims.groups = \"groups\"").await else {
+        return;
+    };
+    // dana signs in (device flow) and keeps a tunnel with a live session open.
+    let dana = TestClient::new();
+    let (code, device) = device_code(&gw).await;
+    let page = Browser::new(&gw).sign_in(&gw, &idp, &code, "dana").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let tokens = poll(&gw, &device).await;
+    dana.login_with(&gw, tokens["access_token"].as_str().unwrap());
+    let tunnel = Tunnel::open(&dana, &["pg", "--reason", "long job"]);
+    let (client, conn) = tunnel
+        .pg_config(&db.name)
+        .connect(tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    let conn = tokio::spawn(conn);
+    let one: i32 = client.query_one("SELECT 1", &[]).await.unwrap().get(0);
+    assert_eq!(one, 1);
+
+    // Only an admin may revoke.
+    let carol = TestClient::new();
+    carol.login_token(&gw, "carol");
+    let out = carol.run(&[
+        "admin",
+        "sessions",
+        "revoke",
+        "--identity",
+        "dana@example.com",
+    ]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("admin group"), "{}", stderr(&out));
+
+    let bob = TestClient::new();
+    bob.login_token(&gw, "bob");
+    let started = Instant::now();
+    let r = bob.json(&[
+        "admin",
+        "sessions",
+        "revoke",
+        "--identity",
+        "dana@example.com",
+        "--reason",
+        "laptop lost",
+    ]);
+    assert_eq!(r["grants_revoked"], 1, "{r}");
+    assert_eq!(r["sessions_ended"], 1, "{r}");
+    assert!(r["tokens_revoked"].as_u64().unwrap() >= 1, "{r}");
+    let err = tokio::time::timeout(Duration::from_secs(5), conn)
+        .await
+        .expect("the session ends within seconds")
+        .unwrap()
+        .unwrap_err();
+    let elapsed = started.elapsed();
+    let msg = err
+        .as_db_error()
+        .map(|d| d.message().to_string())
+        .unwrap_or_else(|| err.to_string());
+    assert!(
+        msg.contains("the sessions of dana@example.com were revoked by bob: laptop lost"),
+        "{msg}"
+    );
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    // The login is gone too, and the tunnel cannot open new sessions.
+    let out = dana.run(&["whoami"]);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    assert!(
+        tunnel
+            .pg_config(&db.name)
+            .connect(tokio_postgres::NoTls)
+            .await
+            .is_err()
+    );
+    let revoked: Vec<Value> = audit(&bob, &["--limit", "50"])
+        .into_iter()
+        .filter(|e| e["kind"] == "identity_revoked")
+        .collect();
+    assert!(
+        revoked
+            .iter()
+            .any(|e| e["detail"].as_str().unwrap().contains("laptop lost")),
+        "{revoked:?}"
+    );
+    // Signing in at the provider again works.
+    let (code, _) = device_code(&gw).await;
+    let page = Browser::new(&gw).sign_in(&gw, &idp, &code, "dana").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
 }

@@ -561,7 +561,11 @@ impl TestClient {
 
     /// Logs in with a token minted on the gateway host.
     pub fn login_token(&self, gw: &TestGateway, user: &str) {
-        let token = gw.mint(user);
+        self.login_with(gw, &gw.mint(user));
+    }
+
+    /// `hoopctl login --token-stdin` with `token`.
+    pub fn login_with(&self, gw: &TestGateway, token: &str) {
         let mut child = self
             .cmd()
             .args(["login", "--token-stdin", "--gateway", &gw.url, "--ca-file"])
