@@ -13,7 +13,6 @@
 
 use std::path::Path;
 
-use anyhow::Context as _;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
@@ -39,15 +38,7 @@ impl AccessKey {
     /// Loads `<data_dir>/access-key`, creating it (owner-only) on first start.
     pub fn load_or_create(data_dir: &Path) -> anyhow::Result<AccessKey> {
         let path = data_dir.join(KEY_FILE);
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let k: [u8; 32] = rand::random();
-                crate::gateway::chain::write_private(&path, &k)?;
-                k.to_vec()
-            }
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-        };
+        let bytes = crate::gateway::chain::key_file(&path)?;
         let k: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
             anyhow::anyhow!(
                 "{} is not a 32-byte access key (restore it from backup: without it, recorded accesses cannot be looked up)",

@@ -132,6 +132,20 @@ impl Signer {
     }
 }
 
+/// The bytes of the key file at `path`, which is created (owner-only) with 32 random bytes
+/// when it does not exist yet.
+pub(crate) fn key_file(path: &Path) -> anyhow::Result<Vec<u8>> {
+    match std::fs::read(path) {
+        Ok(b) => Ok(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let k: [u8; 32] = rand::random();
+            write_private(path, &k)?;
+            Ok(k.to_vec())
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
 pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write as _;
     let mut o = std::fs::OpenOptions::new();

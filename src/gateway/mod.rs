@@ -75,6 +75,8 @@ pub struct Gateway {
     pub access_key: Arc<access::AccessKey>,
     /// Identity providers people sign in with, and the sign-ins in progress.
     pub oidc: oidc::Providers,
+    /// Seals identity providers' refresh tokens at rest (when a provider is configured).
+    pub idp_tokens: Option<oidc::Sealer>,
     /// People known through an identity provider, by identity name (kept in the store too).
     pub federated: std::sync::RwLock<std::collections::HashMap<String, store::FederatedIdentity>>,
 }
@@ -245,7 +247,13 @@ impl Gateway {
             .into_iter()
             .map(|f| (f.name.clone(), f))
             .collect();
+        let idp_tokens = if oidc.is_empty() {
+            None
+        } else {
+            Some(oidc::Sealer::load_or_create(&data_dir)?)
+        };
         let gw = Arc::new(Gateway {
+            idp_tokens,
             oidc,
             federated: std::sync::RwLock::new(federated),
             access_key,

@@ -142,6 +142,71 @@ impl Selector {
     }
 }
 
+/// The sealing key's file in the data directory.
+pub const SEAL_KEY_FILE: &str = "idp-token-key";
+
+/// Seals providers' refresh tokens at rest: AES-256-GCM under a key in the data directory
+/// (created on first use, owner-only), with the identity name as associated data, so a sealed
+/// token copied to another identity's row does not open. A copy of the store alone holds no
+/// usable provider token.
+pub struct Sealer(aws_lc_rs::aead::LessSafeKey);
+
+impl std::fmt::Debug for Sealer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Sealer(..)")
+    }
+}
+
+impl Sealer {
+    /// Loads `<data_dir>/idp-token-key`, creating it on first use.
+    pub fn load_or_create(data_dir: &std::path::Path) -> anyhow::Result<Sealer> {
+        let path = data_dir.join(SEAL_KEY_FILE);
+        let bytes = crate::gateway::chain::key_file(&path)?;
+        let key = aws_lc_rs::aead::UnboundKey::new(&aws_lc_rs::aead::AES_256_GCM, &bytes)
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "{} is not a 32-byte key (remove it: people who signed in through an identity provider then sign in again)",
+                    path.display()
+                )
+            })?;
+        Ok(Sealer(aws_lc_rs::aead::LessSafeKey::new(key)))
+    }
+
+    /// `plain`, sealed for `identity`: a random nonce, then the ciphertext and tag.
+    pub fn seal(&self, identity: &str, plain: &Secret<String>) -> Vec<u8> {
+        let nonce: [u8; 12] = rand::random();
+        let mut buf = plain.expose().as_bytes().to_vec();
+        // Sealing into a Vec cannot fail for inputs this size.
+        let sealed = self.0.seal_in_place_append_tag(
+            aws_lc_rs::aead::Nonce::assume_unique_for_key(nonce),
+            aws_lc_rs::aead::Aad::from(identity.as_bytes()),
+            &mut buf,
+        );
+        if sealed.is_err() {
+            return Vec::new();
+        }
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&buf);
+        out
+    }
+
+    /// Opens what [`Sealer::seal`] sealed for `identity`; `None` if it was not.
+    pub fn open(&self, identity: &str, sealed: &[u8]) -> Option<Secret<String>> {
+        let (nonce, rest) = sealed.split_at_checked(12)?;
+        let nonce = aws_lc_rs::aead::Nonce::try_assume_unique_for_key(nonce).ok()?;
+        let mut buf = rest.to_vec();
+        let plain = self
+            .0
+            .open_in_place(
+                nonce,
+                aws_lc_rs::aead::Aad::from(identity.as_bytes()),
+                &mut buf,
+            )
+            .ok()?;
+        String::from_utf8(plain.to_vec()).ok().map(Secret::new)
+    }
+}
+
 /// A person the provider vouched for, mapped to a hoopctl identity.
 #[derive(Debug, Clone)]
 pub struct SignedIn {
@@ -161,6 +226,9 @@ pub struct SignedIn {
     pub valid_until: i64,
     /// The device code's user code this sign-in approves.
     pub user_code: String,
+    /// The provider's refresh token, when it issued one (`offline_access`): the gateway then
+    /// asks the provider again at each refresh of the login.
+    pub refresh_token: Option<Secret<String>>,
 }
 
 /// Why a sign-in failed: what the person is told (and the audit records), with what is known
@@ -180,7 +248,8 @@ pub struct Refused {
 }
 
 impl Refused {
-    fn new(message: impl Into<String>) -> Refused {
+    /// A refusal with only a message.
+    pub fn new(message: impl Into<String>) -> Refused {
         Refused {
             message: message.into(),
             provider: None,
@@ -460,14 +529,21 @@ impl Providers {
             .code
             .as_deref()
             .ok_or_else(|| fail("the provider's answer has no authorization code".into()))?;
-        let tokens = self
-            .redeem(p, code, &flow.verifier, redirect_uri)
-            .await
-            .map_err(|(m, unavailable)| Refused {
-                unavailable,
-                ..fail(m)
-            })?;
-        let claims = verify_id_token(p, &tokens, &flow.nonce, now_ms)
+        let tokens = token_request(
+            p,
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", redirect_uri),
+                ("code_verifier", &flow.verifier),
+            ],
+        )
+        .await
+        .map_err(|(m, unavailable)| Refused {
+            unavailable,
+            ..fail(m)
+        })?;
+        let claims = verify_id_token(p, &tokens, Some(&flow.nonce), now_ms)
             .await
             .map_err(|(m, unavailable)| Refused {
                 unavailable,
@@ -475,95 +551,154 @@ impl Providers {
             })?;
         let mut s = map_claims(p, &claims).map_err(|(m, who)| Refused { who, ..fail(m) })?;
         s.user_code = flow.user_code.clone();
+        s.refresh_token = tokens.refresh_token.map(Secret::new);
         Ok(s)
     }
 
-    /// The token request (client_secret_basic). Errors: (message, provider unreachable).
-    async fn redeem(
+    /// Asks provider `provider` again, with its refresh token, whether `subject` (known here as
+    /// `name`) may stay signed in, and with which groups now. The answer's ID token is checked
+    /// as at sign-in (but for the nonce, which a refresh does not carry) and must be about the
+    /// same account and name.
+    pub async fn refresh(
         &self,
-        p: &Provider,
-        code: &str,
-        verifier: &str,
-        redirect_uri: &str,
-    ) -> Result<TokenResponse, (String, bool)> {
-        let down = |m: String| (m, true);
-        let doc = p.keys.discovery().await.map_err(|e| {
-            down(format!(
-                "identity provider {} cannot be reached now ({e}); try again later",
-                p.cfg.name
-            ))
-        })?;
-        let endpoint = doc
-            .get("token_endpoint")
-            .and_then(Value::as_str)
-            .filter(|u| crate::proto::url_allowed(u, p.cfg.insecure_http))
+        provider: &str,
+        refresh_token: &Secret<String>,
+        name: &str,
+        subject: &str,
+        now_ms: i64,
+    ) -> Result<SignedIn, Refused> {
+        let p = self
+            .list
+            .iter()
+            .find(|p| p.cfg.name == provider)
             .ok_or_else(|| {
-                (
-                    format!(
-                        "identity provider {}'s discovery document has no usable token_endpoint",
-                        p.cfg.name
-                    ),
-                    false,
-                )
-            })?;
-        let resp = p
-            .keys
-            .http()
-            .post(endpoint)
-            .basic_auth(
-                form_encode(&p.cfg.client_id),
-                Some(form_encode(p.secret.expose())),
-            )
-            .header(reqwest::header::ACCEPT, "application/json")
-            .form(&[
-                ("grant_type", "authorization_code"),
-                ("code", code),
-                ("redirect_uri", redirect_uri),
-                ("code_verifier", verifier),
-            ])
-            .send()
-            .await
-            .map_err(|e| {
-                tracing::warn!(provider = %p.cfg.name, error = %e, "OIDC token request failed");
-                down(format!(
-                    "identity provider {} cannot be reached now; try again later",
-                    p.cfg.name
+                Refused::new(format!(
+                    "identity provider {} is no longer configured on this gateway",
+                    quote(provider)
                 ))
             })?;
-        let status = resp.status();
-        let body = resp
-            .bytes()
+        let fail = |m: String, unavailable: bool| Refused {
+            message: m,
+            provider: Some(p.cfg.name.clone()),
+            user_code: None,
+            who: Some(name.to_string()),
+            unavailable,
+        };
+        let tokens = token_request(
+            p,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh_token.expose()),
+            ],
+        )
+        .await
+        .map_err(|(m, u)| fail(m, u))?;
+        let claims = verify_id_token(p, &tokens, None, now_ms)
             .await
-            .map_err(|e| down(format!("reading the token response: {e}")))?;
-        if body.len() > 256 * 1024 {
-            return Err(("the token response is larger than 256 KiB".into(), false));
-        }
-        if !status.is_success() {
-            let e: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-            let text = |k: &str| e.get(k).and_then(Value::as_str).map(quote);
-            return Err((
+            .map_err(|(m, u)| fail(m, u))?;
+        let mut s = map_claims(p, &claims).map_err(|(m, _)| fail(m, false))?;
+        if s.subject != subject || s.name != name {
+            return Err(fail(
                 format!(
-                    "identity provider {} refused the authorization code ({}): {}{}",
-                    p.cfg.name,
-                    status.as_u16(),
-                    text("error").unwrap_or_else(|| "no error code".into()),
-                    text("error_description")
-                        .map(|d| format!(" {d}"))
-                        .unwrap_or_default()
+                    "the provider's answer is about another account ({}), not {name}",
+                    quote(&s.name)
                 ),
-                status.is_server_error(),
+                false,
             ));
         }
-        serde_json::from_slice(&body).map_err(|_| {
+        // Providers may rotate the refresh token; one that does not keeps the old one valid.
+        s.refresh_token = Some(
+            tokens
+                .refresh_token
+                .map(Secret::new)
+                .unwrap_or_else(|| Secret::new(refresh_token.expose().clone())),
+        );
+        Ok(s)
+    }
+}
+
+/// A request to the provider's token endpoint (client_secret_basic). Errors: (message,
+/// provider unreachable).
+async fn token_request(
+    p: &Provider,
+    form: &[(&str, &str)],
+) -> Result<TokenResponse, (String, bool)> {
+    let down = |m: String| (m, true);
+    let doc = p.keys.discovery().await.map_err(|e| {
+        down(format!(
+            "identity provider {} cannot be reached now ({e}); try again later",
+            p.cfg.name
+        ))
+    })?;
+    let endpoint = doc
+        .get("token_endpoint")
+        .and_then(Value::as_str)
+        .filter(|u| crate::proto::url_allowed(u, p.cfg.insecure_http))
+        .ok_or_else(|| {
             (
                 format!(
-                    "identity provider {}'s token response is not the JSON it should be",
+                    "identity provider {}'s discovery document has no usable token_endpoint",
                     p.cfg.name
                 ),
                 false,
             )
-        })
+        })?;
+    let resp = p
+        .keys
+        .http()
+        .post(endpoint)
+        .basic_auth(
+            form_encode(&p.cfg.client_id),
+            Some(form_encode(p.secret.expose())),
+        )
+        .header(reqwest::header::ACCEPT, "application/json")
+        .form(form)
+        .send()
+        .await
+        .map_err(|e| {
+            tracing::warn!(provider = %p.cfg.name, error = %e, "OIDC token request failed");
+            down(format!(
+                "identity provider {} cannot be reached now; try again later",
+                p.cfg.name
+            ))
+        })?;
+    let status = resp.status();
+    let body = resp
+        .bytes()
+        .await
+        .map_err(|e| down(format!("reading the token response: {e}")))?;
+    if body.len() > 256 * 1024 {
+        return Err(("the token response is larger than 256 KiB".into(), false));
     }
+    if !status.is_success() {
+        let e: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let text = |k: &str| e.get(k).and_then(Value::as_str).map(quote);
+        let what = match form.first() {
+            Some((_, "refresh_token")) => "to renew the sign-in",
+            _ => "the authorization code",
+        };
+        return Err((
+            format!(
+                "identity provider {} refused {what} ({}): {}{}",
+                p.cfg.name,
+                status.as_u16(),
+                text("error").unwrap_or_else(|| "no error code".into()),
+                text("error_description")
+                    .map(|d| format!(" {d}"))
+                    .unwrap_or_default()
+            ),
+            status.is_server_error(),
+        ));
+    }
+    serde_json::from_slice(&body).map_err(|_| {
+        (
+            format!(
+                "identity provider {}'s token response is not the JSON it should be",
+                p.cfg.name
+            ),
+            false,
+        )
+    })
 }
 
 /// `application/x-www-form-urlencoded` of a client credential, as RFC 6749 §2.3.1 asks before
@@ -586,13 +721,14 @@ fn form_encode(s: &str) -> String {
 struct TokenResponse {
     id_token: Option<String>,
     access_token: Option<String>,
+    refresh_token: Option<String>,
 }
 
 /// Checks the ID token; returns its claims. Errors: (message, provider keys unreachable).
 async fn verify_id_token(
     p: &Provider,
     t: &TokenResponse,
-    nonce: &str,
+    nonce: Option<&str>,
     now_ms: i64,
 ) -> Result<Map<String, Value>, (String, bool)> {
     let bad = |m: String| Err((m, false));
@@ -671,19 +807,23 @@ async fn verify_id_token(
         }
         _ => {}
     }
-    match c.get("nonce").and_then(Value::as_str) {
-        Some(n)
-            if aws_lc_rs::constant_time::verify_slices_are_equal(
-                n.as_bytes(),
-                nonce.as_bytes(),
-            )
-            .is_ok() => {}
-        Some(_) => {
-            return bad(
-                "the ID token's nonce is not this sign-in's (a replayed or injected token)".into(),
-            );
+    // A sign-in's ID token must carry its nonce; a refresh's need not (OIDC Core §12.2).
+    if let Some(nonce) = nonce {
+        match c.get("nonce").and_then(Value::as_str) {
+            Some(n)
+                if aws_lc_rs::constant_time::verify_slices_are_equal(
+                    n.as_bytes(),
+                    nonce.as_bytes(),
+                )
+                .is_ok() => {}
+            Some(_) => {
+                return bad(
+                    "the ID token's nonce is not this sign-in's (a replayed or injected token)"
+                        .into(),
+                );
+            }
+            None => return bad("the ID token has no nonce".into()),
         }
-        None => return bad("the ID token has no nonce".into()),
     }
     match c.get("iat").and_then(Value::as_i64) {
         Some(iat) if iat > now + skew => {
@@ -810,6 +950,7 @@ fn map_claims(p: &Provider, c: &Map<String, Value>) -> Result<SignedIn, (String,
         groups,
         valid_until: exp.saturating_mul(1000),
         user_code: String::new(),
+        refresh_token: None,
     })
 }
 
@@ -840,6 +981,30 @@ mod tests {
         ] {
             assert!(Selector::parse(bad).is_err(), "{bad:?} should not parse");
         }
+    }
+
+    #[test]
+    fn sealed_tokens_open_only_for_their_identity_and_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Sealer::load_or_create(dir.path()).unwrap();
+        let t = Secret::new("refresh-abc".to_string());
+        let sealed = s.seal("dana@example.com", &t);
+        assert!(!String::from_utf8_lossy(&sealed).contains("refresh-abc"));
+        assert_eq!(
+            s.open("dana@example.com", &sealed).unwrap().expose(),
+            "refresh-abc"
+        );
+        assert!(s.open("erin@example.com", &sealed).is_none());
+        let mut flipped = sealed.clone();
+        flipped[20] ^= 1;
+        assert!(s.open("dana@example.com", &flipped).is_none());
+        assert!(s.open("dana@example.com", &sealed[..5]).is_none());
+        // The same key after a restart; another data dir's key does not open it.
+        let again = Sealer::load_or_create(dir.path()).unwrap();
+        assert!(again.open("dana@example.com", &sealed).is_some());
+        let other = tempfile::tempdir().unwrap();
+        let stranger = Sealer::load_or_create(other.path()).unwrap();
+        assert!(stranger.open("dana@example.com", &sealed).is_none());
     }
 
     #[test]

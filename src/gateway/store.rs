@@ -24,7 +24,7 @@ mod federated;
 mod recordings;
 
 pub use access::AccessRow;
-pub use federated::{BindingConflict, FederatedIdentity};
+pub use federated::{BindingConflict, FederatedIdentity, FederatedLogin};
 pub use recordings::{RecordingRow, SessionFilter, SessionRow};
 
 /// A store failure. Callers turn it into a 500 or a PostgreSQL error; the text never holds secrets.
@@ -320,6 +320,11 @@ fn migrator() -> Migrator {
             "federated identities",
             include_str!("../../migrations/0011_federated_identities.sql"),
         ),
+        m(
+            12,
+            "federated logins",
+            include_str!("../../migrations/0012_federated_logins.sql"),
+        ),
     ])
 }
 
@@ -606,20 +611,24 @@ impl Store {
     }
 
     /// Revokes every token of a family (logout, or refresh-token replay).
+    /// Also forgets the identity provider's refresh token behind the login, if any: nothing
+    /// can renew a revoked login.
     pub async fn revoke_family(&self, family: &str) -> Result<u64> {
-        Ok(
+        let n =
             sqlx::query("UPDATE tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL")
                 .bind(now_ms())
                 .bind(family)
                 .execute(&self.pool)
                 .await?
-                .rows_affected(),
-        )
+                .rows_affected();
+        self.delete_federated_login(family).await?;
+        Ok(n)
     }
 
     /// Revokes every live token of `identity` (all its logins); returns how many.
+    /// Also forgets the identity provider refresh tokens behind them.
     pub async fn revoke_identity_tokens(&self, identity: &str) -> Result<u64> {
-        Ok(sqlx::query(
+        let n = sqlx::query(
             "UPDATE tokens SET revoked_at = ?1 WHERE identity = ?2 AND revoked_at IS NULL
              AND expires_at > ?1",
         )
@@ -627,7 +636,12 @@ impl Store {
         .bind(identity)
         .execute(&self.pool)
         .await?
-        .rows_affected())
+        .rows_affected();
+        sqlx::query("DELETE FROM federated_logins WHERE name = ?1")
+            .bind(identity)
+            .execute(&self.pool)
+            .await?;
+        Ok(n)
     }
 
     // ---- grants ----
@@ -1283,6 +1297,44 @@ mod tests {
         }));
         records.push(Record::Manifest(m));
         records
+    }
+
+    /// A provider's refresh token lives only as long as the gateway login it renews.
+    #[tokio::test]
+    async fn revoking_a_login_forgets_the_provider_token_behind_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let login = |name: &str| FederatedLogin {
+            name: name.into(),
+            provider: "corp".into(),
+            refresh_sealed: vec![1, 2, 3],
+        };
+        store
+            .put_federated_login("fam_a", &login("dana"))
+            .await
+            .unwrap();
+        store
+            .put_federated_login("fam_b", &login("dana"))
+            .await
+            .unwrap();
+        store
+            .put_federated_login("fam_c", &login("erin"))
+            .await
+            .unwrap();
+        store.revoke_family("fam_a").await.unwrap();
+        assert!(store.federated_login("fam_a").await.unwrap().is_none());
+        assert!(store.federated_login("fam_b").await.unwrap().is_some());
+        store.revoke_identity_tokens("dana").await.unwrap();
+        assert!(store.federated_login("fam_b").await.unwrap().is_none());
+        assert_eq!(
+            store
+                .federated_login("fam_c")
+                .await
+                .unwrap()
+                .unwrap()
+                .refresh_sealed,
+            [1, 2, 3]
+        );
     }
 
     /// A backlog longer than one round is chained in several, each continuing the last.

@@ -6,6 +6,7 @@
 // Prints "listening on http://127.0.0.1:PORT" once it serves. Everything a browser would do is
 // driven over HTTP by the tests; these test-only routes stand in for the person:
 //   POST /test/next-login {"account": NAME}   the next interaction logs NAME in and consents
+//   POST /test/account {"account", "claims"}   changes an account's claims (null deletes it)
 //   POST /test/rotate                          a fresh signing key replaces the old one
 //   POST /test/fault {"claims": {...}}         the next ID token is re-signed (with the real key)
 //                                              with these claims changed (null removes one)
@@ -124,6 +125,11 @@ const server = http.createServer(async (req, res) => {
       const b = await body(req);
       if (!accounts[b.account]) return reply(res, 400, { error: `no account ${b.account}` });
       nextLogin = b.account;
+      return reply(res, 200, { ok: true });
+    }
+    if (req.method === 'POST' && url.pathname === '/test/account') {
+      const b = await body(req);
+      if (b.claims === null) delete accounts[b.account]; else accounts[b.account] = b.claims;
       return reply(res, 200, { ok: true });
     }
     if (req.method === 'POST' && url.pathname === '/test/rotate') {

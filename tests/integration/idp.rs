@@ -140,6 +140,15 @@ impl Idp {
             .to_string()
     }
 
+    /// Changes `account`'s claims at the provider (`Value::Null` deletes the account).
+    pub async fn set_account(&self, account: &str, claims: Value) {
+        self.post(
+            "/test/account",
+            json!({ "account": account, "claims": claims }),
+        )
+        .await;
+    }
+
     /// The next ID token is re-signed (with the real key) with these claims changed.
     pub async fn fault(&self, claims: Value) {
         self.post("/test/fault", json!({ "claims": claims })).await;
@@ -155,6 +164,11 @@ impl Drop for Idp {
 
 /// The gateway's `[[auth.oidc]]` for the provider on `port`, with `more` lines added.
 pub fn provider_config(port: u16, more: &str) -> String {
+    let scopes = if more.contains("scopes =") {
+        ""
+    } else {
+        "scopes = [\"openid\", \"email\", \"groups\", \"org\"]\n"
+    };
     format!(
         r#"
 [[auth.oidc]]
@@ -163,8 +177,7 @@ display_name = "Corp SSO"
 issuer = "http://127.0.0.1:{port}"
 client_id = "{CLIENT_ID}"
 client_secret = {{ env = "TEST_IDP_SECRET" }}
-scopes = ["openid", "email", "groups", "org"]
-insecure_http = true
+{scopes}insecure_http = true
 jwks_min_refresh = "1s"
 {more}
 "#
@@ -782,4 +795,81 @@ async fn revoking_an_identity_ends_its_live_tunnel_within_seconds() {
     let (code, _) = device_code(&gw).await;
     let page = Browser::new(&gw).sign_in(&gw, &idp, &code, "dana").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+}
+
+/// With `offline_access`, each refresh of the gateway login asks the provider again: a change
+/// of groups there takes effect at the next refresh, and an account disabled there ends the
+/// login at its next refresh, with the reason.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refresh_asks_the_provider_again() {
+    let Some((gw, idp, _db)) = federated(
+        "claims.groups = \"groups\"\nscopes = [\"openid\", \"email\", \"groups\", \"offline_access\"]\nprompt = \"consent\"",
+    )
+    .await
+    else {
+        return;
+    };
+    let (code, device) = device_code(&gw).await;
+    let page = Browser::new(&gw).sign_in(&gw, &idp, &code, "dana").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let t = poll(&gw, &device).await;
+    let whoami = |access: String| {
+        let http = gw.reqwest();
+        let url = format!("{}/v1/whoami", gw.url);
+        async move {
+            let r = http.get(url).bearer_auth(access).send().await.unwrap();
+            (r.status(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (_, who) = whoami(t["access_token"].as_str().unwrap().to_string()).await;
+    assert_eq!(who["groups"], json!(["developers"]), "{who}");
+
+    // The provider moves dana into approvers: the next refresh carries it.
+    idp.set_account(
+        "dana",
+        json!({"email": "dana@example.com", "email_verified": true, "groups": ["developers", "approvers"]}),
+    )
+    .await;
+    let refresh = |rt: String| {
+        let gw = &gw;
+        async move {
+            oauth_form(
+                gw,
+                "/oauth/token",
+                &[
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", &rt),
+                    ("client_id", "hoopctl"),
+                ],
+            )
+            .await
+        }
+    };
+    let t2 = refresh(t["refresh_token"].as_str().unwrap().to_string()).await;
+    let access2 = t2["access_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{t2}"))
+        .to_string();
+    let (_, who) = whoami(access2.clone()).await;
+    assert_eq!(who["groups"], json!(["approvers", "developers"]), "{who}");
+
+    // The account is disabled at the provider: the next refresh is refused and says why, and
+    // the whole login ends.
+    idp.set_account("dana", Value::Null).await;
+    let t3 = refresh(t2["refresh_token"].as_str().unwrap().to_string()).await;
+    assert_eq!(t3["error"], "invalid_grant", "{t3}");
+    let why = t3["error_description"].as_str().unwrap();
+    assert!(
+        why.contains("identity provider corp no longer vouches for this sign-in"),
+        "{why}"
+    );
+    let (status, _) = whoami(access2).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(
+        refusals(&gw)
+            .iter()
+            .any(|d| d.contains("refused to renew the sign-in of dana@example.com")),
+        "{:?}",
+        refusals(&gw)
+    );
 }

@@ -177,6 +177,21 @@ async fn token_inner(gw: &Gateway, f: TokenForm) -> Result<Response, ApiError> {
                         &gw.store, &gw.config, &identity, None, access_ttl, true, None,
                     )
                     .await?;
+                    // A provider sign-in with a refresh token: the new login carries it.
+                    if let Some((provider, sealed)) = gw.store.device_idp_refresh(&hash).await?
+                        && let Some(row) = gw.store.token(&hash_token(&t.access_token)).await?
+                    {
+                        gw.store
+                            .put_federated_login(
+                                &row.family,
+                                &crate::gateway::store::FederatedLogin {
+                                    name: identity.clone(),
+                                    provider,
+                                    refresh_sealed: sealed,
+                                },
+                            )
+                            .await?;
+                    }
                     gw.store
                         .insert_event(&NewEvent {
                             kind: "login",
@@ -217,6 +232,14 @@ async fn token_inner(gw: &Gateway, f: TokenForm) -> Result<Response, ApiError> {
                     "invalid_grant",
                     "refresh token expired or revoked; run `hoopctl login`",
                 ));
+            }
+            // A login from a provider sign-in asks the provider again first, before the token
+            // is spent: a provider that cannot be reached now must not cost the client its
+            // login.
+            if row.used_at.is_none()
+                && let Some(refused) = super::idp::recheck(gw, &row.family, oauth_error).await?
+            {
+                return Ok(refused);
             }
             if row.used_at.is_some() || !gw.store.use_refresh(&hash).await? {
                 // Replay of a rotated token: someone else holds a copy. End the whole family.

@@ -16,7 +16,7 @@ use crate::clock::now_ms;
 use crate::gateway::Gateway;
 use crate::gateway::auth::normalize_user_code;
 use crate::gateway::oidc::{Callback, FLOW_TTL, Refused, SignedIn, cookie_name};
-use crate::gateway::store::{FederatedIdentity, NewEvent};
+use crate::gateway::store::{FederatedIdentity, FederatedLogin, NewEvent};
 
 /// Where providers send people back (registered with each provider as the redirect URI).
 pub const CALLBACK_PATH: &str = "/device/oidc/callback";
@@ -188,6 +188,12 @@ pub async fn callback(
     if let Ok(mut known) = gw.federated.write() {
         known.insert(f.name.clone(), f);
     }
+    // With a refresh token from the provider, each refresh of this login asks it again.
+    if let (Some(rt), Some(sealer)) = (&s.refresh_token, &gw.idp_tokens) {
+        gw.store
+            .attach_idp_refresh(&s.user_code, &s.provider, &sealer.seal(&s.name, rt))
+            .await?;
+    }
     if !gw
         .store
         .decide_device(&s.user_code, "approved", Some(&s.name))
@@ -250,5 +256,116 @@ fn federated(s: &SignedIn) -> FederatedIdentity {
         groups: s.groups.clone(),
         signed_in_at: now_ms(),
         valid_until: s.valid_until,
+    }
+}
+
+/// At a refresh of a login that came from a provider sign-in with a refresh token: asks the
+/// provider again. `Ok(None)`: it still vouches (groups and lifetime updated). `Ok(Some(r))`:
+/// the refresh is refused with `r` — the provider refused (the login is revoked, the person's
+/// sign-in ends everywhere, and the audit log says why) or cannot be reached now.
+pub async fn recheck(
+    gw: &Gateway,
+    family: &str,
+    refused_with: impl Fn(StatusCode, &str, &str) -> Response,
+) -> Result<Option<Response>, ApiError> {
+    let Some(login) = gw.store.federated_login(family).await? else {
+        return Ok(None);
+    };
+    let opened = gw
+        .idp_tokens
+        .as_ref()
+        .and_then(|s| s.open(&login.name, &login.refresh_sealed));
+    let subject = gw
+        .federated
+        .read()
+        .ok()
+        .and_then(|k| k.get(&login.name).map(|f| f.subject.clone()));
+    let outcome = match (opened, subject) {
+        (Some(rt), Some(subject)) => {
+            gw.oidc
+                .refresh(&login.provider, &rt, &login.name, &subject, now_ms())
+                .await
+        }
+        _ => Err(Refused {
+            provider: Some(login.provider.clone()),
+            who: Some(login.name.clone()),
+            ..Refused::new(
+                "the provider's refresh token cannot be read here (the gateway's idp-token-key changed)",
+            )
+        }),
+    };
+    match outcome {
+        Ok(s) => {
+            let f = FederatedIdentity {
+                signed_in_at: gw
+                    .federated
+                    .read()
+                    .ok()
+                    .and_then(|k| k.get(&s.name).map(|f| f.signed_in_at))
+                    .unwrap_or_else(now_ms),
+                ..federated(&s)
+            };
+            if let Err(conflict) = gw.store.record_federated(&f).await? {
+                return Ok(Some(refused_with(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    &conflict.to_string(),
+                )));
+            }
+            if let Ok(mut known) = gw.federated.write() {
+                known.insert(f.name.clone(), f);
+            }
+            if let (Some(rt), Some(sealer)) = (&s.refresh_token, &gw.idp_tokens) {
+                gw.store
+                    .put_federated_login(
+                        family,
+                        &FederatedLogin {
+                            name: login.name.clone(),
+                            provider: login.provider.clone(),
+                            refresh_sealed: sealer.seal(&login.name, rt),
+                        },
+                    )
+                    .await?;
+            }
+            Ok(None)
+        }
+        Err(r) if r.unavailable => Ok(Some(refused_with(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            &format!("{}; try again later", r.message),
+        ))),
+        Err(r) => {
+            gw.store.revoke_family(family).await?;
+            let ended = gw.federated.write().ok().and_then(|mut k| {
+                k.get_mut(&login.name).map(|f| {
+                    f.valid_until = f.valid_until.min(now_ms());
+                    f.clone()
+                })
+            });
+            if let Some(f) = ended {
+                let _ = gw.store.record_federated(&f).await?;
+            }
+            let detail = format!(
+                "identity provider {} refused to renew the sign-in of {}: {}; the login was revoked",
+                login.provider, login.name, r.message
+            );
+            gw.store
+                .insert_event(&NewEvent {
+                    kind: "login",
+                    identity: Some(&login.name),
+                    outcome: Some("denied"),
+                    detail: Some(&detail),
+                    ..Default::default()
+                })
+                .await?;
+            Ok(Some(refused_with(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                &format!(
+                    "identity provider {} no longer vouches for this sign-in ({}); run `hoopctl login`",
+                    login.provider, r.message
+                ),
+            )))
+        }
     }
 }

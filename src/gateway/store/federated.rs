@@ -138,3 +138,94 @@ impl Store {
         Ok(Ok(()))
     }
 }
+
+/// A gateway login that came from a provider sign-in with a refresh token.
+#[derive(Debug, Clone)]
+pub struct FederatedLogin {
+    /// The identity.
+    pub name: String,
+    /// The provider.
+    pub provider: String,
+    /// Its refresh token, sealed.
+    pub refresh_sealed: Vec<u8>,
+}
+
+impl Store {
+    /// Keeps the provider's (sealed) refresh token with an approved device code, until the code
+    /// becomes a login.
+    pub async fn attach_idp_refresh(
+        &self,
+        user_code: &str,
+        provider: &str,
+        sealed: &[u8],
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE device_codes SET idp_provider = ?2, idp_refresh = ?3 WHERE user_code = ?1",
+        )
+        .bind(user_code)
+        .bind(provider)
+        .bind(sealed)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The provider and sealed refresh token a device code carries, if any.
+    pub async fn device_idp_refresh(&self, device_hash: &str) -> Result<Option<(String, Vec<u8>)>> {
+        let r = sqlx::query(
+            "SELECT idp_provider, idp_refresh FROM device_codes
+             WHERE device_code_hash = ?1 AND idp_refresh IS NOT NULL",
+        )
+        .bind(device_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match r {
+            Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
+            None => None,
+        })
+    }
+
+    /// Records (or updates) the provider login behind a gateway login (`family`).
+    pub async fn put_federated_login(&self, family: &str, l: &FederatedLogin) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO federated_logins (family, name, provider, refresh_sealed, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (family) DO UPDATE SET refresh_sealed = ?4, updated_at = ?5",
+        )
+        .bind(family)
+        .bind(&l.name)
+        .bind(&l.provider)
+        .bind(&l.refresh_sealed)
+        .bind(crate::clock::now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The provider login behind a gateway login, if it has one.
+    pub async fn federated_login(&self, family: &str) -> Result<Option<FederatedLogin>> {
+        let r = sqlx::query(
+            "SELECT name, provider, refresh_sealed FROM federated_logins WHERE family = ?1",
+        )
+        .bind(family)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match r {
+            Some(r) => Some(FederatedLogin {
+                name: r.try_get(0)?,
+                provider: r.try_get(1)?,
+                refresh_sealed: r.try_get(2)?,
+            }),
+            None => None,
+        })
+    }
+
+    /// Forgets the provider login behind a gateway login.
+    pub async fn delete_federated_login(&self, family: &str) -> Result<()> {
+        sqlx::query("DELETE FROM federated_logins WHERE family = ?1")
+            .bind(family)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
