@@ -1426,6 +1426,73 @@ claims = { repository_id = 123456, ref = "refs/heads/main", environment = ["prod
         );
     }
 
+    const OIDC: &str = r#"
+[[auth.oidc]]
+name = "corp"
+issuer = "https://login.example.com"
+client_id = "hoopctl-gateway"
+client_secret = { env = "OIDC_SECRET" }
+claims.groups = "org.teams[*].name"
+allowed_domains = ["example.com"]
+"#;
+
+    #[test]
+    fn oidc_providers_parse_with_defaults_and_bad_ones_say_why() {
+        let c = Config::parse(&format!("{MIN}{OIDC}"), Path::new("/")).unwrap();
+        let o = &c.auth.oidc[0];
+        assert_eq!(o.scopes, ["openid", "email", "profile"]);
+        assert_eq!(o.claims.username, "email");
+        assert_eq!(o.label(), "corp");
+        assert!(c.auth.local_users);
+        let cases: &[(&str, &str, &str)] = &[
+            ("https://login", "http://login", "must be an https:// URL"),
+            ("name = \"corp\"", "name = \"Corp SSO\"", "1-32 characters"),
+            (
+                "claims.groups = \"org.teams[*].name\"",
+                "claims.groups = \"org..teams\"",
+                "claims.groups \"org..teams\": an empty key",
+            ),
+            (
+                "allowed_domains = [\"example.com\"]",
+                "allowed_domains = [\"@Example.com\"]",
+                "must be a lowercase domain",
+            ),
+            (
+                "allowed_domains = [\"example.com\"]",
+                "scopes = [\"email\"]",
+                "scopes must include \"openid\"",
+            ),
+            (
+                "allowed_domains = [\"example.com\"]",
+                "prompt = \"always\"",
+                "prompt \"always\" must be",
+            ),
+            (
+                "claims.groups = \"org.teams[*].name\"",
+                "allowed_groups = [\"dev\"]",
+                "allowed_groups needs claims.groups",
+            ),
+            (
+                "client_secret = { env = \"OIDC_SECRET\" }",
+                "client_secret = \"hunter2\"",
+                "secrets are not written into the config",
+            ),
+        ];
+        for (from, to, want) in cases {
+            let text = format!("{MIN}{}", OIDC.replace(from, to));
+            let err = Config::parse(&text, Path::new("/")).unwrap_err().0;
+            assert!(err.contains(want), "{to}: {err}");
+            assert!(!err.contains("hunter2"), "{err}");
+        }
+        let err = Config::parse(
+            &format!("{MIN}\n[auth]\nlocal_users = false\n"),
+            Path::new("/"),
+        )
+        .unwrap_err()
+        .0;
+        assert!(err.contains("nobody could sign in"), "{err}");
+    }
+
     #[test]
     fn unsafe_workload_configs_are_refused_with_the_reason() {
         let cases: &[(&str, &str, &str)] = &[

@@ -36,6 +36,18 @@ name = "admin"
 password_hash = "{hash}"
 groups = ["developers", "approvers", "admins"]
 
+# People sign in with your identity provider (docs/idp.md has Okta, Entra ID, Google, Keycloak
+# and Auth0 recipes). Register https://YOUR-GATEWAY/device/oidc/callback as its redirect URI.
+# [[auth.oidc]]
+# name = "corp"
+# display_name = "Corp SSO"
+# issuer = "https://login.example.com"
+# client_id = "hoopctl-gateway"
+# client_secret = {{ env = "HOOPCTL_OIDC_SECRET" }}
+# scopes = ["openid", "email", "profile", "groups", "offline_access"]
+# claims.groups = "groups"
+# allowed_domains = ["example.com"]
+
 [grants]
 default_duration = "1h"
 max_duration = "8h"

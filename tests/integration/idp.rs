@@ -544,6 +544,10 @@ async fn forged_replayed_or_foreign_sign_ins_are_refused_on_the_page_and_audited
             "the ID token's nonce is not this sign-in's",
         ),
         (
+            json!({"at_hash": "AAAAAAAAAAAAAAAAAAAAAA"}),
+            "the ID token's at_hash does not match the access token",
+        ),
+        (
             json!({"azp": "someone-else"}),
             "the ID token was issued for another client",
         ),
@@ -872,4 +876,69 @@ async fn a_refresh_asks_the_provider_again() {
         "{:?}",
         refusals(&gw)
     );
+}
+
+/// Local passwords turned off, `allowed_groups` and `max_age`: the page offers only the
+/// provider, a password is refused, a person in none of the allowed groups is refused, and so
+/// is a sign-in whose last authentication at the provider is older than `max_age`.
+#[tokio::test(flavor = "multi_thread")]
+async fn local_users_off_allowed_groups_and_max_age() {
+    if !require_idp() {
+        return;
+    }
+    let port = free_port();
+    let gw = TestGateway::start_full(
+        "",
+        &[("TEST_IDP_SECRET", CLIENT_SECRET)],
+        "",
+        &format!(
+            "local_users = false\n{}",
+            provider_config(
+                port,
+                "claims.groups = \"groups\"\nallowed_groups = [\"developers\"]\nmax_age = \"10m\""
+            )
+        ),
+    );
+    let idp = Idp::start(port, &gw, accounts());
+    let (code, _) = device_code(&gw).await;
+    let mut b = Browser::new(&gw);
+    let page = b.get(&format!("{}/device?user_code={code}", gw.url)).await;
+    assert!(page.body.contains("Sign in with Corp SSO"), "{}", page.body);
+    assert!(!page.body.contains("name=\"password\""), "{}", page.body);
+    let refused = b
+        .post_form(
+            &format!("{}/device", gw.url),
+            &[
+                ("user_code", &code),
+                ("username", "alice"),
+                ("password", "alice-password"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("turned off"), "{}", refused.body);
+
+    let page = Browser::new(&gw).sign_in(&gw, &idp, &code, "erin").await;
+    assert!(
+        page.body
+            .contains("you are in none of the groups allowed to sign in here (developers)"),
+        "{}",
+        page.body
+    );
+    let mut b = Browser::new(&gw);
+    let authorize = b.start(&gw, &code).await;
+    assert!(authorize.contains("max_age=600"), "{authorize}");
+    idp.next_login("dana").await;
+    idp.fault(json!({"auth_time": now_s() - 3600})).await;
+    let back = b.through_provider(&gw, &authorize).await;
+    let page = b.get(&back).await;
+    assert!(
+        page.body
+            .contains("you last authenticated at the provider more than 10m ago"),
+        "{}",
+        page.body
+    );
+    // Within max_age, dana (a developer) signs in.
+    let page = Browser::new(&gw).sign_in(&gw, &idp, &code, "dana").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
 }
