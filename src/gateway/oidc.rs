@@ -475,17 +475,36 @@ impl Providers {
         let state = cb.state.as_deref().ok_or_else(|| {
             Refused::new("the provider's answer has no state; start again on the /device page")
         })?;
-        let flow = self
-            .flows
-            .lock()
-            .ok()
-            .and_then(|mut f| f.remove(state))
-            .filter(|f| f.started.elapsed() < FLOW_TTL)
-            .ok_or_else(|| {
-                Refused::new(
-                    "this sign-in is unknown, expired, or was already used; start again on the /device page",
-                )
-            })?;
+        let gone = || {
+            Refused::new(
+                "this sign-in is unknown, expired, or was already used; start again on the /device page",
+            )
+        };
+        // The flow is used up only by the browser that started it: someone who learned the
+        // state (but holds no cookie) can neither finish nor spoil it.
+        let browser: Option<[u8; 32]> = cookie.map(|c| Sha256::digest(c.as_bytes()).into());
+        let flow = {
+            let mut flows = self.flows.lock().map_err(|_| gone())?;
+            let f = flows
+                .get(state)
+                .filter(|f| f.started.elapsed() < FLOW_TTL)
+                .ok_or_else(gone)?;
+            let ours = browser.is_some_and(|h| {
+                aws_lc_rs::constant_time::verify_slices_are_equal(&h, &f.browser).is_ok()
+            });
+            if !ours {
+                let p = &self.list[f.provider];
+                return Err(Refused {
+                    provider: Some(p.cfg.name.clone()),
+                    user_code: Some(f.user_code.clone()),
+                    ..Refused::new(
+                        "this sign-in was started in another browser (or its cookie was blocked): \
+                         open the /device page yourself and enter the code your terminal shows",
+                    )
+                });
+            }
+            flows.remove(state).ok_or_else(gone)?
+        };
         let p = &self.list[flow.provider];
         let fail = |m: String| Refused {
             message: m,
@@ -494,17 +513,6 @@ impl Providers {
             who: None,
             unavailable: false,
         };
-        let from_this_browser = cookie.is_some_and(|c| {
-            let h: [u8; 32] = Sha256::digest(c.as_bytes()).into();
-            aws_lc_rs::constant_time::verify_slices_are_equal(&h, &flow.browser).is_ok()
-        });
-        if !from_this_browser {
-            return Err(fail(
-                "this sign-in was started in another browser (or its cookie was blocked): \
-                 open the /device page yourself and enter the code your terminal shows"
-                    .into(),
-            ));
-        }
         if let Some(iss) = &cb.iss
             && iss != &p.cfg.issuer
         {

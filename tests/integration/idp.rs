@@ -273,12 +273,28 @@ impl Browser {
         self.send(req, url).await
     }
 
-    /// Presses "Sign in with Corp SSO" for `code`: returns the provider's authorization URL.
+    /// Opens the `/device` page for `code`: returns its anti-forgery token.
+    pub async fn open_page(&mut self, gw: &TestGateway, code: &str) -> String {
+        let p = self
+            .get(&format!("{}/device?user_code={code}", gw.url))
+            .await;
+        let csrf = p
+            .body
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap_or_else(|| panic!("no anti-forgery token on the page: {}", p.body));
+        csrf.to_string()
+    }
+
+    /// Presses "Sign in with Corp SSO" for `code` on the page: returns the provider's
+    /// authorization URL.
     pub async fn start(&mut self, gw: &TestGateway, code: &str) -> String {
+        let csrf = self.open_page(gw, code).await;
         let p = self
             .post_form(
                 &format!("{}/device/oidc", gw.url),
-                &[("user_code", code), ("provider", "corp")],
+                &[("user_code", code), ("provider", "corp"), ("csrf", &csrf)],
             )
             .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
@@ -577,6 +593,42 @@ async fn forged_replayed_or_foreign_sign_ins_are_refused_on_the_page_and_audited
         assert_eq!(poll["error"], "authorization_pending", "{claims}: {poll}");
     }
 
+    // Another site posting the button's form (no token, or a token without its cookie).
+    let (code, _) = device_code(&gw).await;
+    let cross_site = Browser::new(&gw)
+        .post_form(
+            &format!("{}/device/oidc", gw.url),
+            &[("user_code", code.as_str()), ("provider", "corp")],
+        )
+        .await;
+    assert_eq!(cross_site.status, StatusCode::BAD_REQUEST);
+    assert!(
+        cross_site
+            .body
+            .contains("did not come from this gateway's /device page"),
+        "{}",
+        cross_site.body
+    );
+    let token = Browser::new(&gw).open_page(&gw, &code).await;
+    let foreign = Browser::new(&gw)
+        .post_form(
+            &format!("{}/device/oidc", gw.url),
+            &[
+                ("user_code", code.as_str()),
+                ("provider", "corp"),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    assert!(
+        foreign
+            .body
+            .contains("did not come from this gateway's /device page"),
+        "{}",
+        foreign.body
+    );
+    expected.push("did not come from this gateway's /device page".into());
+
     // Someone outside the allowed domains.
     let (code, _) = device_code(&gw).await;
     let page = Browser::new(&gw).sign_in(&gw, &idp, &code, "mallory").await;
@@ -619,6 +671,9 @@ async fn forged_replayed_or_foreign_sign_ins_are_refused_on_the_page_and_audited
         page.body
     );
     expected.push("started in another browser".into());
+    // …and that attempt did not spoil the sign-in for the browser that started it.
+    let own = a.get(&back).await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
 
     // PKCE: a code from one sign-in delivered with another's state is redeemed with the wrong
     // verifier, and the provider refuses it; and without any verifier the code is useless.

@@ -443,13 +443,14 @@ pub struct PageQuery {
     user_code: Option<String>,
 }
 
-pub async fn page(State(gw): State<Arc<Gateway>>, Query(q): Query<PageQuery>) -> Html<String> {
-    Html(render_page(
+pub async fn page(State(gw): State<Arc<Gateway>>, Query(q): Query<PageQuery>) -> Response {
+    device_page(
         &gw,
+        StatusCode::OK,
         q.user_code.as_deref().unwrap_or(""),
         None,
         StatusMsg::None,
-    ))
+    )
 }
 
 #[derive(Deserialize)]
@@ -469,16 +470,7 @@ pub async fn submit(
     let code = normalize_user_code(&f.user_code);
     let username = f.username.trim().to_string();
     let page = |status: StatusCode, msg: &str| {
-        (
-            status,
-            Html(render_page(
-                &gw,
-                &code,
-                Some(&username),
-                StatusMsg::Error(msg),
-            )),
-        )
-            .into_response()
+        device_page(&gw, status, &code, Some(&username), StatusMsg::Error(msg))
     };
     if !gw.config.auth.local_users {
         return Ok(page(
@@ -555,15 +547,42 @@ pub async fn submit(
             "That code was already used or expired.",
         ));
     }
-    Ok(Html(render_page(
+    Ok(device_page(
         &gw,
+        StatusCode::OK,
         "",
         None,
         StatusMsg::Ok(&format!(
             "Signed in as {username}. Return to your terminal."
         )),
     ))
-    .into_response())
+}
+
+/// The cookie holding the page's anti-forgery token (`__Host-`: only this origin, path `/`,
+/// Secure; `SameSite=Strict`: never sent with another site's request).
+pub(super) const CSRF_COOKIE: &str = "__Host-hoopctl_csrf";
+
+/// The `/device` page as a response, with a fresh anti-forgery token in a cookie and in the
+/// form: a "Sign in with …" press is honoured only with both (see `idp::start`), so another
+/// site cannot start a sign-in in the visitor's browser for a code of its choosing.
+pub(super) fn device_page(
+    gw: &Gateway,
+    status: StatusCode,
+    code: &str,
+    username: Option<&str>,
+    msg: StatusMsg<'_>,
+) -> Response {
+    let csrf = new_token("");
+    let mut resp = (status, Html(render_page(gw, code, username, msg, &csrf))).into_response();
+    let cookie = format!("{CSRF_COOKIE}={csrf}; Path=/; Secure; HttpOnly; SameSite=Strict");
+    if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
+        resp.headers_mut().append(axum::http::header::SET_COOKIE, v);
+    }
+    resp.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    resp
 }
 
 /// What the page says above the form.
@@ -591,11 +610,12 @@ fn escape(s: &str) -> String {
 
 /// The `/device` page: the code, a button per identity provider, and (where enabled) the
 /// local user name and password.
-pub(super) fn render_page(
+fn render_page(
     gw: &Gateway,
     code: &str,
     username: Option<&str>,
     msg: StatusMsg<'_>,
+    csrf: &str,
 ) -> String {
     let banner = match msg {
         StatusMsg::None => String::new(),
@@ -647,10 +667,12 @@ fieldset{{margin-top:1.5rem}}button{{margin-top:1.5rem;padding:.5rem 1rem;font-s
 <p>{intro} Only continue if you ran <code>hoopctl login</code> yourself.</p>
 {banner}
 <form method="post" action="/device">
+<input type="hidden" name="csrf" value="{csrf}">
 <label>Code <input name="user_code" value="{code}" autocomplete="off" required></label>
 {providers}{local}
 </form>
 </body></html>"#,
         code = escape(code),
+        csrf = escape(csrf),
     )
 }

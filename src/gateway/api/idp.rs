@@ -7,11 +7,11 @@ use std::sync::Arc;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::ApiError;
-use super::device::{StatusMsg, render_page};
+use super::device::{CSRF_COOKIE, StatusMsg, device_page};
 use crate::clock::now_ms;
 use crate::gateway::Gateway;
 use crate::gateway::auth::normalize_user_code;
@@ -29,6 +29,9 @@ fn redirect_uri(gw: &Gateway) -> String {
 pub struct StartForm {
     user_code: String,
     provider: String,
+    /// The page's anti-forgery token; must equal the cookie's.
+    #[serde(default)]
+    csrf: Option<String>,
     // The page's local-user fields come along when a provider button is pressed: ignored.
     #[serde(default)]
     #[allow(dead_code)]
@@ -39,7 +42,7 @@ pub struct StartForm {
 }
 
 fn page(gw: &Gateway, status: StatusCode, code: &str, msg: StatusMsg<'_>) -> Response {
-    (status, Html(render_page(gw, code, None, msg))).into_response()
+    device_page(gw, status, code, None, msg)
 }
 
 /// Records a refused sign-in and shows why.
@@ -70,12 +73,37 @@ async fn refused(gw: &Gateway, r: Refused) -> Result<Response, ApiError> {
     ))
 }
 
-/// `POST /device/oidc`: checks the code, then sends the browser to the provider.
+/// `POST /device/oidc`: checks the press came from this gateway's page and the code is
+/// pending, then sends the browser to the provider.
 pub async fn start(
     State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
     Form(f): Form<StartForm>,
 ) -> Result<Response, ApiError> {
     let code = normalize_user_code(&f.user_code);
+    let from_our_page = match (f.csrf.as_deref(), cookie(&headers, CSRF_COOKIE)) {
+        (Some(form), Some(jar)) if !form.is_empty() => {
+            aws_lc_rs::constant_time::verify_slices_are_equal(form.as_bytes(), jar.as_bytes())
+                .is_ok()
+        }
+        _ => false,
+    };
+    if !from_our_page {
+        // Another site posting here would start a sign-in in the visitor's browser, at a
+        // provider that may let them through silently, for a code of its choosing.
+        return refused(
+            &gw,
+            Refused {
+                provider: Some(f.provider.clone()),
+                user_code: Some(code),
+                ..Refused::new(
+                    "the sign-in did not come from this gateway's /device page (or the browser blocked its cookie); \
+                     open the page yourself and press the button again",
+                )
+            },
+        )
+        .await;
+    }
     let found = gw.store.device_by_user_code(&code).await?;
     if !found
         .as_ref()
