@@ -87,7 +87,7 @@ pub async fn list(profile: &str, f: AuditFilter, out: Output) -> Result<(), Fail
                         f("sha")
                     ));
                 }
-                println!("{line}");
+                println!("{}", super::replay::clean(&line));
             }
         }
     }
@@ -143,7 +143,7 @@ pub async fn who_accessed(
                         s.chars().take(200).collect::<String>()
                     ));
                 }
-                println!("{line}");
+                println!("{}", super::replay::clean(&line));
             }
         }
     }

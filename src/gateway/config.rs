@@ -270,6 +270,18 @@ pub struct OidcProvider {
     /// Provider groups of which a person must be in at least one (empty: any).
     #[serde(default)]
     pub allowed_groups: Vec<String>,
+    /// Put before every group from this provider (`"okta:"`): keeps its groups apart from
+    /// configured ones and from other providers'.
+    #[serde(default)]
+    pub groups_prefix: Option<String>,
+    /// Whether this provider's groups may confer admin or approver rights (`auth.admin_groups`,
+    /// `grants.approver_groups`, compared after `groups_prefix`). Off: such groups are dropped.
+    #[serde(default)]
+    pub privileged_groups: bool,
+    /// Accept emails without `email_verified = true` (only for a provider that verifies every
+    /// address itself and does not say so in its tokens).
+    #[serde(default)]
+    pub allow_unverified_email: bool,
     /// `prompt` sent to the provider: `login`, `consent`, `select_account` or `none`.
     #[serde(default)]
     pub prompt: Option<String>,

@@ -231,6 +231,35 @@ pub struct SignedIn {
     pub refresh_token: Option<Secret<String>>,
 }
 
+/// A login's renewal lease ([`Providers::lease`]); released when dropped.
+pub struct Lease<'a> {
+    set: &'a std::sync::Mutex<std::collections::HashSet<String>>,
+    family: String,
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut s) = self.set.lock() {
+            s.remove(&self.family);
+        }
+    }
+}
+
+/// What a renewal with the provider's refresh token brought.
+#[derive(Debug)]
+pub enum Renewed {
+    /// A fresh ID token: the person's claims now.
+    Claims(SignedIn),
+    /// No ID token: the grant was renewed; the claims of the last sign-in stand until
+    /// `valid_until`.
+    Kept {
+        /// The refresh token to use next.
+        refresh_token: Secret<String>,
+        /// Until when (unix ms).
+        valid_until: i64,
+    },
+}
+
 /// Why a sign-in failed: what the person is told (and the audit records), with what is known
 /// of the attempt.
 #[derive(Debug, Clone)]
@@ -281,6 +310,11 @@ struct Flow {
 /// The configured providers and the sign-ins in progress.
 pub struct Providers {
     list: Vec<Provider>,
+    /// Logins (token families) being renewed with their provider right now.
+    renewing: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// `auth.admin_groups` and `grants.approver_groups`: what a provider's groups may not
+    /// grant unless its `privileged_groups` is set.
+    privileged: Vec<String>,
     flows: std::sync::Mutex<HashMap<String, Flow>>,
 }
 
@@ -350,9 +384,22 @@ impl Providers {
                 secret,
             });
         }
+        let mut privileged = cfg.auth.admin_groups.clone();
+        privileged.extend(cfg.grants.approver_groups.iter().cloned());
         Ok(Providers {
             list,
+            renewing: Default::default(),
+            privileged,
             flows: Default::default(),
+        })
+    }
+
+    /// Takes the renewal lease of login `family`; `None` while another holds it.
+    pub fn lease(&self, family: &str) -> Option<Lease<'_>> {
+        let mut r = self.renewing.lock().ok()?;
+        r.insert(family.to_string()).then(|| Lease {
+            set: &self.renewing,
+            family: family.to_string(),
         })
     }
 
@@ -443,11 +490,18 @@ impl Providers {
             .flows
             .lock()
             .map_err(|_| Refused::new("the gateway is shutting down"))?;
-        flows.retain(|_, f| f.started.elapsed() < FLOW_TTL);
-        if flows.len() >= MAX_FLOWS {
-            return Err(Refused::new(
-                "too many sign-ins are in progress; try again in a few minutes",
-            ));
+        // One sign-in per code (a new press replaces the last), expired ones dropped, and at
+        // the cap the oldest gives way: a flood of starts cannot lock everyone out.
+        flows.retain(|_, f| f.started.elapsed() < FLOW_TTL && f.user_code != user_code);
+        while flows.len() >= MAX_FLOWS {
+            let Some(oldest) = flows
+                .iter()
+                .min_by_key(|(_, f)| f.started)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            flows.remove(&oldest);
         }
         flows.insert(
             state.clone(),
@@ -513,6 +567,16 @@ impl Providers {
             who: None,
             unavailable: false,
         };
+        // RFC 9207: a provider that promises `iss` in its answers must send it.
+        let promised = p.keys.discovery().await.is_ok_and(|d| {
+            d.get("authorization_response_iss_parameter_supported") == Some(&Value::Bool(true))
+        });
+        if cb.iss.is_none() && promised {
+            return Err(fail(
+                "the answer carries no iss although the provider promises one (a mix-up between providers?); start again"
+                    .into(),
+            ));
+        }
         if let Some(iss) = &cb.iss
             && iss != &p.cfg.issuer
         {
@@ -547,8 +611,8 @@ impl Providers {
             ],
         )
         .await
-        .map_err(|(m, unavailable)| Refused {
-            unavailable,
+        .map_err(|(m, f)| Refused {
+            unavailable: f == Failed::Unavailable,
             ..fail(m)
         })?;
         let claims = verify_id_token(p, &tokens, Some(&flow.nonce), now_ms)
@@ -557,16 +621,19 @@ impl Providers {
                 unavailable,
                 ..fail(m)
             })?;
-        let mut s = map_claims(p, &claims).map_err(|(m, who)| Refused { who, ..fail(m) })?;
+        let mut s = map_claims(p, &self.privileged, &claims)
+            .map_err(|(m, who)| Refused { who, ..fail(m) })?;
         s.user_code = flow.user_code.clone();
         s.refresh_token = tokens.refresh_token.map(Secret::new);
         Ok(s)
     }
 
     /// Asks provider `provider` again, with its refresh token, whether `subject` (known here as
-    /// `name`) may stay signed in, and with which groups now. The answer's ID token is checked
-    /// as at sign-in (but for the nonce, which a refresh does not carry) and must be about the
-    /// same account and name.
+    /// `name`) may stay signed in, and with which groups now. A renewed ID token is checked as
+    /// at sign-in (but for the nonce, which a refresh does not carry) and must be about the same
+    /// account and name. Only the provider's `invalid_grant`, another account, or a person no
+    /// longer allowed is a refusal; anything else (unreachable, misconfigured, an ID token that
+    /// does not check out) is `unavailable`: the login is kept for a retry, not ended.
     pub async fn refresh(
         &self,
         provider: &str,
@@ -574,7 +641,7 @@ impl Providers {
         name: &str,
         subject: &str,
         now_ms: i64,
-    ) -> Result<SignedIn, Refused> {
+    ) -> Result<Renewed, Refused> {
         let p = self
             .list
             .iter()
@@ -600,11 +667,31 @@ impl Providers {
             ],
         )
         .await
-        .map_err(|(m, u)| fail(m, u))?;
+        .map_err(|(m, f)| fail(m, f != Failed::Refused))?;
+        // Providers may rotate the refresh token; one that does not keeps the old one valid.
+        let next = tokens
+            .refresh_token
+            .clone()
+            .map(Secret::new)
+            .unwrap_or_else(|| Secret::new(refresh_token.expose().clone()));
+        if tokens.id_token.is_none() {
+            // OIDC Core §12.2: a refresh need not return an ID token. The provider still
+            // vouches (it renewed the grant), with what it said at the last sign-in.
+            let lifetime = tokens.expires_in.unwrap_or(300).clamp(60, 3600);
+            return Ok(Renewed::Kept {
+                refresh_token: next,
+                valid_until: now_ms + lifetime * 1000,
+            });
+        }
         let claims = verify_id_token(p, &tokens, None, now_ms)
             .await
-            .map_err(|(m, u)| fail(m, u))?;
-        let mut s = map_claims(p, &claims).map_err(|(m, _)| fail(m, false))?;
+            .map_err(|(m, _)| {
+                fail(
+                    format!("the renewed ID token does not check out: {m}"),
+                    true,
+                )
+            })?;
+        let mut s = map_claims(p, &self.privileged, &claims).map_err(|(m, _)| fail(m, false))?;
         if s.subject != subject || s.name != name {
             return Err(fail(
                 format!(
@@ -614,29 +701,40 @@ impl Providers {
                 false,
             ));
         }
-        // Providers may rotate the refresh token; one that does not keeps the old one valid.
-        s.refresh_token = Some(
-            tokens
-                .refresh_token
-                .map(Secret::new)
-                .unwrap_or_else(|| Secret::new(refresh_token.expose().clone())),
-        );
-        Ok(s)
+        s.refresh_token = Some(next);
+        Ok(Renewed::Claims(s))
     }
 }
 
-/// A request to the provider's token endpoint (client_secret_basic). Errors: (message,
-/// provider unreachable).
+/// How a token request failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failed {
+    /// The provider could not be reached, or answered with a server error.
+    Unavailable,
+    /// The provider refused the grant itself (`invalid_grant`): the code or refresh token is
+    /// not (or no longer) good.
+    Refused,
+    /// Anything else: a client misconfiguration (`invalid_client`), rate limiting, an answer
+    /// that is not OAuth.
+    Other,
+}
+
+/// A request to the provider's token endpoint (client_secret_basic). Errors say what went
+/// wrong for the person (never internal URLs or response bodies: those go to the log).
 async fn token_request(
     p: &Provider,
     form: &[(&str, &str)],
-) -> Result<TokenResponse, (String, bool)> {
-    let down = |m: String| (m, true);
-    let doc = p.keys.discovery().await.map_err(|e| {
+) -> Result<TokenResponse, (String, Failed)> {
+    let down = |m: String| (m, Failed::Unavailable);
+    let unreachable = || {
         down(format!(
-            "identity provider {} cannot be reached now ({e}); try again later",
+            "identity provider {} cannot be reached now; try again later",
             p.cfg.name
         ))
+    };
+    let doc = p.keys.discovery().await.map_err(|e| {
+        tracing::warn!(provider = %p.cfg.name, error = %e, "OIDC discovery failed");
+        unreachable()
     })?;
     let endpoint = doc
         .get("token_endpoint")
@@ -648,10 +746,10 @@ async fn token_request(
                     "identity provider {}'s discovery document has no usable token_endpoint",
                     p.cfg.name
                 ),
-                false,
+                Failed::Other,
             )
         })?;
-    let resp = p
+    let mut resp = p
         .keys
         .http()
         .post(endpoint)
@@ -665,25 +763,42 @@ async fn token_request(
         .await
         .map_err(|e| {
             tracing::warn!(provider = %p.cfg.name, error = %e, "OIDC token request failed");
-            down(format!(
-                "identity provider {} cannot be reached now; try again later",
-                p.cfg.name
-            ))
+            unreachable()
         })?;
     let status = resp.status();
-    let body = resp
-        .bytes()
-        .await
-        .map_err(|e| down(format!("reading the token response: {e}")))?;
-    if body.len() > 256 * 1024 {
-        return Err(("the token response is larger than 256 KiB".into(), false));
+    // Read with a cap: a provider (or something posing as one) cannot make the gateway buffer
+    // without bound.
+    let mut body = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(c)) if body.len() + c.len() <= 256 * 1024 => body.extend_from_slice(&c),
+            Ok(Some(_)) => {
+                return Err((
+                    "the provider's token response is larger than 256 KiB".into(),
+                    Failed::Other,
+                ));
+            }
+            Ok(None) => break,
+            Err(e) => {
+                tracing::warn!(provider = %p.cfg.name, error = %e, "reading the OIDC token response");
+                return Err(unreachable());
+            }
+        }
     }
     if !status.is_success() {
         let e: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let code = e.get("error").and_then(Value::as_str);
         let text = |k: &str| e.get(k).and_then(Value::as_str).map(quote);
         let what = match form.first() {
             Some((_, "refresh_token")) => "to renew the sign-in",
             _ => "the authorization code",
+        };
+        let kind = if status.is_server_error() {
+            Failed::Unavailable
+        } else if code == Some("invalid_grant") {
+            Failed::Refused
+        } else {
+            Failed::Other
         };
         return Err((
             format!(
@@ -695,7 +810,7 @@ async fn token_request(
                     .map(|d| format!(" {d}"))
                     .unwrap_or_default()
             ),
-            status.is_server_error(),
+            kind,
         ));
     }
     serde_json::from_slice(&body).map_err(|_| {
@@ -704,7 +819,7 @@ async fn token_request(
                 "identity provider {}'s token response is not the JSON it should be",
                 p.cfg.name
             ),
-            false,
+            Failed::Other,
         )
     })
 }
@@ -730,6 +845,7 @@ struct TokenResponse {
     id_token: Option<String>,
     access_token: Option<String>,
     refresh_token: Option<String>,
+    expires_in: Option<i64>,
 }
 
 /// Checks the ID token; returns its claims. Errors: (message, provider keys unreachable).
@@ -869,13 +985,18 @@ async fn verify_id_token(
 }
 
 /// Claims → identity. Errors: (message, who the provider said it was).
-fn map_claims(p: &Provider, c: &Map<String, Value>) -> Result<SignedIn, (String, Option<String>)> {
+fn map_claims(
+    p: &Provider,
+    privileged: &[String],
+    c: &Map<String, Value>,
+) -> Result<SignedIn, (String, Option<String>)> {
     let all = Value::Object(c.clone());
     let first = |s: &Selector| s.strings(&all).into_iter().next();
     let subject = c
         .get("sub")
         .and_then(Value::as_str)
-        .unwrap_or_default()
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ("the ID token has no subject (sub)".to_string(), None))?
         .to_string();
     let raw = first(&p.username).ok_or_else(|| {
         (
@@ -886,32 +1007,43 @@ fn map_claims(p: &Provider, c: &Map<String, Value>) -> Result<SignedIn, (String,
             None,
         )
     })?;
-    let name = raw.to_lowercase();
-    let who = Some(name.clone());
+    // ASCII only: Unicode case folding maps other characters onto ASCII letters (the Kelvin
+    // sign onto "k"), which would let one account take another's name.
+    let name = raw.to_ascii_lowercase();
     if !valid_name(&name) {
         return Err((
             format!(
                 "{} cannot be a hoopctl identity name (1-64 characters of a-z, 0-9, '.', '_', '-', '@'); ask the operator to map another claim",
                 quote(&raw)
             ),
+            None,
+        ));
+    }
+    let who = Some(name.clone());
+    let email = first(&p.email).map(|e| e.to_ascii_lowercase());
+    // An address the provider has not verified names nobody: it must not become the identity
+    // or pass the domain check (unless the operator says this provider verifies them all).
+    let verified = p.cfg.allow_unverified_email
+        || match c.get("email_verified") {
+            Some(Value::Bool(b)) => *b,
+            Some(Value::String(s)) => s == "true",
+            _ => false,
+        };
+    let named_by_email = p.cfg.claims.username == p.cfg.claims.email;
+    if (named_by_email || !p.cfg.allowed_domains.is_empty()) && email.is_some() && !verified {
+        return Err((
+            "your email address is not verified at the provider (email_verified is not true)"
+                .into(),
             who,
         ));
     }
-    let email = first(&p.email).map(|e| e.to_lowercase());
     if !p.cfg.allowed_domains.is_empty() {
         let domain = email
             .as_deref()
             .and_then(|e| e.rsplit_once('@'))
             .map(|(_, d)| d);
-        let verified = c.get("email_verified").and_then(Value::as_bool) != Some(false);
         match domain {
-            Some(d) if verified && p.cfg.allowed_domains.iter().any(|a| a == d) => {}
-            Some(_) if !verified => {
-                return Err((
-                    "your email address is not verified at the provider".into(),
-                    who,
-                ));
-            }
+            Some(d) if p.cfg.allowed_domains.iter().any(|a| a == d) => {}
             Some(d) => {
                 return Err((
                     format!(
@@ -935,9 +1067,8 @@ fn map_claims(p: &Provider, c: &Map<String, Value>) -> Result<SignedIn, (String,
         .as_ref()
         .map(|g| g.strings(&all))
         .unwrap_or_default();
-    groups.sort();
-    groups.dedup();
-    groups.retain(|g| !g.is_empty() && g.len() <= 256);
+    // Printable, bounded names only: they end up in policy, the audit log and terminals.
+    groups.retain(|g| !g.is_empty() && g.len() <= 256 && !g.chars().any(char::is_control));
     if !p.cfg.allowed_groups.is_empty() && !groups.iter().any(|g| p.cfg.allowed_groups.contains(g))
     {
         return Err((
@@ -948,6 +1079,17 @@ fn map_claims(p: &Provider, c: &Map<String, Value>) -> Result<SignedIn, (String,
             who,
         ));
     }
+    if let Some(prefix) = &p.cfg.groups_prefix {
+        for g in &mut groups {
+            g.insert_str(0, prefix);
+        }
+    }
+    // Admin and approver rights come from a provider's groups only where the operator says so.
+    if !p.cfg.privileged_groups {
+        groups.retain(|g| !privileged.contains(g));
+    }
+    groups.sort();
+    groups.dedup();
     let exp = c.get("exp").and_then(Value::as_i64).unwrap_or_default();
     Ok(SignedIn {
         provider: p.cfg.name.clone(),
@@ -989,6 +1131,88 @@ mod tests {
         ] {
             assert!(Selector::parse(bad).is_err(), "{bad:?} should not parse");
         }
+    }
+
+    fn providers(extra: &str) -> (Providers, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("secret"), "s3cret").unwrap();
+        let text = format!(
+            "[gateway]\nlisten = \"127.0.0.1:8443\"\ndata_dir = \"data\"\n\n[[auth.oidc]]\nname = \"corp\"\n\
+             issuer = \"https://login.example.com\"\nclient_id = \"gw\"\n\
+             client_secret = {{ file = \"secret\" }}\nclaims.groups = \"groups\"\n{extra}"
+        );
+        let cfg = Config::parse(&text, dir.path()).unwrap();
+        (Providers::new(&cfg).unwrap(), dir)
+    }
+
+    fn claims(v: Value) -> Map<String, Value> {
+        let mut base = json!({"sub": "u1", "email": "dana@example.com", "email_verified": true,
+                              "exp": 2_000_000_000});
+        if let (Some(b), Value::Object(m)) = (base.as_object_mut(), v) {
+            b.extend(m);
+        }
+        base.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn provider_groups_cannot_confer_admin_rights_unless_allowed() {
+        let (p, _d) = providers("");
+        let c = claims(json!({"groups": ["developers", "admins", "approvers", "bad\u{1b}[2J"]}));
+        let s = map_claims(&p.list[0], &p.privileged, &c).unwrap();
+        assert_eq!(
+            s.groups,
+            ["developers"],
+            "admin, approver and control-character groups dropped"
+        );
+        let (p, _d) = providers("privileged_groups = true\ngroups_prefix = \"corp:\"");
+        let s = map_claims(&p.list[0], &p.privileged, &c).unwrap();
+        assert_eq!(
+            s.groups,
+            ["corp:admins", "corp:approvers", "corp:developers"]
+        );
+        let (p, _d) = providers("privileged_groups = true");
+        let s = map_claims(&p.list[0], &p.privileged, &c).unwrap();
+        assert_eq!(s.groups, ["admins", "approvers", "developers"]);
+    }
+
+    #[test]
+    fn names_are_ascii_and_emails_must_be_verified() {
+        let (p, _d) = providers("");
+        let pr = &p.list[0];
+        // The Kelvin sign lowercases to "k" in Unicode; not here.
+        let e = map_claims(
+            pr,
+            &p.privileged,
+            &claims(json!({"email": "\u{212A}evin@example.com"})),
+        )
+        .unwrap_err();
+        assert!(e.0.contains("cannot be a hoopctl identity name"), "{e:?}");
+        assert_eq!(
+            map_claims(
+                pr,
+                &p.privileged,
+                &claims(json!({"email": "Dana@Example.COM"}))
+            )
+            .unwrap()
+            .name,
+            "dana@example.com"
+        );
+        for unverified in [json!(false), json!("false"), Value::Null] {
+            let mut c = claims(json!({}));
+            c.insert("email_verified".into(), unverified.clone());
+            let e = map_claims(pr, &p.privileged, &c).unwrap_err();
+            assert!(e.0.contains("not verified"), "{unverified}: {e:?}");
+        }
+        let mut c = claims(json!({}));
+        c.insert("email_verified".into(), json!("true"));
+        assert!(map_claims(pr, &p.privileged, &c).is_ok());
+        c.remove("email_verified");
+        let (lax, _d) = providers("allow_unverified_email = true");
+        assert!(map_claims(&lax.list[0], &lax.privileged, &c).is_ok());
+        // No subject, no identity.
+        let mut c = claims(json!({}));
+        c.remove("sub");
+        assert!(map_claims(pr, &p.privileged, &c).is_err());
     }
 
     #[test]

@@ -535,7 +535,8 @@ impl Store {
     /// Marks an approved request consumed; false if someone else consumed it first.
     pub async fn consume_device(&self, hash: &str) -> Result<bool> {
         let n = sqlx::query(
-            "UPDATE device_codes SET status = 'consumed' WHERE device_code_hash = ? AND status = 'approved'",
+            "UPDATE device_codes SET status = 'consumed', idp_refresh = NULL
+             WHERE device_code_hash = ? AND status = 'approved'",
         )
         .bind(hash)
         .execute(&self.pool)
@@ -626,8 +627,16 @@ impl Store {
     }
 
     /// Revokes every live token of `identity` (all its logins); returns how many.
-    /// Also forgets the identity provider refresh tokens behind them.
+    /// Also forgets the identity provider refresh tokens behind them, and denies device codes
+    /// approved for the identity but not yet redeemed (they would become fresh logins).
     pub async fn revoke_identity_tokens(&self, identity: &str) -> Result<u64> {
+        sqlx::query(
+            "UPDATE device_codes SET status = 'denied', idp_refresh = NULL
+             WHERE identity = ?1 AND status = 'approved'",
+        )
+        .bind(identity)
+        .execute(&self.pool)
+        .await?;
         let n = sqlx::query(
             "UPDATE tokens SET revoked_at = ?1 WHERE identity = ?2 AND revoked_at IS NULL
              AND expires_at > ?1",

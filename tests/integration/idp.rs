@@ -375,10 +375,13 @@ pub async fn poll(gw: &TestGateway, device: &str) -> Value {
 
 fn accounts() -> Value {
     json!({
-        "dana": {"email": "dana@example.com", "email_verified": true, "groups": ["developers"],
+        // "admins" is an admin group on the gateway: a provider may not confer it by default.
+        "dana": {"email": "dana@example.com", "email_verified": true, "groups": ["developers", "admins"],
                  "org": {"teams": [{"name": "db-readers"}, {"name": "developers"}]}},
         "erin": {"email": "erin@example.com", "email_verified": true, "groups": []},
         "mallory": {"email": "mallory@elsewhere.test", "email_verified": true, "groups": ["developers"]},
+        // Claims an address the provider never verified.
+        "vera": {"email": "cfo@example.com", "email_verified": false, "groups": ["developers"]},
     })
 }
 
@@ -640,6 +643,32 @@ async fn forged_replayed_or_foreign_sign_ins_are_refused_on_the_page_and_audited
     );
     expected.push("may not sign in here".into());
 
+    // An address the provider never verified names nobody.
+    let (code, _) = device_code(&gw).await;
+    let page = Browser::new(&gw).sign_in(&gw, &idp, &code, "vera").await;
+    assert!(
+        page.body
+            .contains("your email address is not verified at the provider"),
+        "{}",
+        page.body
+    );
+    expected.push("not verified at the provider".into());
+
+    // The provider promises `iss` in its answers (RFC 9207): an answer without it is refused.
+    let (code, _) = device_code(&gw).await;
+    let mut b = Browser::new(&gw);
+    let back = b.answer(&gw, &idp, &code, "dana").await;
+    let mut url = reqwest::Url::parse(&back).unwrap();
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != "iss")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(kept);
+    let page = b.get(url.as_str()).await;
+    assert!(page.body.contains("carries no iss"), "{}", page.body);
+    expected.push("carries no iss".into());
+
     // A callback replayed, or with a state the gateway never issued.
     let (code, _) = device_code(&gw).await;
     let mut b = Browser::new(&gw);
@@ -800,6 +829,11 @@ async fn revoking_an_identity_ends_its_live_tunnel_within_seconds() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("admin group"), "{}", stderr(&out));
 
+    // A second sign-in, approved but not yet redeemed, must not survive the revocation.
+    let (code2, device2) = device_code(&gw).await;
+    let page = Browser::new(&gw).sign_in(&gw, &idp, &code2, "dana").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+
     let bob = TestClient::new();
     bob.login_token(&gw, "bob");
     let started = Instant::now();
@@ -850,6 +884,8 @@ async fn revoking_an_identity_ends_its_live_tunnel_within_seconds() {
             .any(|e| e["detail"].as_str().unwrap().contains("laptop lost")),
         "{revoked:?}"
     );
+    let late = poll(&gw, &device2).await;
+    assert!(late.get("access_token").is_none(), "{late}");
     // Signing in at the provider again works.
     let (code, _) = device_code(&gw).await;
     let page = Browser::new(&gw).sign_in(&gw, &idp, &code, "dana").await;
@@ -883,10 +919,10 @@ async fn a_refresh_asks_the_provider_again() {
     let (_, who) = whoami(t["access_token"].as_str().unwrap().to_string()).await;
     assert_eq!(who["groups"], json!(["developers"]), "{who}");
 
-    // The provider moves dana into approvers: the next refresh carries it.
+    // The provider adds dana to db-readers: the next refresh carries it.
     idp.set_account(
         "dana",
-        json!({"email": "dana@example.com", "email_verified": true, "groups": ["developers", "approvers"]}),
+        json!({"email": "dana@example.com", "email_verified": true, "groups": ["developers", "db-readers"]}),
     )
     .await;
     let refresh = |rt: String| {
@@ -910,7 +946,7 @@ async fn a_refresh_asks_the_provider_again() {
         .unwrap_or_else(|| panic!("{t2}"))
         .to_string();
     let (_, who) = whoami(access2.clone()).await;
-    assert_eq!(who["groups"], json!(["approvers", "developers"]), "{who}");
+    assert_eq!(who["groups"], json!(["db-readers", "developers"]), "{who}");
 
     // The account is disabled at the provider: the next refresh is refused and says why, and
     // the whole login ends.

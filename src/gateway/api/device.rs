@@ -165,6 +165,15 @@ async fn token_inner(gw: &Gateway, f: TokenForm) -> Result<Response, ApiError> {
                     "the user denied the request",
                 )),
                 "approved" => {
+                    let identity = d.identity.clone().unwrap_or_default();
+                    if gw.principal(&identity).is_none() {
+                        return Ok(oauth_error(
+                            StatusCode::BAD_REQUEST,
+                            "invalid_grant",
+                            &gw.why_unknown(&identity),
+                        ));
+                    }
+                    let idp = gw.store.device_idp_refresh(&hash).await?;
                     if !gw.store.consume_device(&hash).await? {
                         return Ok(oauth_error(
                             StatusCode::BAD_REQUEST,
@@ -172,13 +181,12 @@ async fn token_inner(gw: &Gateway, f: TokenForm) -> Result<Response, ApiError> {
                             "device code already used",
                         ));
                     }
-                    let identity = d.identity.unwrap_or_default();
                     let t = auth::issue_tokens(
                         &gw.store, &gw.config, &identity, None, access_ttl, true, None,
                     )
                     .await?;
                     // A provider sign-in with a refresh token: the new login carries it.
-                    if let Some((provider, sealed)) = gw.store.device_idp_refresh(&hash).await?
+                    if let Some((provider, sealed)) = idp
                         && let Some(row) = gw.store.token(&hash_token(&t.access_token)).await?
                     {
                         gw.store
@@ -233,6 +241,16 @@ async fn token_inner(gw: &Gateway, f: TokenForm) -> Result<Response, ApiError> {
                     "refresh token expired or revoked; run `hoopctl login`",
                 ));
             }
+            let max_age = gw.config.auth.max_login_age.as_millis() as i64;
+            let started = gw.store.family_started(&row.family).await?.unwrap_or(0);
+            if now_ms() - started > max_age {
+                gw.store.revoke_family(&row.family).await?;
+                return Ok(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "this login is older than the gateway's max_login_age; run `hoopctl login`",
+                ));
+            }
             // A login from a provider sign-in asks the provider again first, before the token
             // is spent: a provider that cannot be reached now must not cost the client its
             // login.
@@ -257,16 +275,6 @@ async fn token_inner(gw: &Gateway, f: TokenForm) -> Result<Response, ApiError> {
                     StatusCode::BAD_REQUEST,
                     "invalid_grant",
                     "refresh token already used; all tokens of this login were revoked; run `hoopctl login`",
-                ));
-            }
-            let max_age = gw.config.auth.max_login_age.as_millis() as i64;
-            let started = gw.store.family_started(&row.family).await?.unwrap_or(0);
-            if now_ms() - started > max_age {
-                gw.store.revoke_family(&row.family).await?;
-                return Ok(oauth_error(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_grant",
-                    "this login is older than the gateway's max_login_age; run `hoopctl login`",
                 ));
             }
             if gw.principal(&row.identity).is_none() {
@@ -578,9 +586,19 @@ pub(super) fn device_page(
     if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
         resp.headers_mut().append(axum::http::header::SET_COOKIE, v);
     }
-    resp.headers_mut().insert(
+    let h = resp.headers_mut();
+    h.insert(
         axum::http::header::CACHE_CONTROL,
         axum::http::HeaderValue::from_static("no-store"),
+    );
+    // Never inside another site's frame (clickjacking the sign-in buttons).
+    h.insert(
+        axum::http::header::X_FRAME_OPTIONS,
+        axum::http::HeaderValue::from_static("DENY"),
+    );
+    h.insert(
+        axum::http::header::CONTENT_SECURITY_POLICY,
+        axum::http::HeaderValue::from_static("frame-ancestors 'none'"),
     );
     resp
 }

@@ -15,7 +15,7 @@ use super::device::{CSRF_COOKIE, StatusMsg, device_page};
 use crate::clock::now_ms;
 use crate::gateway::Gateway;
 use crate::gateway::auth::normalize_user_code;
-use crate::gateway::oidc::{Callback, FLOW_TTL, Refused, SignedIn, cookie_name};
+use crate::gateway::oidc::{Callback, FLOW_TTL, Refused, Renewed, SignedIn, cookie_name};
 use crate::gateway::store::{FederatedIdentity, FederatedLogin, NewEvent};
 
 /// Where providers send people back (registered with each provider as the redirect URI).
@@ -47,7 +47,16 @@ fn page(gw: &Gateway, status: StatusCode, code: &str, msg: StatusMsg<'_>) -> Res
 
 /// Records a refused sign-in and shows why.
 async fn refused(gw: &Gateway, r: Refused) -> Result<Response, ApiError> {
-    let detail = match &r.provider {
+    // Only configured provider names go into the log as they are; anything a caller made up
+    // is quoted (no control characters reach an admin's terminal).
+    let provider = r.provider.as_deref().map(|p| {
+        if gw.config.auth.oidc.iter().any(|o| o.name == p) {
+            p.to_string()
+        } else {
+            crate::gateway::jwks::quote(p)
+        }
+    });
+    let detail = match &provider {
         Some(p) => format!("identity provider {p} on /device: {}", r.message),
         None => format!("identity provider sign-in on /device: {}", r.message),
     };
@@ -268,7 +277,7 @@ pub async fn callback(
             cookie_name(state)
         );
         if let Ok(v) = HeaderValue::from_str(&clear) {
-            resp.headers_mut().insert(header::SET_COOKIE, v);
+            resp.headers_mut().append(header::SET_COOKIE, v);
         }
     }
     Ok(resp)
@@ -290,7 +299,8 @@ fn federated(s: &SignedIn) -> FederatedIdentity {
 /// At a refresh of a login that came from a provider sign-in with a refresh token: asks the
 /// provider again. `Ok(None)`: it still vouches (groups and lifetime updated). `Ok(Some(r))`:
 /// the refresh is refused with `r` — the provider refused (the login is revoked, the person's
-/// sign-in ends everywhere, and the audit log says why) or cannot be reached now.
+/// sign-in ends everywhere, and the audit log says why), or cannot answer now, or another
+/// refresh of this login is asking it right now (both: try again; the login stays).
 pub async fn recheck(
     gw: &Gateway,
     family: &str,
@@ -299,19 +309,28 @@ pub async fn recheck(
     let Some(login) = gw.store.federated_login(family).await? else {
         return Ok(None);
     };
+    // One renewal per login at a time: two would spend the provider's refresh token twice,
+    // and a provider that detects reuse would end the person's sign-in.
+    let Some(_lease) = gw.oidc.lease(family) else {
+        return Ok(Some(refused_with(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            "another refresh of this login is asking the identity provider now; try again in a moment",
+        )));
+    };
     let opened = gw
         .idp_tokens
         .as_ref()
         .and_then(|s| s.open(&login.name, &login.refresh_sealed));
-    let subject = gw
+    let known = gw
         .federated
         .read()
         .ok()
-        .and_then(|k| k.get(&login.name).map(|f| f.subject.clone()));
-    let outcome = match (opened, subject) {
-        (Some(rt), Some(subject)) => {
+        .and_then(|k| k.get(&login.name).cloned());
+    let outcome = match (opened, &known) {
+        (Some(rt), Some(f)) => {
             gw.oidc
-                .refresh(&login.provider, &rt, &login.name, &subject, now_ms())
+                .refresh(&login.provider, &rt, &login.name, &f.subject, now_ms())
                 .await
         }
         _ => Err(Refused {
@@ -322,78 +341,107 @@ pub async fn recheck(
             )
         }),
     };
-    match outcome {
-        Ok(s) => {
-            let f = FederatedIdentity {
-                signed_in_at: gw
-                    .federated
-                    .read()
-                    .ok()
-                    .and_then(|k| k.get(&s.name).map(|f| f.signed_in_at))
-                    .unwrap_or_else(now_ms),
-                ..federated(&s)
-            };
-            if let Err(conflict) = gw.store.record_federated(&f).await? {
-                return Ok(Some(refused_with(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_grant",
-                    &conflict.to_string(),
-                )));
-            }
-            if let Ok(mut known) = gw.federated.write() {
-                known.insert(f.name.clone(), f);
-            }
-            if let (Some(rt), Some(sealer)) = (&s.refresh_token, &gw.idp_tokens) {
-                gw.store
-                    .put_federated_login(
-                        family,
-                        &FederatedLogin {
-                            name: login.name.clone(),
-                            provider: login.provider.clone(),
-                            refresh_sealed: sealer.seal(&login.name, rt),
-                        },
-                    )
-                    .await?;
-            }
-            Ok(None)
+    let (f, next) = match (outcome, known) {
+        (Ok(Renewed::Claims(s)), Some(k)) => {
+            let next = s.refresh_token.clone();
+            (
+                FederatedIdentity {
+                    signed_in_at: k.signed_in_at,
+                    ..federated(&s)
+                },
+                next,
+            )
         }
-        Err(r) if r.unavailable => Ok(Some(refused_with(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "temporarily_unavailable",
-            &format!("{}; try again later", r.message),
-        ))),
-        Err(r) => {
-            gw.store.revoke_family(family).await?;
-            let ended = gw.federated.write().ok().and_then(|mut k| {
-                k.get_mut(&login.name).map(|f| {
-                    f.valid_until = f.valid_until.min(now_ms());
-                    f.clone()
-                })
-            });
-            if let Some(f) = ended {
-                let _ = gw.store.record_federated(&f).await?;
-            }
-            let detail = format!(
-                "identity provider {} refused to renew the sign-in of {}: {}; the login was revoked",
-                login.provider, login.name, r.message
-            );
-            gw.store
-                .insert_event(&NewEvent {
-                    kind: "login",
-                    identity: Some(&login.name),
-                    outcome: Some("denied"),
-                    detail: Some(&detail),
-                    ..Default::default()
-                })
-                .await?;
-            Ok(Some(refused_with(
-                StatusCode::BAD_REQUEST,
-                "invalid_grant",
-                &format!(
-                    "identity provider {} no longer vouches for this sign-in ({}); run `hoopctl login`",
-                    login.provider, r.message
-                ),
-            )))
+        (
+            Ok(Renewed::Kept {
+                refresh_token,
+                valid_until,
+            }),
+            Some(k),
+        ) => (
+            FederatedIdentity {
+                valid_until: valid_until.max(k.valid_until),
+                ..k
+            },
+            Some(refresh_token),
+        ),
+        (Ok(_), None) => return Ok(None),
+        (Err(r), _) if r.unavailable => {
+            return Ok(Some(refused_with(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                &format!("{}; try again later", r.message),
+            )));
         }
+        (Err(r), _) => {
+            return end_login(gw, family, &login, &r, refused_with)
+                .await
+                .map(Some);
+        }
+    };
+    if let Err(conflict) = gw.store.record_federated(&f).await? {
+        return Ok(Some(refused_with(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            &conflict.to_string(),
+        )));
     }
+    if let Ok(mut k) = gw.federated.write() {
+        k.insert(f.name.clone(), f);
+    }
+    if let (Some(rt), Some(sealer)) = (next, &gw.idp_tokens) {
+        gw.store
+            .put_federated_login(
+                family,
+                &FederatedLogin {
+                    name: login.name.clone(),
+                    provider: login.provider.clone(),
+                    refresh_sealed: sealer.seal(&login.name, &rt),
+                },
+            )
+            .await?;
+    }
+    Ok(None)
+}
+
+/// The provider refused to renew: the login is revoked, the person's sign-in ends everywhere,
+/// and the audit log says why.
+async fn end_login(
+    gw: &Gateway,
+    family: &str,
+    login: &FederatedLogin,
+    r: &Refused,
+    refused_with: impl Fn(StatusCode, &str, &str) -> Response,
+) -> Result<Response, ApiError> {
+    gw.store.revoke_family(family).await?;
+    let ended = gw.federated.write().ok().and_then(|mut k| {
+        k.get_mut(&login.name).map(|f| {
+            f.valid_until = f.valid_until.min(now_ms());
+            f.clone()
+        })
+    });
+    if let Some(f) = ended {
+        let _ = gw.store.record_federated(&f).await?;
+    }
+    let detail = format!(
+        "identity provider {} refused to renew the sign-in of {}: {}; the login was revoked",
+        login.provider, login.name, r.message
+    );
+    gw.store
+        .insert_event(&NewEvent {
+            kind: "login",
+            identity: Some(&login.name),
+            outcome: Some("denied"),
+            detail: Some(&detail),
+            ..Default::default()
+        })
+        .await?;
+    Ok(refused_with(
+        StatusCode::BAD_REQUEST,
+        "invalid_grant",
+        &format!(
+            "identity provider {} no longer vouches for this sign-in ({}); run `hoopctl login`",
+            login.provider, r.message
+        ),
+    ))
 }
