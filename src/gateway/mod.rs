@@ -241,12 +241,31 @@ impl Gateway {
             recordings::Recordings::open(&data_dir, config.recordings.clone(), store.clone())
                 .await?;
         let oidc = oidc::Providers::new(&config).map_err(anyhow::Error::msg)?;
-        let federated = store
-            .federated_identities()
-            .await?
-            .into_iter()
-            .map(|f| (f.name.clone(), f))
-            .collect();
+        let mut federated = std::collections::HashMap::new();
+        for f in store.federated_identities().await? {
+            // A name now configured as a user or service account is theirs: the person who
+            // signed in under it through a provider must not inherit the configured groups.
+            if config.user(&f.name).is_some() || config.service_account(&f.name).is_some() {
+                let revoked = store.revoke_identity_tokens(&f.name).await?;
+                store.delete_federated(&f.name).await?;
+                let detail = format!(
+                    "{} is now configured on the gateway; the sign-in through identity provider {} was forgotten and its {revoked} token(s) revoked",
+                    f.name, f.provider
+                );
+                tracing::warn!("{detail}");
+                store
+                    .insert_event(&store::NewEvent {
+                        kind: "identity_revoked",
+                        identity: Some(&f.name),
+                        outcome: Some("ok"),
+                        detail: Some(&detail),
+                        ..Default::default()
+                    })
+                    .await?;
+                continue;
+            }
+            federated.insert(f.name.clone(), f);
+        }
         let idp_tokens = if oidc.is_empty() {
             None
         } else {

@@ -310,6 +310,8 @@ struct Flow {
 /// The configured providers and the sign-ins in progress.
 pub struct Providers {
     list: Vec<Provider>,
+    /// Refused sign-ins audited one by one, per minute (anyone can cause them).
+    pub refusals: crate::gateway::workload::RefusalWindow,
     /// Logins (token families) being renewed with their provider right now.
     renewing: std::sync::Mutex<std::collections::HashSet<String>>,
     /// `auth.admin_groups` and `grants.approver_groups`: what a provider's groups may not
@@ -388,6 +390,7 @@ impl Providers {
         privileged.extend(cfg.grants.approver_groups.iter().cloned());
         Ok(Providers {
             list,
+            refusals: Default::default(),
             renewing: Default::default(),
             privileged,
             flows: Default::default(),

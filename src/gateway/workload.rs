@@ -57,11 +57,53 @@ impl WorkloadError {
 /// unauthenticated flood cannot grow the audit log without bound.
 pub const REFUSALS_AUDITED_PER_MINUTE: u32 = 100;
 
+/// Counts unauthenticated refusals per minute, so a flood of them cannot grow the audit log
+/// without bound: the first [`REFUSALS_AUDITED_PER_MINUTE`] of a minute are audited one by one,
+/// the rest only counted (and summarised in one event when the next minute starts).
 #[derive(Debug)]
-struct RefusalWindow {
+pub struct RefusalWindow(std::sync::Mutex<Window>);
+
+#[derive(Debug)]
+struct Window {
     start: Instant,
     audited: u32,
     suppressed: u64,
+}
+
+impl Default for RefusalWindow {
+    fn default() -> Self {
+        RefusalWindow(std::sync::Mutex::new(Window {
+            start: Instant::now(),
+            audited: 0,
+            suppressed: 0,
+        }))
+    }
+}
+
+impl RefusalWindow {
+    /// Whether this refusal gets its own audit event, and how many earlier ones were left out
+    /// (to be recorded in one summary event) when a new minute starts.
+    pub fn admit(&self) -> (bool, u64) {
+        let Ok(mut w) = self.0.lock() else {
+            return (true, 0);
+        };
+        let mut left_out = 0;
+        if w.start.elapsed() >= Duration::from_secs(60) {
+            left_out = w.suppressed;
+            *w = Window {
+                start: Instant::now(),
+                audited: 0,
+                suppressed: 0,
+            };
+        }
+        if w.audited < REFUSALS_AUDITED_PER_MINUTE {
+            w.audited += 1;
+            (true, left_out)
+        } else {
+            w.suppressed += 1;
+            (false, left_out)
+        }
+    }
 }
 
 fn refused(msg: impl Into<String>) -> WorkloadError {
@@ -120,7 +162,7 @@ pub struct Verified {
 #[derive(Debug)]
 pub struct Workloads {
     issuers: Vec<Issuer>,
-    refusals: std::sync::Mutex<RefusalWindow>,
+    refusals: RefusalWindow,
 }
 
 /// A configured issuer and its keys.
@@ -163,36 +205,13 @@ impl Workloads {
         }
         Ok(Workloads {
             issuers,
-            refusals: std::sync::Mutex::new(RefusalWindow {
-                start: Instant::now(),
-                audited: 0,
-                suppressed: 0,
-            }),
+            refusals: RefusalWindow::default(),
         })
     }
 
-    /// Whether this refusal gets its own audit event, and how many earlier ones were left out
-    /// (to be recorded in one summary event) when a new minute starts.
+    /// See [`RefusalWindow::admit`].
     pub fn admit_refusal(&self) -> (bool, u64) {
-        let Ok(mut w) = self.refusals.lock() else {
-            return (true, 0);
-        };
-        let mut left_out = 0;
-        if w.start.elapsed() >= Duration::from_secs(60) {
-            left_out = w.suppressed;
-            *w = RefusalWindow {
-                start: Instant::now(),
-                audited: 0,
-                suppressed: 0,
-            };
-        }
-        if w.audited < REFUSALS_AUDITED_PER_MINUTE {
-            w.audited += 1;
-            (true, left_out)
-        } else {
-            w.suppressed += 1;
-            (false, left_out)
-        }
+        self.refusals.admit()
     }
 
     /// Whether any issuer is configured.

@@ -1033,3 +1033,49 @@ async fn local_users_off_allowed_groups_and_max_age() {
     let page = Browser::new(&gw).sign_in(&gw, &idp, &code, "dana").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
 }
+
+/// A name later configured as a gateway user belongs to that user: the provider account that
+/// signed in under it loses its logins at the next start, instead of inheriting the user's
+/// groups.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_name_later_configured_as_a_user_is_not_inherited() {
+    let Some((mut gw, idp, _db)) = federated("claims.groups = \"groups\"").await else {
+        return;
+    };
+    let (code, device) = device_code(&gw).await;
+    let page = Browser::new(&gw).sign_in(&gw, &idp, &code, "dana").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let dana = TestClient::new();
+    dana.login_with(
+        &gw,
+        poll(&gw, &device).await["access_token"].as_str().unwrap(),
+    );
+    assert_eq!(dana.json(&["whoami"])["identity_provider"], "corp");
+
+    let text = std::fs::read_to_string(&gw.config).unwrap();
+    let hash = text
+        .lines()
+        .find_map(|l| l.strip_prefix("password_hash = "))
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        &gw.config,
+        format!("{text}\n[[auth.users]]\nname = \"dana@example.com\"\npassword_hash = {hash}\ngroups = [\"admins\"]\n"),
+    )
+    .unwrap();
+    gw.crash_and_restart();
+    let out = dana.run(&["whoami"]);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    let bob = TestClient::new();
+    bob.login_token(&gw, "bob");
+    assert!(
+        audit(&bob, &["--limit", "50"])
+            .iter()
+            .any(|e| e["kind"] == "identity_revoked"
+                && e["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("is now configured on the gateway")),
+        "no identity_revoked event"
+    );
+}

@@ -323,6 +323,8 @@ pub struct TestGateway {
     pub ca: PathBuf,
     pub log: PathBuf,
     child: Child,
+    /// The environment it was started with (kept for restarts).
+    env: Vec<(String, String)>,
 }
 
 fn hashes() -> &'static Vec<String> {
@@ -385,6 +387,10 @@ impl TestGateway {
         let log = dir.path().join("gateway.log");
         let (child, addr) = serve(&config, &log, env);
         TestGateway {
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             url: format!("https://{addr}"),
             addr,
             ca: dir.path().join("data/ca.pem"),
@@ -468,7 +474,12 @@ impl TestGateway {
             &format!("listen = \"{}\"", self.addr),
         );
         std::fs::write(&self.config, pinned).unwrap();
-        let (child, addr) = serve(&self.config, &self.log, &[]);
+        let env: Vec<(&str, &str)> = self
+            .env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let (child, addr) = serve(&self.config, &self.log, &env);
         assert_eq!(addr, self.addr);
         self.child = child;
     }

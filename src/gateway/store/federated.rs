@@ -79,6 +79,15 @@ impl Store {
             .collect()
     }
 
+    /// Forgets a federated identity (its name is free to bind again).
+    pub async fn delete_federated(&self, name: &str) -> Result<()> {
+        sqlx::query("DELETE FROM federated_identities WHERE name = ?1")
+            .bind(name)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Records a sign-in: binds the name to the account on first sign-in, updates the groups
     /// after that. Refuses a name bound to another account, or an account bound to another
     /// name, without changing anything.
