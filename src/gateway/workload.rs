@@ -81,6 +81,33 @@ impl Default for RefusalWindow {
 }
 
 impl RefusalWindow {
+    /// Records refusal `event` if this minute's budget allows, after a summary of what the
+    /// last minute left out (`what`: "refused workload logins").
+    pub async fn record(
+        &self,
+        store: &crate::gateway::store::Store,
+        what: &str,
+        event: &crate::gateway::store::NewEvent<'_>,
+    ) -> Result<(), crate::gateway::store::StoreError> {
+        let (audit_this, left_out) = self.admit();
+        if left_out > 0 {
+            let d =
+                format!("{left_out} more {what} in the last minute were not audited one by one");
+            store
+                .insert_event(&crate::gateway::store::NewEvent {
+                    kind: event.kind,
+                    outcome: Some("suppressed"),
+                    detail: Some(&d),
+                    ..Default::default()
+                })
+                .await?;
+        }
+        if audit_this {
+            store.insert_event(event).await?;
+        }
+        Ok(())
+    }
+
     /// Whether this refusal gets its own audit event, and how many earlier ones were left out
     /// (to be recorded in one summary event) when a new minute starts.
     pub fn admit(&self) -> (bool, u64) {
@@ -162,7 +189,8 @@ pub struct Verified {
 #[derive(Debug)]
 pub struct Workloads {
     issuers: Vec<Issuer>,
-    refusals: RefusalWindow,
+    /// Refused exchanges audited one by one, per minute (anyone can cause them).
+    pub refusals: RefusalWindow,
 }
 
 /// A configured issuer and its keys.
@@ -207,11 +235,6 @@ impl Workloads {
             issuers,
             refusals: RefusalWindow::default(),
         })
-    }
-
-    /// See [`RefusalWindow::admit`].
-    pub fn admit_refusal(&self) -> (bool, u64) {
-        self.refusals.admit()
     }
 
     /// Whether any issuer is configured.

@@ -360,30 +360,19 @@ async fn exchange(gw: &Gateway, f: TokenForm) -> Result<Response, ApiError> {
                     )
                 }
             };
-            let (audit_this, left_out) = gw.workloads.admit_refusal();
-            if left_out > 0 {
-                let d = format!(
-                    "{left_out} more refused workload logins in the last minute were not audited one by one"
-                );
-                gw.store
-                    .insert_event(&NewEvent {
-                        kind: "workload_login",
-                        outcome: Some("suppressed"),
-                        detail: Some(&d),
-                        ..Default::default()
-                    })
-                    .await?;
-            }
-            if audit_this {
-                gw.store
-                    .insert_event(&NewEvent {
+            gw.workloads
+                .refusals
+                .record(
+                    &gw.store,
+                    "refused workload logins",
+                    &NewEvent {
                         kind: "workload_login",
                         outcome: Some(outcome),
                         detail: Some(&e.to_string()),
                         ..Default::default()
-                    })
-                    .await?;
-            }
+                    },
+                )
+                .await?;
             return Ok(oauth_error(status, code, &e.client_message()));
         }
     };

@@ -60,31 +60,20 @@ async fn refused(gw: &Gateway, r: Refused) -> Result<Response, ApiError> {
         Some(p) => format!("identity provider {p} on /device: {}", r.message),
         None => format!("identity provider sign-in on /device: {}", r.message),
     };
-    let (audit_this, left_out) = gw.oidc.refusals.admit();
-    if left_out > 0 {
-        let d = format!(
-            "{left_out} more refused identity provider sign-ins in the last minute were not audited one by one"
-        );
-        gw.store
-            .insert_event(&NewEvent {
-                kind: "login",
-                outcome: Some("suppressed"),
-                detail: Some(&d),
-                ..Default::default()
-            })
-            .await?;
-    }
-    if audit_this {
-        gw.store
-            .insert_event(&NewEvent {
+    gw.oidc
+        .refusals
+        .record(
+            &gw.store,
+            "refused identity provider sign-ins",
+            &NewEvent {
                 kind: "login",
                 identity: r.who.as_deref(),
                 outcome: Some(if r.unavailable { "error" } else { "denied" }),
                 detail: Some(&detail),
                 ..Default::default()
-            })
-            .await?;
-    }
+            },
+        )
+        .await?;
     let status = if r.unavailable {
         StatusCode::SERVICE_UNAVAILABLE
     } else {
