@@ -640,6 +640,7 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'An identity''s logins and live sessions')
+            [CompletionResult]::new('identities', 'identities', [CompletionResultType]::ParameterValue, 'People known through identity providers')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -688,8 +689,74 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
         'hoopctl;admin;sessions;help;help' {
             break
         }
+        'hoopctl;admin;identities' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the CI token comes from (with --ci)')
+            [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'Audience to request the CI token for (default: the gateway URL)')
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)')
+            [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the people who signed in through an identity provider: name, provider, groups, and until when the provider vouches for them')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Revoke everything a provider-known person holds and free their name''s binding to the provider account, so the name binds again at the next sign-in (after a rename at the provider, or when the name now belongs to someone else)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hoopctl;admin;identities;list' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the CI token comes from (with --ci)')
+            [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'Audience to request the CI token for (default: the gateway URL)')
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)')
+            [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;admin;identities;forget' {
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why; recorded in the audit log')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Gateway profile to use (one per gateway)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the CI token comes from (with --ci)')
+            [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'Audience to request the CI token for (default: the gateway URL)')
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)')
+            [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hoopctl;admin;identities;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the people who signed in through an identity provider: name, provider, groups, and until when the provider vouches for them')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Revoke everything a provider-known person holds and free their name''s binding to the provider account, so the name binds again at the next sign-in (after a rename at the provider, or when the name now belongs to someone else)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hoopctl;admin;identities;help;list' {
+            break
+        }
+        'hoopctl;admin;identities;help;forget' {
+            break
+        }
+        'hoopctl;admin;identities;help;help' {
+            break
+        }
         'hoopctl;admin;help' {
             [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'An identity''s logins and live sessions')
+            [CompletionResult]::new('identities', 'identities', [CompletionResultType]::ParameterValue, 'People known through identity providers')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -698,6 +765,17 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             break
         }
         'hoopctl;admin;help;sessions;revoke' {
+            break
+        }
+        'hoopctl;admin;help;identities' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the people who signed in through an identity provider: name, provider, groups, and until when the provider vouches for them')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Revoke everything a provider-known person holds and free their name''s binding to the provider account, so the name binds again at the next sign-in (after a rename at the provider, or when the name now belongs to someone else)')
+            break
+        }
+        'hoopctl;admin;help;identities;list' {
+            break
+        }
+        'hoopctl;admin;help;identities;forget' {
             break
         }
         'hoopctl;admin;help;help' {
@@ -1082,6 +1160,7 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
         }
         'hoopctl;help;admin' {
             [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'An identity''s logins and live sessions')
+            [CompletionResult]::new('identities', 'identities', [CompletionResultType]::ParameterValue, 'People known through identity providers')
             break
         }
         'hoopctl;help;admin;sessions' {
@@ -1089,6 +1168,17 @@ Register-ArgumentCompleter -Native -CommandName 'hoopctl' -ScriptBlock {
             break
         }
         'hoopctl;help;admin;sessions;revoke' {
+            break
+        }
+        'hoopctl;help;admin;identities' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the people who signed in through an identity provider: name, provider, groups, and until when the provider vouches for them')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Revoke everything a provider-known person holds and free their name''s binding to the provider account, so the name binds again at the next sign-in (after a rename at the provider, or when the name now belongs to someone else)')
+            break
+        }
+        'hoopctl;help;admin;identities;list' {
+            break
+        }
+        'hoopctl;help;admin;identities;forget' {
             break
         }
         'hoopctl;help;completions' {

@@ -67,17 +67,47 @@ _hoopctl() {
             hoopctl__subcmd__admin,help)
                 cmd="hoopctl__subcmd__admin__subcmd__help"
                 ;;
+            hoopctl__subcmd__admin,identities)
+                cmd="hoopctl__subcmd__admin__subcmd__identities"
+                ;;
             hoopctl__subcmd__admin,sessions)
                 cmd="hoopctl__subcmd__admin__subcmd__sessions"
                 ;;
             hoopctl__subcmd__admin__subcmd__help,help)
                 cmd="hoopctl__subcmd__admin__subcmd__help__subcmd__help"
                 ;;
+            hoopctl__subcmd__admin__subcmd__help,identities)
+                cmd="hoopctl__subcmd__admin__subcmd__help__subcmd__identities"
+                ;;
             hoopctl__subcmd__admin__subcmd__help,sessions)
                 cmd="hoopctl__subcmd__admin__subcmd__help__subcmd__sessions"
                 ;;
+            hoopctl__subcmd__admin__subcmd__help__subcmd__identities,forget)
+                cmd="hoopctl__subcmd__admin__subcmd__help__subcmd__identities__subcmd__forget"
+                ;;
+            hoopctl__subcmd__admin__subcmd__help__subcmd__identities,list)
+                cmd="hoopctl__subcmd__admin__subcmd__help__subcmd__identities__subcmd__list"
+                ;;
             hoopctl__subcmd__admin__subcmd__help__subcmd__sessions,revoke)
                 cmd="hoopctl__subcmd__admin__subcmd__help__subcmd__sessions__subcmd__revoke"
+                ;;
+            hoopctl__subcmd__admin__subcmd__identities,forget)
+                cmd="hoopctl__subcmd__admin__subcmd__identities__subcmd__forget"
+                ;;
+            hoopctl__subcmd__admin__subcmd__identities,help)
+                cmd="hoopctl__subcmd__admin__subcmd__identities__subcmd__help"
+                ;;
+            hoopctl__subcmd__admin__subcmd__identities,list)
+                cmd="hoopctl__subcmd__admin__subcmd__identities__subcmd__list"
+                ;;
+            hoopctl__subcmd__admin__subcmd__identities__subcmd__help,forget)
+                cmd="hoopctl__subcmd__admin__subcmd__identities__subcmd__help__subcmd__forget"
+                ;;
+            hoopctl__subcmd__admin__subcmd__identities__subcmd__help,help)
+                cmd="hoopctl__subcmd__admin__subcmd__identities__subcmd__help__subcmd__help"
+                ;;
+            hoopctl__subcmd__admin__subcmd__identities__subcmd__help,list)
+                cmd="hoopctl__subcmd__admin__subcmd__identities__subcmd__help__subcmd__list"
                 ;;
             hoopctl__subcmd__admin__subcmd__sessions,help)
                 cmd="hoopctl__subcmd__admin__subcmd__sessions__subcmd__help"
@@ -259,8 +289,17 @@ _hoopctl() {
             hoopctl__subcmd__help,whoami)
                 cmd="hoopctl__subcmd__help__subcmd__whoami"
                 ;;
+            hoopctl__subcmd__help__subcmd__admin,identities)
+                cmd="hoopctl__subcmd__help__subcmd__admin__subcmd__identities"
+                ;;
             hoopctl__subcmd__help__subcmd__admin,sessions)
                 cmd="hoopctl__subcmd__help__subcmd__admin__subcmd__sessions"
+                ;;
+            hoopctl__subcmd__help__subcmd__admin__subcmd__identities,forget)
+                cmd="hoopctl__subcmd__help__subcmd__admin__subcmd__identities__subcmd__forget"
+                ;;
+            hoopctl__subcmd__help__subcmd__admin__subcmd__identities,list)
+                cmd="hoopctl__subcmd__help__subcmd__admin__subcmd__identities__subcmd__list"
                 ;;
             hoopctl__subcmd__help__subcmd__admin__subcmd__sessions,revoke)
                 cmd="hoopctl__subcmd__help__subcmd__admin__subcmd__sessions__subcmd__revoke"
@@ -455,7 +494,7 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__admin)
-            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version sessions help"
+            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version sessions identities help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -497,7 +536,7 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__admin__subcmd__help)
-            opts="sessions help"
+            opts="sessions identities help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -513,6 +552,48 @@ _hoopctl() {
         hoopctl__subcmd__admin__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__help__subcmd__identities)
+            opts="list forget"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__help__subcmd__identities__subcmd__forget)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__help__subcmd__identities__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -545,6 +626,196 @@ _hoopctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__identities)
+            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version list forget help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "auto github gitlab circleci buildkite kubernetes env file" -- "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__identities__subcmd__forget)
+            opts="-o -h -V --identity --reason --profile --output --ci --provider --audience --token-env --token-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "auto github gitlab circleci buildkite kubernetes env file" -- "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__identities__subcmd__help)
+            opts="list forget help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__identities__subcmd__help__subcmd__forget)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__identities__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__identities__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__admin__subcmd__identities__subcmd__list)
+            opts="-o -h -V --profile --output --ci --provider --audience --token-env --token-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "auto github gitlab circleci buildkite kubernetes env file" -- "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2203,8 +2474,50 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__help__subcmd__admin)
-            opts="sessions"
+            opts="sessions identities"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__help__subcmd__admin__subcmd__identities)
+            opts="list forget"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__help__subcmd__admin__subcmd__identities__subcmd__forget)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoopctl__subcmd__help__subcmd__admin__subcmd__identities__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -584,6 +584,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand sessions 'An identity''s logins and live sessions'
+            cand identities 'People known through identity providers'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hoopctl;admin;sessions'= {
@@ -626,14 +627,81 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         }
         &'hoopctl;admin;sessions;help;help'= {
         }
+        &'hoopctl;admin;identities'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List the people who signed in through an identity provider: name, provider, groups, and until when the provider vouches for them'
+            cand forget 'Revoke everything a provider-known person holds and free their name''s binding to the provider account, so the name binds again at the next sign-in (after a rename at the provider, or when the name now belongs to someone else)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;admin;identities;list'= {
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;admin;identities;forget'= {
+            cand --identity 'The identity'
+            cand --reason 'Why; recorded in the audit log'
+            cand --profile 'Gateway profile to use (one per gateway)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --provider 'Where the CI token comes from (with --ci)'
+            cand --audience 'Audience to request the CI token for (default: the gateway URL)'
+            cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
+            cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hoopctl;admin;identities;help'= {
+            cand list 'List the people who signed in through an identity provider: name, provider, groups, and until when the provider vouches for them'
+            cand forget 'Revoke everything a provider-known person holds and free their name''s binding to the provider account, so the name binds again at the next sign-in (after a rename at the provider, or when the name now belongs to someone else)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hoopctl;admin;identities;help;list'= {
+        }
+        &'hoopctl;admin;identities;help;forget'= {
+        }
+        &'hoopctl;admin;identities;help;help'= {
+        }
         &'hoopctl;admin;help'= {
             cand sessions 'An identity''s logins and live sessions'
+            cand identities 'People known through identity providers'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hoopctl;admin;help;sessions'= {
             cand revoke 'End everything an identity holds: every login (its tokens), every pending or active grant, and its live tunnels'' sessions, whose clients are told why. A person who signed in through an identity provider must sign in there again'
         }
         &'hoopctl;admin;help;sessions;revoke'= {
+        }
+        &'hoopctl;admin;help;identities'= {
+            cand list 'List the people who signed in through an identity provider: name, provider, groups, and until when the provider vouches for them'
+            cand forget 'Revoke everything a provider-known person holds and free their name''s binding to the provider account, so the name binds again at the next sign-in (after a rename at the provider, or when the name now belongs to someone else)'
+        }
+        &'hoopctl;admin;help;identities;list'= {
+        }
+        &'hoopctl;admin;help;identities;forget'= {
         }
         &'hoopctl;admin;help;help'= {
         }
@@ -964,11 +1032,20 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
         }
         &'hoopctl;help;admin'= {
             cand sessions 'An identity''s logins and live sessions'
+            cand identities 'People known through identity providers'
         }
         &'hoopctl;help;admin;sessions'= {
             cand revoke 'End everything an identity holds: every login (its tokens), every pending or active grant, and its live tunnels'' sessions, whose clients are told why. A person who signed in through an identity provider must sign in there again'
         }
         &'hoopctl;help;admin;sessions;revoke'= {
+        }
+        &'hoopctl;help;admin;identities'= {
+            cand list 'List the people who signed in through an identity provider: name, provider, groups, and until when the provider vouches for them'
+            cand forget 'Revoke everything a provider-known person holds and free their name''s binding to the provider account, so the name binds again at the next sign-in (after a rename at the provider, or when the name now belongs to someone else)'
+        }
+        &'hoopctl;help;admin;identities;list'= {
+        }
+        &'hoopctl;help;admin;identities;forget'= {
         }
         &'hoopctl;help;completions'= {
         }

@@ -612,10 +612,10 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_see
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "show" -d 'One session: who, what grant and CI run, its recording, and every audit event'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Replay a session\'s recording as psql would have shown it (statements, masked rows, errors). The recording is checked against the digest in the audit log first'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions help" -l profile -d 'Gateway profile to use (one per gateway)' -r
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions identities help" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions identities help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON (one object, or JSON lines for streams)'"
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions help" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions identities help" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
 github\t'GitHub Actions (`permissions: id-token: write`)'
 gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
 circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
@@ -623,14 +623,15 @@ buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
 kubernetes\t'A Kubernetes projected service-account token file'
 env\t'An environment variable (--token-env)'
 file\t'A file (--token-file)'"
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions help" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions help" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions help" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions help" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions help" -s V -l version -d 'Print version'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions help" -f -a "sessions" -d 'An identity\'s logins and live sessions'
-complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions identities help" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions identities help" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions identities help" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions identities help" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions identities help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions identities help" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions identities help" -f -a "sessions" -d 'An identity\'s logins and live sessions'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions identities help" -f -a "identities" -d 'People known through identity providers'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and not __fish_seen_subcommand_from sessions identities help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from sessions" -l profile -d 'Gateway profile to use (one per gateway)' -r
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from sessions" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON (one object, or JSON lines for streams)'"
@@ -650,7 +651,28 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_s
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from sessions" -s V -l version -d 'Print version'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from sessions" -f -a "revoke" -d 'End everything an identity holds: every login (its tokens), every pending or active grant, and its live tunnels\' sessions, whose clients are told why. A person who signed in through an identity provider must sign in there again'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from sessions" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from identities" -l profile -d 'Gateway profile to use (one per gateway)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from identities" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON (one object, or JSON lines for streams)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from identities" -l provider -d 'Where the CI token comes from (with --ci)' -r -f -a "auto\t'Detect the platform from its environment variables'
+github\t'GitHub Actions (`permissions: id-token: write`)'
+gitlab\t'GitLab CI/CD `id_tokens` (default variable HOOPCTL_ID_TOKEN)'
+circleci\t'CircleCI (CIRCLE_OIDC_TOKEN_V2)'
+buildkite\t'Buildkite (`buildkite-agent oidc request-token`)'
+kubernetes\t'A Kubernetes projected service-account token file'
+env\t'An environment variable (--token-env)'
+file\t'A file (--token-file)'"
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from identities" -l audience -d 'Audience to request the CI token for (default: the gateway URL)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from identities" -l token-env -d 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)' -r
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from identities" -l token-file -d 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)' -r -F
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from identities" -l ci -d 'Log in as a workload with this CI job\'s OIDC token, kept in memory (docs/ci.md)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from identities" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from identities" -s V -l version -d 'Print version'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from identities" -f -a "list" -d 'List the people who signed in through an identity provider: name, provider, groups, and until when the provider vouches for them'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from identities" -f -a "forget" -d 'Revoke everything a provider-known person holds and free their name\'s binding to the provider account, so the name binds again at the next sign-in (after a rename at the provider, or when the name now belongs to someone else)'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from identities" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "sessions" -d 'An identity\'s logins and live sessions'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "identities" -d 'People known through identity providers'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand completions" -l write-dir -d 'Write every shell\'s script and the man page into DIR (used to refresh completions/)' -r -F
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand completions" -l profile -d 'Gateway profile to use (one per gateway)' -r
@@ -934,6 +956,7 @@ complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_su
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "show" -d 'One session: who, what grant and CI run, its recording, and every audit event'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "replay" -d 'Replay a session\'s recording as psql would have shown it (statements, masked rows, errors). The recording is checked against the digest in the audit log first'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "sessions" -d 'An identity\'s logins and live sessions'
+complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "identities" -d 'People known through identity providers'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "serve" -d 'Serve the API and the tunnel on the configured address'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "init" -d 'Write a starter config, the default policy and a data directory into DIR'
 complete -c hoopctl -n "__fish_hoopctl_using_subcommand help; and __fish_seen_subcommand_from gateway" -f -a "check" -d 'Validate a config and its policies; exits non-zero with every problem listed'

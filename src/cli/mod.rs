@@ -442,6 +442,32 @@ pub enum AdminCommand {
     /// An identity's logins and live sessions.
     #[command(subcommand)]
     Sessions(AdminSessionsCommand),
+    /// People known through identity providers.
+    #[command(subcommand)]
+    Identities(AdminIdentitiesCommand),
+}
+
+/// `admin identities` verbs.
+#[derive(Debug, Subcommand)]
+pub enum AdminIdentitiesCommand {
+    /// List the people who signed in through an identity provider: name, provider, groups,
+    /// and until when the provider vouches for them.
+    #[command(after_help = "Example:\n  hoopctl admin identities list -o json")]
+    List,
+    /// Revoke everything a provider-known person holds and free their name's binding to the
+    /// provider account, so the name binds again at the next sign-in (after a rename at the
+    /// provider, or when the name now belongs to someone else).
+    #[command(
+        after_help = "Example:\n  hoopctl admin identities forget --identity dana@example.com --reason \"renamed to dana.k@example.com\""
+    )]
+    Forget {
+        /// The identity.
+        #[arg(long)]
+        identity: String,
+        /// Why; recorded in the audit log.
+        #[arg(long)]
+        reason: Option<String>,
+    },
 }
 
 /// `admin sessions` verbs.

@@ -5,8 +5,8 @@ use std::io::Read;
 use clap::CommandFactory;
 
 use super::{
-    AdminCommand, AdminSessionsCommand, AuditCommand, Cli, Command, GatewayCommand, GrantCommand,
-    PolicyCommand, ReviewCommand, SessionsCommand,
+    AdminCommand, AdminIdentitiesCommand, AdminSessionsCommand, AuditCommand, Cli, Command,
+    GatewayCommand, GrantCommand, PolicyCommand, ReviewCommand, SessionsCommand,
 };
 use crate::client::{audit, ci, connect, grant, login, review, sessions};
 use crate::exit::{ExitKind, Failure};
@@ -76,23 +76,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Admin(AdminCommand::Sessions(AdminSessionsCommand::Revoke {
             identity,
             reason,
-        })) => {
-            crate::client::grant::post_decision(
-                p,
-                &format!(
-                    "/v1/identities/{}/revoke",
-                    crate::client::api::query_escape(&identity)
-                ),
-                reason,
-                out,
-                |r: &crate::proto::api::IdentityRevoked| {
-                    format!(
-                        "{}: {} token(s) revoked, {} grant(s) revoked, {} live session(s) ended",
-                        r.identity, r.tokens_revoked, r.grants_revoked, r.sessions_ended
-                    )
-                },
-            )
-            .await?
+        })) => crate::client::sessions::identity_verb(p, "revoke", &identity, reason, out).await?,
+        Command::Admin(AdminCommand::Identities(AdminIdentitiesCommand::Forget {
+            identity,
+            reason,
+        })) => crate::client::sessions::identity_verb(p, "forget", &identity, reason, out).await?,
+        Command::Admin(AdminCommand::Identities(AdminIdentitiesCommand::List)) => {
+            crate::client::sessions::identities(p, out).await?
         }
         Command::Policy(PolicyCommand::Test(a)) => gateway::admin::policy_test(
             &a.config,

@@ -240,3 +240,58 @@ pub fn render(bytes: &[u8], opts: Options) -> Result<(), Failure> {
     }
     r.finish().map_err(write_err)
 }
+
+/// `admin sessions revoke` and `admin identities forget`: POSTs `/v1/identities/{name}/{verb}`.
+pub async fn identity_verb(
+    profile: &str,
+    verb: &str,
+    identity: &str,
+    reason: Option<String>,
+    out: Output,
+) -> Result<(), Failure> {
+    let done = if verb == "forget" {
+        "forgotten"
+    } else {
+        "revoked"
+    };
+    let api = Api::open(profile).await?;
+    let r: crate::proto::api::IdentityRevoked = api
+        .post(
+            &format!("/v1/identities/{}/{verb}", query_escape(identity)),
+            &crate::proto::api::DecisionRequest { reason },
+        )
+        .await?;
+    match out {
+        Output::Json => print_json(&r),
+        Output::Text => println!(
+            "{} {done}: {} token(s) revoked, {} grant(s) revoked, {} live session(s) ended",
+            r.identity, r.tokens_revoked, r.grants_revoked, r.sessions_ended
+        ),
+    }
+    Ok(())
+}
+
+/// `admin identities list`.
+pub async fn identities(profile: &str, out: Output) -> Result<(), Failure> {
+    let api = Api::open(profile).await?;
+    let list: Vec<crate::proto::api::FederatedIdentityInfo> = api.get("/v1/identities").await?;
+    match out {
+        Output::Json => print_json(&list),
+        Output::Text if list.is_empty() => {
+            println!("nobody has signed in through an identity provider yet")
+        }
+        Output::Text => {
+            for f in &list {
+                println!(
+                    "{}  via {}  groups: {}  signed in {}  vouched for until {}",
+                    clean(&f.name),
+                    clean(&f.provider),
+                    clean(&f.groups.join(", ")),
+                    f.signed_in_at,
+                    f.valid_until
+                );
+            }
+        }
+    }
+    Ok(())
+}

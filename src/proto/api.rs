@@ -162,6 +162,25 @@ pub struct IdentityRevoked {
     pub sessions_ended: usize,
 }
 
+/// `GET /v1/identities`: a person known through an identity provider.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FederatedIdentityInfo {
+    /// The identity name.
+    pub name: String,
+    /// The `[[auth.oidc]]` provider.
+    pub provider: String,
+    /// The provider's subject the name is bound to.
+    pub subject: String,
+    /// Email, if the provider gave one.
+    pub email: Option<String>,
+    /// Groups as of the latest sign-in or renewal.
+    pub groups: Vec<String>,
+    /// When they last signed in.
+    pub signed_in_at: String,
+    /// Until when the provider vouches (then sign in again, or renew).
+    pub valid_until: String,
+}
+
 /// A connection the caller may request.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Connection {

@@ -380,6 +380,8 @@ fn accounts() -> Value {
                  "org": {"teams": [{"name": "db-readers"}, {"name": "developers"}]}},
         "erin": {"email": "erin@example.com", "email_verified": true, "groups": []},
         "mallory": {"email": "mallory@elsewhere.test", "email_verified": true, "groups": ["developers"]},
+        // A second account later given dana's (recycled) address.
+        "dana2": {"email": "dana@example.com", "email_verified": true, "groups": []},
         // Claims an address the provider never verified.
         "vera": {"email": "cfo@example.com", "email_verified": false, "groups": ["developers"]},
     })
@@ -1077,5 +1079,71 @@ async fn a_name_later_configured_as_a_user_is_not_inherited() {
                     .unwrap()
                     .contains("is now configured on the gateway")),
         "no identity_revoked event"
+    );
+}
+
+/// A name is bound to the account that first signed in with it: another account mapping to the
+/// same name (a recycled address) is refused until an admin frees the name.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_name_bound_to_one_account_is_freed_only_by_an_admin() {
+    let Some((gw, idp, _db)) = federated("claims.groups = \"groups\"").await else {
+        return;
+    };
+    let (code, _) = device_code(&gw).await;
+    let page = Browser::new(&gw).sign_in(&gw, &idp, &code, "dana").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let (code, _) = device_code(&gw).await;
+    let page = Browser::new(&gw).sign_in(&gw, &idp, &code, "dana2").await;
+    assert!(
+        page.body
+            .contains("the name dana@example.com already belongs to another account")
+            && page
+                .body
+                .contains("hoopctl admin identities forget --identity dana@example.com"),
+        "{}",
+        page.body
+    );
+
+    let bob = TestClient::new();
+    bob.login_token(&gw, "bob");
+    let list = bob.json(&["admin", "identities", "list"]);
+    assert_eq!(list[0]["name"], "dana@example.com", "{list}");
+    assert_eq!(list[0]["subject"], "dana", "{list}");
+    assert_eq!(list[0]["groups"], json!(["developers"]), "{list}");
+    let carol = TestClient::new();
+    carol.login_token(&gw, "carol");
+    assert!(!carol.run(&["admin", "identities", "list"]).status.success());
+    let out = bob.run(&["admin", "identities", "forget", "--identity", "alice"]);
+    assert!(
+        stderr(&out).contains("remove it from the config instead"),
+        "{}",
+        stderr(&out)
+    );
+    let r = bob.json(&[
+        "admin",
+        "identities",
+        "forget",
+        "--identity",
+        "dana@example.com",
+        "--reason",
+        "address reassigned",
+    ]);
+    assert_eq!(r["identity"], "dana@example.com", "{r}");
+    assert_eq!(bob.json(&["admin", "identities", "list"]), json!([]));
+
+    // The name binds again, to the account that now maps to it.
+    let (code, _) = device_code(&gw).await;
+    let page = Browser::new(&gw).sign_in(&gw, &idp, &code, "dana2").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(
+        bob.json(&["admin", "identities", "list"])[0]["subject"],
+        "dana2"
+    );
+    assert!(
+        audit(&bob, &["--limit", "50"])
+            .iter()
+            .any(|e| e["kind"] == "identity_forgotten"
+                && e["detail"].as_str().unwrap().contains("address reassigned")),
+        "no identity_forgotten event"
     );
 }

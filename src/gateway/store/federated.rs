@@ -31,7 +31,7 @@ pub struct FederatedIdentity {
 pub enum BindingConflict {
     /// The name belongs to another account.
     #[error(
-        "the name {name} already belongs to another account (of provider {provider}); ask an admin"
+        "the name {name} already belongs to another account (of provider {provider}); an admin can free it with `hoopctl admin identities forget --identity {name}`"
     )]
     NameTaken {
         /// The name.
@@ -42,7 +42,8 @@ pub enum BindingConflict {
     /// This account signed in before under another name (its username claim changed).
     #[error(
         "this account signed in before as {previous}; its username at the provider changed to {name}, \
-         which the gateway does not follow on its own (ask an admin)"
+         which the gateway does not follow on its own (an admin can free the old binding with \
+         `hoopctl admin identities forget --identity {previous}`)"
     )]
     Renamed {
         /// The earlier name.
