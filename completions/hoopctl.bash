@@ -1668,7 +1668,7 @@ _hoopctl() {
             return 0
             ;;
         hoopctl__subcmd__gateway__subcmd__check)
-            opts="-o -h -V --config --profile --output --ci --provider --audience --token-env --token-file --help --version"
+            opts="-o -h -V --config --online --profile --output --ci --provider --audience --token-env --token-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

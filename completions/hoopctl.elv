@@ -798,6 +798,7 @@ set edit:completion:arg-completer[hoopctl] = {|@words|
             cand --audience 'Audience to request the CI token for (default: the gateway URL)'
             cand --token-env 'Environment variable holding the CI token (GitLab default: HOOPCTL_ID_TOKEN)'
             cand --token-file 'File holding the CI token (Kubernetes default: /var/run/secrets/tokens/hoopctl)'
+            cand --online 'Also contact every identity provider and workload issuer now: discovery, endpoints, PKCE support and signing keys'
             cand --ci 'Log in as a workload with this CI job''s OIDC token, kept in memory (docs/ci.md)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'

@@ -605,6 +605,10 @@ pub enum GatewayCommand {
         /// Gateway config file.
         #[arg(long, env = "HOOPCTL_CONFIG")]
         config: PathBuf,
+        /// Also contact every identity provider and workload issuer now: discovery,
+        /// endpoints, PKCE support and signing keys.
+        #[arg(long)]
+        online: bool,
     },
     /// Read a password on stdin and print its argon2 hash for [[auth.users]].
     HashPassword,

@@ -243,7 +243,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                     done.config.display()
                 );
             }
-            GatewayCommand::Check { config } => gateway::admin::check(&config, out)?,
+            GatewayCommand::Check { config, online } => {
+                gateway::admin::check(&config, online, out).await?
+            }
             GatewayCommand::HashPassword => {
                 let mut pw = String::new();
                 std::io::stdin().read_to_string(&mut pw)?;

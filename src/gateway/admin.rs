@@ -184,7 +184,7 @@ pub fn mask_test(
 }
 
 /// `gateway check`: config, policies, secret references.
-pub fn check(config: &Path, out: Output) -> Result<(), Failure> {
+pub async fn check(config: &Path, online: bool, out: Output) -> Result<(), Failure> {
     let cfg = load(config)?;
     let mut problems = Vec::new();
     let policies = match Policy::load(&cfg.policy_files()) {
@@ -226,6 +226,34 @@ pub fn check(config: &Path, out: Output) -> Result<(), Failure> {
             problems.push(format!("auth.oidc {:?}: client_secret: {e}", o.name));
         }
     }
+    let mut reached = Vec::new();
+    if online && problems.is_empty() {
+        let mut results = Vec::new();
+        match crate::gateway::oidc::Providers::new(&cfg) {
+            Ok(p) => results.extend(
+                p.probe()
+                    .await
+                    .into_iter()
+                    .map(|(n, r)| (format!("auth.oidc {n:?}"), r)),
+            ),
+            Err(e) => problems.push(e),
+        }
+        match crate::gateway::workload::Workloads::new(&cfg.auth.workload) {
+            Ok(w) => results.extend(
+                w.probe()
+                    .await
+                    .into_iter()
+                    .map(|(n, r)| (format!("auth.workload {n:?}"), r)),
+            ),
+            Err(e) => problems.push(e),
+        }
+        for (what, r) in results {
+            match r {
+                Ok(m) => reached.push(format!("{what}: {m}")),
+                Err(e) => problems.push(format!("{what}: {e}")),
+            }
+        }
+    }
     if !problems.is_empty() {
         return Err(Failure::new(
             ExitKind::Failure,
@@ -238,16 +266,21 @@ pub fn check(config: &Path, out: Output) -> Result<(), Failure> {
     }
     match out {
         Output::Json => print_json(&serde_json::json!({
-            "ok": true, "connections": cfg.connections.len(), "users": cfg.auth.users.len(), "policies": policies,
+            "ok": true, "connections": cfg.connections.len(), "users": cfg.auth.users.len(), "policies": policies, "reached": reached,
         })),
-        Output::Text => println!(
-            "{}: OK ({} connection(s), {} user(s), {} polic{})",
-            config.display(),
-            cfg.connections.len(),
-            cfg.auth.users.len(),
-            policies,
-            if policies == 1 { "y" } else { "ies" }
-        ),
+        Output::Text => {
+            println!(
+                "{}: OK ({} connection(s), {} user(s), {} polic{})",
+                config.display(),
+                cfg.connections.len(),
+                cfg.auth.users.len(),
+                policies,
+                if policies == 1 { "y" } else { "ies" }
+            );
+            for r in &reached {
+                println!("  {r}");
+            }
+        }
     }
     Ok(())
 }

@@ -338,6 +338,17 @@ impl KeySource {
         Ok(doc)
     }
 
+    /// Fetches discovery (when needed) and the JWKS now, ignoring the cache: how many usable
+    /// keys the issuer publishes. For `gateway check --online`.
+    pub async fn probe(&self) -> Result<usize, String> {
+        let mut st = self.fetching.lock().await;
+        let (_, all) = self.fetch(&mut st).await?;
+        if all.is_empty() {
+            return Err("the JWKS holds no usable signing key (RSA or EC P-256/P-384)".into());
+        }
+        Ok(all.len())
+    }
+
     /// The issuer's OIDC discovery document (fetched once, then kept).
     pub async fn discovery(&self) -> Result<Arc<Value>, String> {
         let mut st = self.fetching.lock().await;

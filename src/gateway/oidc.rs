@@ -406,6 +406,38 @@ impl Providers {
         })
     }
 
+    /// Contacts every provider now (`gateway check --online`): discovery with its endpoints
+    /// and PKCE support, and the JWKS. One line per provider, `Err` saying what is wrong.
+    pub async fn probe(&self) -> Vec<(String, Result<String, String>)> {
+        let mut out = Vec::new();
+        for p in &self.list {
+            let r = async {
+                let doc = p.keys.discovery().await?;
+                for e in ["authorization_endpoint", "token_endpoint"] {
+                    let ok = doc
+                        .get(e)
+                        .and_then(Value::as_str)
+                        .is_some_and(|u| crate::proto::url_allowed(u, p.cfg.insecure_http));
+                    if !ok {
+                        return Err(format!("the discovery document has no usable {e}"));
+                    }
+                }
+                if let Some(m) = doc
+                    .get("code_challenge_methods_supported")
+                    .and_then(Value::as_array)
+                    && !m.iter().any(|v| v == "S256")
+                {
+                    return Err("the provider does not support PKCE with S256".into());
+                }
+                let keys = p.keys.probe().await?;
+                Ok(format!("discovery and JWKS OK ({keys} signing key(s))"))
+            }
+            .await;
+            out.push((p.cfg.name.clone(), r));
+        }
+        out
+    }
+
     /// (name, button label) of each provider, in config order.
     pub fn names(&self) -> Vec<(String, String)> {
         self.list

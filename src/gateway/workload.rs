@@ -237,6 +237,20 @@ impl Workloads {
         })
     }
 
+    /// Fetches every issuer's keys now (`gateway check --online`).
+    pub async fn probe(&self) -> Vec<(String, Result<String, String>)> {
+        let mut out = Vec::new();
+        for i in &self.issuers {
+            let r = i
+                .keys
+                .probe()
+                .await
+                .map(|n| format!("JWKS OK ({n} signing key(s))"));
+            out.push((i.cfg.name.clone(), r));
+        }
+        out
+    }
+
     /// Whether any issuer is configured.
     pub fn is_empty(&self) -> bool {
         self.issuers.is_empty()

@@ -1147,3 +1147,35 @@ async fn a_name_bound_to_one_account_is_freed_only_by_an_admin() {
         "no identity_forgotten event"
     );
 }
+
+/// `gateway check --online` contacts the provider: it reports its keys when it answers, and
+/// names it when it does not.
+#[tokio::test(flavor = "multi_thread")]
+async fn gateway_check_online_reaches_the_provider() {
+    let Some((gw, idp, _db)) = federated("").await else {
+        return;
+    };
+    let check = || {
+        Command::new(BIN)
+            .args(["gateway", "check", "--online", "--config"])
+            .arg(&gw.config)
+            .env("TEST_IDP_SECRET", CLIENT_SECRET)
+            .output()
+            .unwrap()
+    };
+    let out = check();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("auth.oidc \"corp\": discovery and JWKS OK (1 signing key(s))"),
+        "{}",
+        stdout(&out)
+    );
+    drop(idp);
+    let out = check();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("auth.oidc \"corp\": cannot fetch"),
+        "{}",
+        stderr(&out)
+    );
+}
