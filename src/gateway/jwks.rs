@@ -361,7 +361,7 @@ impl KeySource {
     }
 
     /// Fetches `url` as JSON, at most 256 KiB.
-    pub async fn get_json(&self, url: &str) -> Result<Value, String> {
+    async fn get_json(&self, url: &str) -> Result<Value, String> {
         let fail = |m: String| m;
         let mut resp = self
             .http

@@ -173,21 +173,19 @@ impl Sealer {
     }
 
     /// `plain`, sealed for `identity`: a random nonce, then the ciphertext and tag.
-    pub fn seal(&self, identity: &str, plain: &Secret<String>) -> Vec<u8> {
+    pub fn seal(&self, identity: &str, plain: &Secret<String>) -> Result<Vec<u8>, String> {
         let nonce: [u8; 12] = rand::random();
         let mut buf = plain.expose().as_bytes().to_vec();
-        // Sealing into a Vec cannot fail for inputs this size.
-        let sealed = self.0.seal_in_place_append_tag(
-            aws_lc_rs::aead::Nonce::assume_unique_for_key(nonce),
-            aws_lc_rs::aead::Aad::from(identity.as_bytes()),
-            &mut buf,
-        );
-        if sealed.is_err() {
-            return Vec::new();
-        }
+        self.0
+            .seal_in_place_append_tag(
+                aws_lc_rs::aead::Nonce::assume_unique_for_key(nonce),
+                aws_lc_rs::aead::Aad::from(identity.as_bytes()),
+                &mut buf,
+            )
+            .map_err(|_| "cannot seal the identity provider's refresh token".to_string())?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&buf);
-        out
+        Ok(out)
     }
 
     /// Opens what [`Sealer::seal`] sealed for `identity`; `None` if it was not.
@@ -342,8 +340,6 @@ pub struct Callback {
     pub error: Option<String>,
     /// Its description.
     pub error_description: Option<String>,
-    /// Session state (OIDC session management): ignored.
-    pub session_state: Option<String>,
 }
 
 /// The cookie that binds a flow to its browser; the name carries the start of the state so
@@ -354,10 +350,6 @@ pub fn cookie_name(state: &str) -> String {
 
 fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn random() -> String {
-    b64(&rand::random::<[u8; 32]>())
 }
 
 impl Providers {
@@ -502,6 +494,7 @@ impl Providers {
                 p.cfg.name
             ))
         })?;
+        let random = || crate::gateway::auth::new_token("");
         let (state, nonce, verifier, cookie) = (random(), random(), random(), random());
         let challenge = b64(&Sha256::digest(verifier.as_bytes()));
         {
@@ -1255,7 +1248,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = Sealer::load_or_create(dir.path()).unwrap();
         let t = Secret::new("refresh-abc".to_string());
-        let sealed = s.seal("dana@example.com", &t);
+        let sealed = s.seal("dana@example.com", &t).unwrap();
         assert!(!String::from_utf8_lossy(&sealed).contains("refresh-abc"));
         assert_eq!(
             s.open("dana@example.com", &sealed).unwrap().expose(),

@@ -179,22 +179,7 @@ async fn device_login_refresh_rotation_replay_and_logout() {
         assert_eq!(mode & 0o777, 0o600);
     }
     let refresh = creds["refresh_token"].as_str().unwrap().to_string();
-    let rotate = |rt: String| {
-        let gw = &gw;
-        async move {
-            oauth_form(
-                gw,
-                "/oauth/token",
-                &[
-                    ("grant_type", "refresh_token"),
-                    ("refresh_token", rt.as_str()),
-                    ("client_id", "hoopctl"),
-                ],
-            )
-            .await
-        }
-    };
-    let t2 = rotate(refresh.clone()).await;
+    let t2 = crate::util::refresh(&gw, &refresh).await;
     let access2 = t2["access_token"].as_str().expect("rotated").to_string();
     assert_ne!(t2["refresh_token"].as_str().unwrap(), refresh);
     let who = |tok: String| {
@@ -211,7 +196,7 @@ async fn device_login_refresh_rotation_replay_and_logout() {
     };
     assert_eq!(who(access2.clone()).await, 200);
     // Replaying the old refresh token revokes the whole login.
-    let replay = rotate(refresh).await;
+    let replay = crate::util::refresh(&gw, &refresh).await;
     assert_eq!(replay["error"], "invalid_grant");
     assert_eq!(who(access2).await, 401);
 

@@ -927,22 +927,7 @@ async fn a_refresh_asks_the_provider_again() {
         json!({"email": "dana@example.com", "email_verified": true, "groups": ["developers", "db-readers"]}),
     )
     .await;
-    let refresh = |rt: String| {
-        let gw = &gw;
-        async move {
-            oauth_form(
-                gw,
-                "/oauth/token",
-                &[
-                    ("grant_type", "refresh_token"),
-                    ("refresh_token", &rt),
-                    ("client_id", "hoopctl"),
-                ],
-            )
-            .await
-        }
-    };
-    let t2 = refresh(t["refresh_token"].as_str().unwrap().to_string()).await;
+    let t2 = refresh(&gw, t["refresh_token"].as_str().unwrap()).await;
     let access2 = t2["access_token"]
         .as_str()
         .unwrap_or_else(|| panic!("{t2}"))
@@ -953,7 +938,7 @@ async fn a_refresh_asks_the_provider_again() {
     // The account is disabled at the provider: the next refresh is refused and says why, and
     // the whole login ends.
     idp.set_account("dana", Value::Null).await;
-    let t3 = refresh(t2["refresh_token"].as_str().unwrap().to_string()).await;
+    let t3 = refresh(&gw, t2["refresh_token"].as_str().unwrap()).await;
     assert_eq!(t3["error"], "invalid_grant", "{t3}");
     let why = t3["error_description"].as_str().unwrap();
     assert!(

@@ -886,6 +886,20 @@ pub fn setup_pg_with(extra: &str) -> Option<Setup> {
     Some(Setup { gw, db, alice })
 }
 
+/// Redeems refresh token `rt` at the token endpoint, as the CLI does.
+pub async fn refresh(gw: &TestGateway, rt: &str) -> Value {
+    oauth_form(
+        gw,
+        "/oauth/token",
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", rt),
+            ("client_id", "hoopctl"),
+        ],
+    )
+    .await
+}
+
 /// POSTs an OAuth form to the gateway and returns the JSON answer.
 pub async fn oauth_form(gw: &TestGateway, path: &str, form: &[(&str, &str)]) -> Value {
     gw.reqwest()

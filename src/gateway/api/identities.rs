@@ -48,18 +48,29 @@ pub(super) async fn revoke(
         return Err(unknown(&name));
     }
     let reason = body.and_then(|b| b.0.reason);
-    let r = revoke_all(&gw, &caller, &name, "revoked", reason.as_deref()).await?;
+    let r = revoke_all(&gw, &caller, &name, Ended::Revoked, reason.as_deref()).await?;
     Ok(Json(r))
 }
 
-/// Ends everything `name` holds and audits it as `identity_{verb}`.
+/// Why everything an identity holds ends.
+#[derive(Clone, Copy)]
+enum Ended {
+    Revoked,
+    Forgotten,
+}
+
+/// Ends everything `name` holds and audits it (`identity_revoked` / `identity_forgotten`).
 async fn revoke_all(
     gw: &Gateway,
     caller: &Caller,
     name: &str,
-    verb: &str,
+    ended: Ended,
     reason: Option<&str>,
 ) -> Result<IdentityRevoked, ApiError> {
+    let (verb, kind) = match ended {
+        Ended::Revoked => ("revoked", "identity_revoked"),
+        Ended::Forgotten => ("forgotten", "identity_forgotten"),
+    };
     let by = caller.principal.name.clone();
     let why = match reason {
         Some(r) => format!("the sessions of {name} were {verb} by {by}: {r}"),
@@ -99,11 +110,7 @@ async fn revoke_all(
     );
     gw.store
         .insert_event(&NewEvent {
-            kind: if verb == "forgotten" {
-                "identity_forgotten"
-            } else {
-                "identity_revoked"
-            },
+            kind,
             identity: Some(&by),
             outcome: Some("ok"),
             detail: Some(&detail),
@@ -171,7 +178,7 @@ pub(super) async fn forget(
         );
     }
     let reason = body.and_then(|b| b.0.reason);
-    let r = revoke_all(&gw, &caller, &name, "forgotten", reason.as_deref()).await?;
+    let r = revoke_all(&gw, &caller, &name, Ended::Forgotten, reason.as_deref()).await?;
     gw.store.delete_federated(&name).await?;
     if let Ok(mut k) = gw.federated.write() {
         k.remove(&name);

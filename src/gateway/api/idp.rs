@@ -29,16 +29,10 @@ fn redirect_uri(gw: &Gateway) -> String {
 pub struct StartForm {
     user_code: String,
     provider: String,
-    /// The page's anti-forgery token; must equal the cookie's.
+    /// The page's anti-forgery token; must equal the cookie's. (The page's local-user fields
+    /// come along when a provider button is pressed; unknown fields are ignored.)
     #[serde(default)]
     csrf: Option<String>,
-    // The page's local-user fields come along when a provider button is pressed: ignored.
-    #[serde(default)]
-    #[allow(dead_code)]
-    username: Option<String>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    password: Option<crate::secret::Secret<String>>,
 }
 
 fn page(gw: &Gateway, status: StatusCode, code: &str, msg: StatusMsg<'_>) -> Response {
@@ -233,7 +227,7 @@ pub async fn callback(
     // With a refresh token from the provider, each refresh of this login asks it again.
     if let (Some(rt), Some(sealer)) = (&s.refresh_token, &gw.idp_tokens) {
         gw.store
-            .attach_idp_refresh(&s.user_code, &s.provider, &sealer.seal(&s.name, rt))
+            .attach_idp_refresh(&s.user_code, &s.provider, &seal(sealer, &s.name, rt)?)
             .await?;
     }
     if !gw
@@ -286,6 +280,18 @@ pub async fn callback(
         }
     }
     Ok(resp)
+}
+
+/// A provider refresh token sealed for storage; failing that, a 500 (nothing is stored in the
+/// clear instead).
+fn seal(
+    sealer: &crate::gateway::oidc::Sealer,
+    name: &str,
+    token: &crate::secret::Secret<String>,
+) -> Result<Vec<u8>, ApiError> {
+    sealer
+        .seal(name, token)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e))
 }
 
 fn federated(s: &SignedIn) -> FederatedIdentity {
@@ -401,7 +407,7 @@ pub async fn recheck(
                 &FederatedLogin {
                     name: login.name.clone(),
                     provider: login.provider.clone(),
-                    refresh_sealed: sealer.seal(&login.name, &rt),
+                    refresh_sealed: seal(sealer, &login.name, &rt)?,
                 },
             )
             .await?;
